@@ -1,0 +1,775 @@
+/**
+ * `BaseEventLoop`: the scheduler. Ready queue, timers, the iteration, the
+ * host integration, exception handling and debug mode. I/O lives in the
+ * subclasses.
+ *
+ * @module
+ */
+
+import {
+  _getRunningLoop,
+  _setRunningLoop,
+  AbstractEventLoop,
+  type Awaitable,
+  type Clock,
+  type Coroutine,
+  type ExceptionContext,
+  type ExceptionHandler,
+  Handle,
+  type LoopOptions,
+  realClock,
+  TimerHandle,
+} from "./events.ts";
+import { RuntimeError } from "./exceptions.ts";
+import { Future } from "./futures.ts";
+import { ensureFuture, Task, type TaskOptions } from "./tasks.ts";
+import { RingQueue } from "./_ring_queue.ts";
+import { TimerHeap } from "./_timer_heap.ts";
+import { checkCallback, checkSeconds, describe } from "./_validate.ts";
+
+/** Compact the timer heap once it holds more than this many timers... */
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+/** ...and more than this fraction of them are cancelled (CPython's rule). */
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+/** A busy loop returns to the host at least this often (ms), so I/O completes. */
+const HOST_YIELD_INTERVAL_MS = 4;
+/** How many iterations run between two looks at the real clock for that. */
+const HOST_CHECK_MASK = 63;
+/** The longest host timer (setTimeout's limit); longer waits simply re-wait. */
+const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
+/** Default clock resolution when none is given (seconds). */
+const DEFAULT_CLOCK_RESOLUTION = 1e-6;
+
+/** Anything the ready queue can run: a `Handle`, or a `Task` taking a step. */
+export interface Runnable {
+  _run(): void;
+}
+
+/** Creates tasks for `loop.createTask()`; see `setTaskFactory`. */
+export type TaskFactory = <T>(
+  loop: BaseEventLoop,
+  coro: Coroutine<T> | PromiseLike<T>,
+  options?: TaskOptions,
+) => Task<T>;
+
+/** Returned by `_idle()` when the loop may go on without waiting. */
+const CONTINUE = -1;
+
+function captureStack(): string {
+  const stack = new Error().stack ?? "";
+  return stack.split("\n").slice(3).join("\n");
+}
+
+/**
+ * The scheduler every loop shares: `callSoon`, timers, `runForever`,
+ * `runUntilComplete`, `stop`, `close`, the exception handler and debug mode.
+ *
+ * Differences from asyncio: `runForever()` and `runUntilComplete()` return
+ * promises (JavaScript cannot block); calling either on a running loop throws
+ * `RuntimeError` synchronously. Timers with equal deadlines fire in the order
+ * they were scheduled.
+ *
+ * @example Running callbacks and a timer
+ * ```ts
+ * import { BaseEventLoop } from "@asyncio/deno";
+ * const loop = new BaseEventLoop();
+ * const seen: string[] = [];
+ * loop.callLater(0.01, () => { seen.push("timer"); loop.stop(); });
+ * loop.callSoon((x: string) => seen.push(x), "soon");
+ * await loop.runForever();
+ * loop.close();
+ * console.assert(seen.join() === "soon,timer");
+ * ```
+ */
+export class BaseEventLoop extends AbstractEventLoop {
+  /** Callbacks slower than this many seconds are reported in debug mode. */
+  slowCallbackDuration = 0.1;
+
+  /** @internal */ _ready: RingQueue<Runnable> = new RingQueue();
+  /** @internal */ _timers: TimerHeap<TimerHandle> = new TimerHeap();
+  /** @internal */ _timerCancelledCount = 0;
+  /** @internal */ _clock: Clock;
+  /** @internal */ _clockResolution: number;
+  /** @internal */ _closed = false;
+  /** @internal */ _stopping = false;
+  /** @internal */ _running = false;
+  /** @internal */ _debug = false;
+  /** @internal */ _exceptionHandler: ExceptionHandler | null = null;
+  /** @internal */ _taskFactory: TaskFactory | null = null;
+  /** @internal the task taking a step right now */ _currentTask: Task<unknown> | null = null;
+  /** @internal tasks not yet done */ _tasks: Set<Task<unknown>> = new Set();
+  /** @internal operations the host will complete (promises, I/O) */ _pendingIo = 0;
+  #wakeResolve: (() => void) | null = null;
+  #hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #hostImmediate: unknown = undefined;
+
+  /**
+   * Creates a loop.
+   *
+   * @param options The clock, its resolution and debug mode.
+   */
+  constructor(options: LoopOptions = {}) {
+    super();
+    this._clock = options.clock ?? realClock;
+    const res = options.clockResolution ?? DEFAULT_CLOCK_RESOLUTION;
+    checkSeconds(res, "options.clockResolution");
+    this._clockResolution = res;
+    if (options.debug) this._debug = true;
+  }
+
+  // ---- scheduling -------------------------------------------------------
+
+  /**
+   * Schedules `callback(...args)` to run in the next iteration, after every
+   * callback already scheduled (FIFO).
+   *
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   * @throws {TypeError} If `callback` is not a function.
+   * @throws {RuntimeError} If the loop is closed.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const order: number[] = [];
+   * for (const i of [1, 2, 3]) loop.callSoon((n: number) => order.push(n), i);
+   * loop.callSoon(() => loop.stop());
+   * await loop.runForever();
+   * loop.close();
+   * console.assert(order.join() === "1,2,3");
+   * ```
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    if (this._closed) this.#throwClosed();
+    checkCallback(callback);
+    const h = new Handle(
+      callback as (...a: unknown[]) => unknown,
+      args.length === 0 ? null : args,
+      this,
+      this._debug ? captureStack() : undefined,
+    );
+    this._ready.push(h);
+    if (this.#wakeResolve !== null) this._wake();
+    return h;
+  }
+
+  /**
+   * Same as `callSoon`, and wakes a waiting loop. JavaScript runs every
+   * caller (promise callbacks, Worker messages) on the loop's own thread, so
+   * this is safe from anywhere in the realm.
+   *
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * setTimeout(() => loop.callSoonThreadsafe(() => loop.stop()), 1);
+   * await loop.runForever();
+   * loop.close();
+   * ```
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    return this.callSoon(callback, ...args);
+  }
+
+  /**
+   * Schedules `callback(...args)` after `delay` seconds.
+   *
+   * @param delay Seconds from now (a non-negative number; `Infinity` never fires).
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A `TimerHandle`.
+   * @throws {TypeError} If `delay` is not a number or `callback` not a function.
+   * @throws {RangeError} If `delay` is NaN or negative.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * loop.callLater(3600, () => loop.stop());
+   * await loop.runForever(); // virtual time: returns at once
+   * console.assert(loop.time() === 3600);
+   * loop.close();
+   * ```
+   */
+  callLater<A extends unknown[]>(
+    delay: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
+    checkSeconds(delay, "delay");
+    return this.#schedule(this.time() + delay, callback, args);
+  }
+
+  /**
+   * Schedules `callback(...args)` at the absolute loop time `when`.
+   *
+   * @param when A time in the scale of `loop.time()`.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A `TimerHandle`.
+   * @throws {TypeError} If `when` is not a number or `callback` not a function.
+   * @throws {RangeError} If `when` is NaN.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const h = loop.callAt(loop.time() + 10, () => loop.stop());
+   * await loop.runForever();
+   * console.assert(loop.time() === h.when());
+   * loop.close();
+   * ```
+   */
+  callAt<A extends unknown[]>(
+    when: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
+    checkSeconds(when, "when", true);
+    return this.#schedule(when, callback, args);
+  }
+
+  #schedule(when: number, callback: unknown, args: unknown[]): TimerHandle {
+    if (this._closed) this.#throwClosed();
+    checkCallback(callback);
+    const h = new TimerHandle(
+      when,
+      callback as (...a: unknown[]) => unknown,
+      args.length === 0 ? null : args,
+      this,
+      this._debug ? captureStack() : undefined,
+    );
+    h._scheduled = true;
+    this._timers.push(h);
+    if (this.#wakeResolve !== null) this._wake();
+    return h;
+  }
+
+  /** Puts a runnable (a task step) on the ready queue. @internal */
+  _callSoonRunnable(r: Runnable): void {
+    if (this._closed) this.#throwClosed();
+    this._ready.push(r);
+    if (this.#wakeResolve !== null) this._wake();
+  }
+
+  /** @internal called by TimerHandle.cancel() */
+  _timerCancelled(_h: TimerHandle): void {
+    this._timerCancelledCount++;
+  }
+
+  /**
+   * The loop's monotonic time in seconds, from its clock.
+   *
+   * @returns Seconds.
+   *
+   * @example
+   * ```ts
+   * import { BaseEventLoop } from "@asyncio/deno";
+   * const loop = new BaseEventLoop();
+   * console.assert(loop.time() <= loop.time());
+   * loop.close();
+   * ```
+   */
+  time(): number {
+    return this._clock.now();
+  }
+
+  /** The clock resolution in seconds: timers due within it run together. */
+  get clockResolution(): number {
+    return this._clockResolution;
+  }
+
+  // ---- futures and tasks ------------------------------------------------
+
+  /**
+   * Creates a future attached to this loop.
+   *
+   * @returns A pending `Future`.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const fut = loop.createFuture<number>();
+   * loop.callSoon(() => fut.setResult(42));
+   * console.assert(await loop.runUntilComplete(fut) === 42);
+   * loop.close();
+   * ```
+   */
+  createFuture<T = unknown>(): Future<T> {
+    if (this._closed) this.#throwClosed();
+    return new Future<T>({ loop: this });
+  }
+
+  /**
+   * Wraps a coroutine (or a promise) in a `Task` scheduled on this loop,
+   * through the task factory when one is set.
+   *
+   * @param coro A coroutine object (call the generator function) or a promise.
+   * @param options The task's name.
+   * @returns The task.
+   * @throws {TypeError} If `coro` is neither.
+   * @throws {RuntimeError} If the loop is closed.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop, sleep } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const task = loop.createTask(function* () {
+   *   yield* sleep(1);
+   *   return "done";
+   * }(), { name: "worker" });
+   * console.assert(task.getName() === "worker");
+   * console.assert(await loop.runUntilComplete(task) === "done");
+   * loop.close();
+   * ```
+   */
+  createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T> {
+    if (this._closed) this.#throwClosed();
+    if (this._taskFactory !== null) return this._taskFactory(this, coro, options);
+    return new Task<T>(coro, { ...options, loop: this });
+  }
+
+  /**
+   * Sets the factory `createTask` uses, or `null` for the default.
+   *
+   * @param factory `(loop, coro, options) => Task`, or `null`.
+   * @throws {TypeError} If `factory` is neither a function nor null.
+   *
+   * @example
+   * ```ts
+   * import { Task, TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * let made = 0;
+   * loop.setTaskFactory((l, coro, opts) => { made++; return new Task(coro, { ...opts, loop: l }); });
+   * await loop.runUntilComplete(function* () {}());
+   * console.assert(made === 1);
+   * loop.close();
+   * ```
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null) checkCallback(factory, "factory");
+    this._taskFactory = factory;
+  }
+
+  /** The task factory, or `null` when the default is used. */
+  getTaskFactory(): TaskFactory | null {
+    return this._taskFactory;
+  }
+
+  // ---- running ------------------------------------------------------------
+
+  /**
+   * Runs the loop until `stop()` is called.
+   *
+   * @returns A promise that resolves when the loop has stopped.
+   * @throws {RuntimeError} Synchronously, if the loop is closed or running,
+   *   or another loop runs in this realm.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * loop.callLater(1, () => loop.stop());
+   * await loop.runForever();
+   * loop.close();
+   * ```
+   */
+  runForever(): Promise<void> {
+    if (this._closed) this.#throwClosed();
+    if (this._running) throw new RuntimeError("This event loop is already running");
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError("Cannot run the event loop while another loop is running");
+    }
+    this._running = true;
+    _setRunningLoop(this);
+    return this.#run();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      for (;;) {
+        const wait = this.#runBatch();
+        if (wait < 0) break;
+        await this.#waitHost(wait);
+      }
+    } finally {
+      this._stopping = false;
+      this._running = false;
+      _setRunningLoop(null);
+    }
+  }
+
+  /**
+   * Runs iterations back to back until the loop stops (returns -1), has to
+   * wait for the host (returns real seconds), or has been busy for
+   * HOST_YIELD_INTERVAL_MS (returns 0: let the host run I/O, then go on).
+   */
+  #runBatch(): number {
+    const deadline = performance.now() + HOST_YIELD_INTERVAL_MS;
+    let iterations = 0;
+    for (;;) {
+      this._runOnce();
+      if (this._stopping) return -1;
+      if (this._ready.length === 0) {
+        const delay = this._nextTimerDelay();
+        if (delay >= this._clockResolution) {
+          const wait = this._idle(delay);
+          if (wait !== CONTINUE) return wait;
+        }
+      }
+      if ((++iterations & HOST_CHECK_MASK) === 0 && performance.now() >= deadline) return 0;
+    }
+  }
+
+  /**
+   * One iteration: move due timers to the ready queue, then run exactly the
+   * callbacks that were ready at that point. Callbacks they schedule wait for
+   * the next iteration. This is the only place callbacks are called.
+   * Returns how many callbacks it ran.
+   * @internal
+   */
+  _runOnce(): number {
+    const timers = this._timers;
+    if (timers.size > 0) {
+      this.#dropCancelledTimers();
+      if (timers.size > 0) {
+        const end = this.time() + this._clockResolution;
+        while (timers.size > 0) {
+          const h = timers.peek()!;
+          if (h._when >= end) break;
+          timers.pop();
+          h._scheduled = false;
+          if (h._cancelled) this._timerCancelledCount--;
+          else this._ready.push(h);
+        }
+      }
+    }
+    const ready = this._ready;
+    const count = ready.length;
+    let n = count;
+    if (this._debug) this.#runReadyDebug(n);
+    else while (n-- > 0) ready.shift()._run();
+    return count;
+  }
+
+  // Debug drain: the same as the normal one, plus slow-callback reports.
+  #runReadyDebug(n: number): void {
+    const ready = this._ready;
+    while (n-- > 0) {
+      const r = ready.shift();
+      const t0 = performance.now();
+      r._run();
+      const dt = (performance.now() - t0) / 1000;
+      if (dt >= this.slowCallbackDuration) {
+        console.warn(`Executing ${String(r)} took ${dt.toFixed(3)} seconds`);
+      }
+    }
+  }
+
+  #dropCancelledTimers(): void {
+    const timers = this._timers;
+    if (
+      timers.size > MIN_SCHEDULED_TIMER_HANDLES &&
+      this._timerCancelledCount > timers.size * MIN_CANCELLED_TIMER_HANDLES_FRACTION
+    ) {
+      timers.filter((h) => {
+        if (!h._cancelled) return true;
+        h._scheduled = false;
+        return false;
+      });
+      this._timerCancelledCount = 0;
+      return;
+    }
+    while (timers.size > 0 && timers.peek()!._cancelled) {
+      timers.pop()._scheduled = false;
+      this._timerCancelledCount--;
+    }
+  }
+
+  /** Seconds until the earliest live timer (Infinity if none). @internal */
+  _nextTimerDelay(): number {
+    this.#dropCancelledTimers();
+    const top = this._timers.peek();
+    return top === undefined ? Infinity : top._when - this.time();
+  }
+
+  /**
+   * Called when nothing is ready and the next timer is `delay` seconds away.
+   * Returns how many real seconds to wait on the host, or CONTINUE after
+   * making progress itself (the virtual-time loop jumps its clock here).
+   * @internal
+   */
+  _idle(delay: number): number {
+    return delay;
+  }
+
+  // Note: creating a host timer may itself run pending microtasks (Deno's
+  // Node-compatible timers do), and one of them may wake the loop before the
+  // timer is recorded. So check, and cancel a timer nobody waits for.
+  #waitHost(seconds: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wakeResolve = resolve;
+      if (seconds === 0) {
+        const h = setImmediate(this.#onHostTimer);
+        if (this.#wakeResolve === resolve) this.#hostImmediate = h;
+        else clearImmediate(h);
+      } else if (seconds !== Infinity) {
+        const ms = Math.min(Math.ceil(seconds * 1000), MAX_HOST_TIMEOUT_MS);
+        const t = setTimeout(this.#onHostTimer, ms);
+        if (this.#wakeResolve === resolve) this.#hostTimer = t;
+        else clearTimeout(t);
+      }
+    });
+  }
+
+  #onHostTimer = (): void => {
+    this.#hostTimer = undefined;
+    this.#hostImmediate = undefined;
+    this._wake();
+  };
+
+  _wake(): void {
+    const resolve = this.#wakeResolve;
+    if (resolve === null) return;
+    this.#wakeResolve = null;
+    if (this.#hostTimer !== undefined) {
+      clearTimeout(this.#hostTimer);
+      this.#hostTimer = undefined;
+    }
+    if (this.#hostImmediate !== undefined) {
+      clearImmediate(this.#hostImmediate as ReturnType<typeof setImmediate>);
+      this.#hostImmediate = undefined;
+    }
+    resolve();
+  }
+
+  /**
+   * Runs the loop until `future` is done and resolves with its result (or
+   * rejects with its exception). A coroutine is wrapped in a task, a promise
+   * in a future.
+   *
+   * @param future A future, a coroutine or a promise.
+   * @returns The result.
+   * @throws {RuntimeError} Synchronously if the loop is closed or running;
+   *   the promise rejects with it if the loop stops before `future` is done.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop, sleep } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const result = await loop.runUntilComplete(function* () {
+   *   yield* sleep(2);
+   *   return 7;
+   * }());
+   * console.assert(result === 7 && loop.time() === 2);
+   * loop.close();
+   * ```
+   */
+  runUntilComplete<T>(future: Awaitable<T>): Promise<T> {
+    if (this._closed) this.#throwClosed();
+    if (this._running) throw new RuntimeError("This event loop is already running");
+    const fut = ensureFuture(future, this);
+    fut.addDoneCallback(stopLoopWhenDone);
+    return this.runForever().then(
+      () => {
+        fut.removeDoneCallback(stopLoopWhenDone);
+        if (!fut.done()) throw new RuntimeError("Event loop stopped before Future completed.");
+        return fut.result();
+      },
+      (e) => {
+        fut.removeDoneCallback(stopLoopWhenDone);
+        throw e;
+      },
+    );
+  }
+
+  /**
+   * Stops the loop: the current batch of callbacks finishes, then
+   * `runForever()` resolves. Called before `runForever()`, that run does one
+   * iteration and returns (asyncio 3.5.1+ semantics).
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * let ran = false;
+   * loop.callSoon(() => { ran = true; });
+   * loop.stop();
+   * await loop.runForever();
+   * console.assert(ran);
+   * loop.close();
+   * ```
+   */
+  stop(): void {
+    this._stopping = true;
+    this._wake();
+  }
+
+  /** Whether the loop is running. */
+  isRunning(): boolean {
+    return this._running;
+  }
+
+  /** Whether the loop was closed. */
+  isClosed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Closes the loop: drops every pending callback and timer. Idempotent.
+   *
+   * @throws {RuntimeError} If the loop is running.
+   *
+   * @example
+   * ```ts
+   * import { BaseEventLoop } from "@asyncio/deno";
+   * const loop = new BaseEventLoop();
+   * loop.close();
+   * loop.close();
+   * console.assert(loop.isClosed());
+   * ```
+   */
+  close(): void {
+    if (this._running) throw new RuntimeError("Cannot close a running event loop");
+    if (this._closed) return;
+    this._closed = true;
+    this._ready.clear();
+    for (const h of this._timers.items) h._scheduled = false;
+    this._timers.clear();
+    this._timerCancelledCount = 0;
+  }
+
+  /** `using loop = new BaseEventLoop()` closes it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Nothing to finalize: JavaScript async generators are not tracked by the
+   * loop. Kept for asyncio compatibility (`Runner` calls it).
+   */
+  *shutdownAsyncgens(): Coroutine<void> {}
+
+  #throwClosed(): never {
+    throw new RuntimeError("Event loop is closed");
+  }
+
+  // ---- errors -------------------------------------------------------------
+
+  /**
+   * Sets the exception handler, `(loop, context) => void`, or `null` for the
+   * default one.
+   *
+   * @param handler The handler or null.
+   * @throws {TypeError} If `handler` is neither a function nor null.
+   *
+   * @example
+   * ```ts
+   * import { TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const seen: unknown[] = [];
+   * loop.setExceptionHandler((_loop, ctx) => seen.push(ctx.exception));
+   * loop.callSoon(() => { throw new Error("boom"); });
+   * loop.callSoon(() => loop.stop());
+   * await loop.runForever();
+   * loop.close();
+   * console.assert((seen[0] as Error).message === "boom");
+   * ```
+   */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null) checkCallback(handler, "handler");
+    this._exceptionHandler = handler;
+  }
+
+  /** The custom exception handler, or `null`. */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this._exceptionHandler;
+  }
+
+  /**
+   * Logs `context` with `console.error`: the message, the other keys, and the
+   * exception's stack. Custom handlers may call it.
+   *
+   * @param context The asyncio exception context.
+   */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message || "Unhandled exception in event loop"];
+    for (const key of Object.keys(context).sort()) {
+      if (key === "message" || key === "exception") continue;
+      const value = context[key];
+      if (key === "sourceTraceback") lines.push(`Object created at:\n${value}`);
+      else lines.push(`${key}: ${describeContextValue(value)}`);
+    }
+    if ("exception" in context) {
+      const e = context.exception;
+      lines.push(e instanceof Error && e.stack ? e.stack : String(e));
+    }
+    console.error(lines.join("\n"));
+  }
+
+  /**
+   * Reports an error: to the custom handler if one is set, otherwise to
+   * `defaultExceptionHandler`. Errors thrown by the handler itself are logged.
+   *
+   * @param context At least `message`; see `ExceptionContext`.
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this._exceptionHandler;
+    try {
+      if (handler === null) this.defaultExceptionHandler(context);
+      else handler(this, context);
+    } catch (exception) {
+      try {
+        this.defaultExceptionHandler({
+          message: handler === null
+            ? "Exception in default exception handler"
+            : "Unhandled error in exception handler",
+          exception,
+          context,
+        });
+      } catch {
+        console.error("Exception in default exception handler", exception);
+      }
+    }
+  }
+
+  // ---- debug --------------------------------------------------------------
+
+  /** Whether debug mode is on. */
+  getDebug(): boolean {
+    return this._debug;
+  }
+
+  /**
+   * Turns debug mode on or off: slow callbacks are reported, handles and
+   * futures record where they were created.
+   *
+   * @param enabled On or off.
+   */
+  setDebug(enabled: boolean): void {
+    this._debug = Boolean(enabled);
+  }
+
+  /** A description such as `<BaseEventLoop running=false closed=false debug=false>`. */
+  override toString(): string {
+    return `<${this.constructor.name} running=${this._running} closed=${this._closed} debug=${this._debug}>`;
+  }
+}
+
+function stopLoopWhenDone(fut: Future<unknown>): void {
+  (fut.getLoop() as BaseEventLoop).stop();
+}
+
+function describeContextValue(value: unknown): string {
+  if (value !== null && typeof value === "object" && value.toString !== Object.prototype.toString) {
+    return String(value);
+  }
+  return describe(value);
+}

@@ -1,0 +1,305 @@
+/**
+ * Handles, the event loop interface and the per-realm running-loop registry.
+ *
+ * @module
+ */
+
+import { RuntimeError } from "./exceptions.ts";
+import type { Future } from "./futures.ts";
+import type { Task, TaskOptions } from "./tasks.ts";
+
+/** A coroutine: a generator driven by a `Task`. `yield*` a `Future` to await it. */
+export type Coroutine<T = unknown> = Generator<unknown, T, unknown>;
+
+/** Anything a task can await: a future, a coroutine or a promise-like. */
+export type Awaitable<T = unknown> = PromiseLike<T> | Coroutine<T> | Iterable<unknown, T>;
+
+/** A source of monotonic time in seconds; loops accept one for virtual time. */
+export interface Clock {
+  /** The current time in seconds. */
+  now(): number;
+}
+
+/** The real monotonic clock (`performance.now()` in seconds). */
+export const realClock: Clock = Object.freeze({
+  now(): number {
+    return performance.now() / 1000;
+  },
+});
+
+/**
+ * What `callExceptionHandler` receives; the keys follow asyncio's context
+ * (`message`, `exception`, `handle`, `future`, `task`, `protocol`,
+ * `transport`, `socket`, `asyncgen`, `sourceTraceback`).
+ */
+export interface ExceptionContext {
+  /** What happened, in words. */
+  message: string;
+  /** The error, when there is one. */
+  exception?: unknown;
+  /** The handle whose callback raised. */
+  handle?: Handle;
+  /** The future involved. */
+  future?: unknown;
+  /** The task involved. */
+  task?: unknown;
+  /** Where the handle or future was created (debug mode). */
+  sourceTraceback?: string;
+  /** Further keys (protocol, transport, ...). */
+  [key: string]: unknown;
+}
+
+/** A custom exception handler: `(loop, context) => void`. */
+export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
+
+/** The loop services a handle needs; implemented by BaseEventLoop. */
+export interface HandleOwner {
+  callExceptionHandler(context: ExceptionContext): void;
+  getDebug(): boolean;
+  _timerCancelled(handle: TimerHandle): void;
+}
+
+// deno-lint-ignore no-explicit-any
+type AnyFn = (...args: any[]) => unknown;
+
+/** The name used for a callback in messages. */
+export function callbackName(cb: unknown): string {
+  return typeof cb === "function" && cb.name !== "" ? cb.name : "<anonymous>";
+}
+
+/**
+ * A callback scheduled by `callSoon`; `cancel()` prevents it from running.
+ *
+ * @example Cancelling a scheduled callback
+ * ```ts
+ * import { TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const ran: string[] = [];
+ * loop.callSoon(() => ran.push("a"));
+ * const h = loop.callSoon(() => ran.push("b"));
+ * h.cancel();
+ * loop.callSoon(() => loop.stop());
+ * await loop.runForever();
+ * loop.close();
+ * console.assert(ran.join() === "a" && h.cancelled());
+ * ```
+ */
+export class Handle {
+  /** @internal */ _callback: AnyFn | null;
+  /** @internal */ _args: unknown[] | null;
+  /** @internal */ _loop: HandleOwner;
+  /** @internal */ _cancelled = false;
+  /** @internal */ _sourceTraceback: string | undefined;
+
+  /** Created by the loop; not meant to be constructed directly. */
+  constructor(callback: AnyFn, args: unknown[] | null, loop: HandleOwner, traceback?: string) {
+    this._callback = callback;
+    this._args = args;
+    this._loop = loop;
+    this._sourceTraceback = traceback;
+  }
+
+  /** Cancels the callback; a no-op if it already ran or was cancelled. */
+  cancel(): void {
+    if (!this._cancelled) {
+      this._cancelled = true;
+      this._callback = null;
+      this._args = null;
+    }
+  }
+
+  /** Whether the handle was cancelled. */
+  cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /** Runs the callback; errors go to the loop's exception handler. @internal */
+  _run(): void {
+    const cb = this._callback;
+    if (cb === null) return;
+    const args = this._args;
+    try {
+      if (args === null) cb();
+      else cb(...args);
+    } catch (exception) {
+      this._report(exception);
+    }
+  }
+
+  /** @internal */
+  _report(exception: unknown): void {
+    const context: ExceptionContext = {
+      message: `Exception in callback ${this.toString()}`,
+      exception,
+      handle: this,
+    };
+    if (this._sourceTraceback !== undefined) context.sourceTraceback = this._sourceTraceback;
+    this._loop.callExceptionHandler(context);
+  }
+
+  /** A description such as `<Handle tick()>`. */
+  toString(): string {
+    const state = this._cancelled ? " cancelled" : "";
+    return `<${this.constructor.name}${state} ${callbackName(this._callback)}()>`;
+  }
+}
+
+/**
+ * A callback scheduled by `callLater`/`callAt`. Ordered by `when()`, then by
+ * scheduling order.
+ *
+ * @example Reading a timer's deadline
+ * ```ts
+ * import { TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const h = loop.callLater(5, () => {});
+ * console.assert(h.when() === loop.time() + 5);
+ * h.cancel();
+ * loop.close();
+ * ```
+ */
+export class TimerHandle extends Handle {
+  /** @internal */ _when: number;
+  /** @internal */ _seq = 0;
+  /** @internal whether it sits in the loop's heap */ _scheduled = false;
+
+  /** Created by the loop; not meant to be constructed directly. */
+  constructor(
+    when: number,
+    callback: AnyFn,
+    args: unknown[] | null,
+    loop: HandleOwner,
+    traceback?: string,
+  ) {
+    super(callback, args, loop, traceback);
+    this._when = when;
+  }
+
+  /** The absolute time (in the loop's `time()` scale) the callback is due. */
+  when(): number {
+    return this._when;
+  }
+
+  /** Cancels the timer; the loop drops it lazily from its heap. */
+  override cancel(): void {
+    if (!this._cancelled) {
+      if (this._scheduled) this._loop._timerCancelled(this);
+      super.cancel();
+    }
+  }
+
+  override toString(): string {
+    return `${super.toString().slice(0, -1)} when=${this._when}>`;
+  }
+}
+
+/** The options every loop constructor accepts. */
+export interface LoopOptions {
+  /** The monotonic clock, in seconds (default: the real clock). */
+  clock?: Clock;
+  /**
+   * Timers due within this many seconds of now run in the same iteration
+   * (default: the platform's clock resolution).
+   */
+  clockResolution?: number;
+  /** Start in debug mode. */
+  debug?: boolean;
+}
+
+/**
+ * The interface every event loop implements (asyncio's
+ * `AbstractEventLoop`). Use `BaseEventLoop` or one of its subclasses.
+ */
+export abstract class AbstractEventLoop {
+  /** Schedules `callback(...args)` for the next iteration. */
+  abstract callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  /** Like `callSoon`; in JavaScript every caller is on the loop's thread. */
+  abstract callSoonThreadsafe<A extends unknown[]>(
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): Handle;
+  /** Schedules `callback(...args)` after `delay` seconds. */
+  abstract callLater<A extends unknown[]>(
+    delay: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle;
+  /** Schedules `callback(...args)` at the absolute time `when`. */
+  abstract callAt<A extends unknown[]>(
+    when: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle;
+  /** The loop's monotonic time in seconds. */
+  abstract time(): number;
+  /** Runs until `stop()`; resolves when the loop stopped. */
+  abstract runForever(): Promise<void>;
+  /** Runs until `future` is done; resolves with its result. */
+  abstract runUntilComplete<T>(future: Awaitable<T>): Promise<T>;
+  /** Stops the loop after the current batch of callbacks. */
+  abstract stop(): void;
+  /** Whether the loop is running. */
+  abstract isRunning(): boolean;
+  /** Whether the loop was closed. */
+  abstract isClosed(): boolean;
+  /** Closes the loop, dropping every pending callback. */
+  abstract close(): void;
+  /** Creates a future bound to this loop. */
+  abstract createFuture<T = unknown>(): Future<T>;
+  /** Wraps a coroutine (or a promise) in a task scheduled on this loop. */
+  abstract createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T>;
+  /** Handles an error reported by a callback, a future or a transport. */
+  abstract callExceptionHandler(context: ExceptionContext): void;
+  /** Whether debug mode is on. */
+  abstract getDebug(): boolean;
+  /** Turns debug mode on or off. */
+  abstract setDebug(enabled: boolean): void;
+}
+
+// The running loop of this realm (the main module or one Worker). Module
+// state is per realm, which is exactly asyncio's "per thread".
+let runningLoop: AbstractEventLoop | null = null;
+
+/**
+ * Returns the loop running in this realm.
+ *
+ * @returns The running loop.
+ * @throws {RuntimeError} When no loop is running.
+ *
+ * @example Inside a task
+ * ```ts
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * const loop = await run(function* () {
+ *   return getRunningLoop();
+ * }());
+ * console.assert(loop.isClosed());
+ * ```
+ */
+export function getRunningLoop(): AbstractEventLoop {
+  if (runningLoop === null) throw new RuntimeError("no running event loop");
+  return runningLoop;
+}
+
+/** The running loop or null. @internal */
+export function _getRunningLoop(): AbstractEventLoop | null {
+  return runningLoop;
+}
+
+/** Records the running loop; used by the loops themselves. @internal */
+export function _setRunningLoop(loop: AbstractEventLoop | null): void {
+  runningLoop = loop;
+}
+
+// How `Future`, `ensureFuture` and friends find a loop when none runs. The
+// policy module installs `getEventLoop` here; loops/ never imports policy/.
+let defaultLoopProvider: () => AbstractEventLoop = getRunningLoop;
+
+/** The running loop, else the policy's loop for this realm. @internal */
+export function _getEventLoop(): AbstractEventLoop {
+  return runningLoop ?? defaultLoopProvider();
+}
+
+/** Installs the fallback used by `_getEventLoop`. @internal */
+export function _setDefaultLoopProvider(provider: () => AbstractEventLoop): void {
+  defaultLoopProvider = provider;
+}

@@ -1,0 +1,54 @@
+/**
+ * `shield`.
+ *
+ * @module
+ */
+
+import type { Awaitable } from "./events.ts";
+import { Future } from "./futures.ts";
+import { ensureFuture } from "./tasks.ts";
+
+// Shielded inner futures stay referenced until done, even when nobody holds
+// the outer one any more.
+const shielded = new Set<Future<unknown>>();
+
+/**
+ * Protects an awaitable from cancellation: cancelling the returned future
+ * (or the task awaiting it) does not cancel the inner work, which goes on.
+ *
+ * @typeParam T The result type.
+ * @param awaitable A future, a coroutine or a promise.
+ * @returns A future that mirrors the inner one unless it is cancelled itself.
+ *
+ * @example
+ * ```ts
+ * import { run, shield, sleep } from "@asyncio/deno";
+ * const innerResult = await run(function* () {
+ *   const inner = shield(sleep(0.01, "kept"));
+ *   inner.cancel();
+ *   return inner.cancelled();
+ * }());
+ * console.assert(innerResult === true);
+ * ```
+ */
+export function shield<T>(awaitable: Awaitable<T>): Future<T> {
+  const inner = ensureFuture(awaitable);
+  if (inner.done()) return inner;
+  const outer = new Future<T>({ loop: inner.getLoop() });
+  shielded.add(inner);
+  const onInnerDone = (f: Future<T>) => {
+    shielded.delete(inner);
+    if (outer.cancelled()) {
+      if (!f.cancelled()) f.exception(); // mark it retrieved
+      return;
+    }
+    if (f.cancelled()) outer.cancel();
+    else {
+      const exc = f.exception();
+      if (exc !== null) outer.setException(exc);
+      else outer.setResult(f.result());
+    }
+  };
+  inner.addDoneCallback(onInnerDone);
+  return outer;
+}

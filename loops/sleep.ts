@@ -1,0 +1,52 @@
+/**
+ * `sleep`.
+ *
+ * @module
+ */
+
+import { getRunningLoop } from "./events.ts";
+import type { Coroutine } from "./events.ts";
+import type { BaseEventLoop } from "./base_event_loop.ts";
+import { checkSeconds } from "./_validate.ts";
+
+function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknown): void {
+  if (!fut.done()) fut.setResult(result);
+}
+
+/**
+ * A coroutine that completes after `delay` seconds with `result`.
+ * `yield* sleep(0)` gives way to the other ready callbacks for exactly one
+ * iteration, without a timer. Like asyncio's, it does nothing until awaited;
+ * from an async function, `await ensureFuture(sleep(1))`.
+ *
+ * @typeParam T The result type.
+ * @param delay Seconds (non-negative).
+ * @param result The value to return.
+ * @returns A coroutine.
+ * @throws {TypeError} If `delay` is not a number (when awaited).
+ * @throws {RangeError} If `delay` is NaN or negative (when awaited).
+ *
+ * @example
+ * ```ts
+ * import { sleep, TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const v = await loop.runUntilComplete(sleep(60, "later"));
+ * console.assert(v === "later" && loop.time() === 60);
+ * loop.close();
+ * ```
+ */
+export function* sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
+  checkSeconds(delay, "delay");
+  if (delay === 0) {
+    yield;
+    return result as T;
+  }
+  const loop = getRunningLoop() as BaseEventLoop;
+  const fut = loop.createFuture<T>();
+  const h = loop.callLater(delay, wakeSleeper, fut, result);
+  try {
+    return yield* fut;
+  } finally {
+    h.cancel();
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * `Task`: drives a coroutine (a generator) step by step on its loop, with
+ * asyncio's cancellation semantics.
+ *
+ * @module
+ */
+
+import {
+  _getEventLoop,
+  _getRunningLoop,
+  type AbstractEventLoop,
+  type Coroutine,
+} from "./events.ts";
+import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
+import { Future, wrapFuture } from "./futures.ts";
+import { describe, isCoroutine, isThenable } from "./_validate.ts";
+import type { BaseEventLoop } from "./base_event_loop.ts";
+
+/** Options for `new Task()` and `createTask()`. */
+export interface TaskOptions {
+  /** The task's name (default `Task-N`). */
+  name?: string;
+}
+
+/** Options for `new Task()`. */
+export interface TaskConstructorOptions extends TaskOptions {
+  /** The loop (default: the running loop, else the policy's loop). */
+  loop?: AbstractEventLoop;
+}
+
+let taskCounter = 0;
+
+/** What a task's step needs from its loop (BaseEventLoop provides it). */
+type TaskLoop = BaseEventLoop;
+
+function* awaitPromise<T>(promise: PromiseLike<T>): Coroutine<T> {
+  return yield* wrapFuture(promise);
+}
+
+/**
+ * A future that runs a coroutine. Each step of the coroutine is one
+ * callback on the loop. `cancel()` throws `CancelledError` into the coroutine
+ * where it is suspended, so `try/finally` and `catch` work, and the coroutine
+ * may suppress it.
+ *
+ * Differences from asyncio: a task may also wrap a promise (or an async
+ * function's promise); cancelling such a task cancels the task, but cannot
+ * interrupt the promise's own work.
+ *
+ * @typeParam T The result type.
+ *
+ * @example Cancelling a task
+ * ```ts
+ * import { CancelledError, sleep, TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const log: string[] = [];
+ * const task = loop.createTask(function* () {
+ *   try {
+ *     yield* sleep(10);
+ *   } finally {
+ *     log.push("cleanup");
+ *   }
+ * }());
+ * loop.callLater(1, () => task.cancel("enough"));
+ * try {
+ *   await loop.runUntilComplete(task);
+ * } catch (e) {
+ *   console.assert(e instanceof CancelledError && e.message === "enough");
+ * }
+ * console.assert(log[0] === "cleanup" && task.cancelled());
+ * loop.close();
+ * ```
+ */
+export class Task<T = unknown> extends Future<T> {
+  /** @internal */ _coro: Coroutine<T>;
+  /** @internal */ _origin: Coroutine<T> | PromiseLike<T>;
+  /** @internal */ _name: string;
+  /** @internal */ _mustCancel = false;
+  /** @internal */ _futWaiter: Future<unknown> | null = null;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal the value for the next step */ _sendValue: unknown = undefined;
+  /** @internal whether the next step throws `_sendValue` */ _sendThrow = false;
+  /** @internal */ _wakeupFn: (fut: Future<unknown>) => void;
+
+  /**
+   * Creates a task and schedules its first step. Prefer `createTask()`.
+   *
+   * @param coro A coroutine object, or a promise-like.
+   * @param options The loop and the name.
+   * @throws {TypeError} If `coro` is neither a coroutine nor a promise.
+   * @throws {RuntimeError} If the loop is closed.
+   */
+  constructor(coro: Coroutine<T> | PromiseLike<T>, options: TaskConstructorOptions = {}) {
+    super(options.loop === undefined ? {} : { loop: options.loop });
+    if (isCoroutine(coro)) this._coro = coro;
+    else if (isThenable(coro)) this._coro = awaitPromise(coro) as Coroutine<T>;
+    else if (typeof coro === "function") {
+      throw new TypeError(
+        `a coroutine was expected: got ${
+          describe(coro)
+        }; call the generator function to get a coroutine`,
+      );
+    } else throw new TypeError(`a coroutine or a promise was expected: got ${describe(coro)}`);
+    this._origin = coro;
+    this._name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
+    this._wakeupFn = (fut) => this._wakeup(fut);
+    const loop = this._loop as TaskLoop;
+    loop._callSoonRunnable(this);
+    loop._tasks.add(this as Task<unknown>);
+  }
+
+  /** The task's name. */
+  getName(): string {
+    return this._name;
+  }
+
+  /** Renames the task. */
+  setName(name: unknown): void {
+    this._name = String(name);
+  }
+
+  /** The coroutine (or promise) the task runs. */
+  getCoro(): Coroutine<T> | PromiseLike<T> {
+    return this._origin;
+  }
+
+  /** How many cancellation requests are pending (`cancel()` minus `uncancel()`). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Withdraws one cancellation request.
+   *
+   * @returns The remaining number of requests.
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Requests cancellation: the coroutine receives `CancelledError(msg)` at
+   * its current suspension point (or at its next one, if it is running).
+   *
+   * @param msg The cancel message.
+   * @returns `false` if the task is already done, otherwise `true`.
+   */
+  override cancel(msg?: string): boolean {
+    if (this.done()) return false;
+    this._numCancelsRequested++;
+    if (this._futWaiter !== null && this._futWaiter.cancel(msg)) return true;
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /** Tasks complete by themselves. @throws {RuntimeError} Always. */
+  override setResult(_result: T): never {
+    throw new RuntimeError("Task does not support setResult()");
+  }
+
+  /** Tasks complete by themselves. @throws {RuntimeError} Always. */
+  override setException(_exception: unknown): never {
+    throw new RuntimeError("Task does not support setException()");
+  }
+
+  /** Runs one step from the ready queue. @internal */
+  _run(): void {
+    const value = this._sendValue;
+    const isThrow = this._sendThrow;
+    this._sendValue = undefined;
+    this._sendThrow = false;
+    try {
+      this._step(value, isThrow);
+    } catch (exception) {
+      this._loop.callExceptionHandler({
+        message: `Task step failed: ${this}`,
+        exception,
+        task: this,
+      });
+    }
+  }
+
+  /** Done callback of the future the task awaits. @internal */
+  _wakeup(fut: Future<unknown>): void {
+    if (fut._state === 2 && fut._exception === undefined) this._step(fut._result, false);
+    else {
+      let exc: unknown;
+      try {
+        fut.result();
+      } catch (e) {
+        exc = e;
+      }
+      this._step(exc, true);
+    }
+  }
+
+  /** Resumes the coroutine with a value or an exception. @internal */
+  _step(value: unknown, isThrow: boolean): void {
+    if (this.done()) throw new InvalidStateError(`_step(): already done: ${this}`);
+    if (this._mustCancel) {
+      value = this._makeCancelledError();
+      isThrow = true;
+      this._mustCancel = false;
+    }
+    this._futWaiter = null;
+    const loop = this._loop as TaskLoop;
+    const previous = loop._currentTask;
+    loop._currentTask = this as Task<unknown>;
+    let r: IteratorResult<unknown, T>;
+    try {
+      r = isThrow ? this._coro.throw(value) : this._coro.next(value);
+    } catch (e) {
+      loop._currentTask = previous;
+      this.#finish();
+      if (e instanceof CancelledError) {
+        this._cancelledExc = e;
+        super.cancel(e.message);
+      } else super.setException(e === undefined ? new Error("coroutine threw undefined") : e);
+      return;
+    }
+    loop._currentTask = previous;
+    if (r.done) {
+      this.#finish();
+      if (this._mustCancel) {
+        this._mustCancel = false;
+        super.cancel(this._cancelMessage);
+      } else super.setResult(r.value);
+      return;
+    }
+    this.#await(r.value, loop);
+  }
+
+  // What the coroutine yielded: nothing (give way for one iteration), a
+  // future of this loop, or a promise-like. Anything else is an error thrown
+  // back into the coroutine.
+  #await(yielded: unknown, loop: TaskLoop): void {
+    if (yielded === undefined) {
+      loop._callSoonRunnable(this);
+      return;
+    }
+    let fut: Future<unknown>;
+    if (yielded instanceof Future) fut = yielded;
+    else if (isThenable(yielded)) fut = wrapFuture(yielded, loop);
+    else {
+      const hint = isCoroutine(yielded) ? "; use yield* to await a coroutine" : "";
+      this.#throwIn(
+        new TypeError(
+          `Task got bad yield: ${
+            describe(yielded)
+          }; yield* a Future, a Promise or a coroutine${hint}`,
+        ),
+        loop,
+      );
+      return;
+    }
+    if (fut._loop !== loop) {
+      this.#throwIn(
+        new RuntimeError(`Task ${this} got Future ${fut} attached to a different loop`),
+        loop,
+      );
+    } else if (fut === (this as unknown)) {
+      this.#throwIn(new RuntimeError(`Task cannot await on itself: ${this}`), loop);
+    } else {
+      fut.addDoneCallback(this._wakeupFn);
+      this._futWaiter = fut;
+      if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
+    }
+  }
+
+  #throwIn(exc: Error, loop: TaskLoop): void {
+    this._sendValue = exc;
+    this._sendThrow = true;
+    loop._callSoonRunnable(this);
+  }
+
+  #finish(): void {
+    (this._loop as TaskLoop)._tasks.delete(this as Task<unknown>);
+  }
+
+  /** A description such as `<Task pending name='Task-1'>`. */
+  override toString(): string {
+    return super.toString().replace(/^<Task (\w+)/, `<Task $1 name='${this._name}'`);
+  }
+}
+
+/**
+ * Turns an awaitable into a future of `loop`: a future is returned as it is,
+ * a coroutine is wrapped in a task, a promise-like in a future.
+ *
+ * @typeParam T The result type.
+ * @param awaitable A future, a coroutine or a promise-like.
+ * @param loop The loop (default: the running loop, else the policy's loop).
+ * @returns A future.
+ * @throws {TypeError} For anything else, or a future of another loop.
+ *
+ * @example
+ * ```ts
+ * import { ensureFuture, TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const task = ensureFuture(function* () { return 3; }(), loop);
+ * console.assert(await loop.runUntilComplete(task) === 3);
+ * loop.close();
+ * ```
+ */
+export function ensureFuture<T>(
+  awaitable: Future<T> | Coroutine<T> | PromiseLike<T> | Iterable<unknown, T>,
+  loop?: AbstractEventLoop,
+): Future<T> {
+  if (awaitable instanceof Future) {
+    if (loop !== undefined && awaitable._loop !== loop) {
+      throw new TypeError(
+        "The future belongs to a different loop than the one specified as the loop argument",
+      );
+    }
+    return awaitable;
+  }
+  if (isCoroutine(awaitable)) {
+    const l = (loop ?? _getEventLoop()) as TaskLoop;
+    return l.createTask(awaitable as Coroutine<T>);
+  }
+  if (isThenable(awaitable)) return wrapFuture(awaitable as PromiseLike<T>, loop);
+  throw new TypeError(
+    `An asyncio Future, a coroutine or a promise is required: got ${describe(awaitable)}`,
+  );
+}
+
+/**
+ * Schedules a coroutine as a task on the running loop.
+ *
+ * @typeParam T The result type.
+ * @param coro A coroutine object (or a promise).
+ * @param options The task's name.
+ * @returns The task.
+ * @throws {RuntimeError} If no loop is running.
+ *
+ * @example
+ * ```ts
+ * import { createTask, run, sleep } from "@asyncio/deno";
+ * const out = await run(function* () {
+ *   const t = createTask(function* () { yield* sleep(0.01); return 2; }());
+ *   return (yield* t) * 21;
+ * }());
+ * console.assert(out === 42);
+ * ```
+ */
+export function createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T> {
+  const loop = _getRunningLoop();
+  if (loop === null) throw new RuntimeError("no running event loop");
+  return (loop as TaskLoop).createTask(coro, options);
+}
+
+/**
+ * The task taking a step right now on `loop` (default: the running loop).
+ *
+ * @param loop The loop.
+ * @returns The task, or `null` outside of any task.
+ * @throws {RuntimeError} If no loop is given and none is running.
+ *
+ * @example
+ * ```ts
+ * import { currentTask, run } from "@asyncio/deno";
+ * const name = await run(function* () { return currentTask()!.getName(); }());
+ * console.assert(name.startsWith("Task-"));
+ * ```
+ */
+export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
+  const l = loop ?? _getRunningLoop();
+  if (l === null) throw new RuntimeError("no running event loop");
+  return (l as TaskLoop)._currentTask ?? null;
+}
+
+/**
+ * The tasks of `loop` (default: the running loop) that are not done yet.
+ *
+ * @param loop The loop.
+ * @returns A new set of tasks.
+ * @throws {RuntimeError} If no loop is given and none is running.
+ *
+ * @example
+ * ```ts
+ * import { allTasks, run } from "@asyncio/deno";
+ * const n = await run(function* () { return allTasks().size; }());
+ * console.assert(n === 1);
+ * ```
+ */
+export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
+  const l = loop ?? _getRunningLoop();
+  if (l === null) throw new RuntimeError("no running event loop");
+  return new Set((l as TaskLoop)._tasks ?? []);
+}

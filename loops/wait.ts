@@ -1,0 +1,192 @@
+/**
+ * `wait` and `waitFor`.
+ *
+ * @module
+ */
+
+import { type Awaitable, type Coroutine, getRunningLoop } from "./events.ts";
+import { CancelledError, TimeoutError } from "./exceptions.ts";
+import type { Future } from "./futures.ts";
+import { ensureFuture } from "./tasks.ts";
+import { checkSeconds, describe, isCoroutine } from "./_validate.ts";
+import type { BaseEventLoop } from "./base_event_loop.ts";
+
+/** `wait()` returns when any future finishes or is cancelled. */
+export const FIRST_COMPLETED = "FIRST_COMPLETED";
+/** `wait()` returns when any future finishes with an exception (or all are done). */
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
+/** `wait()` returns when all futures are done. */
+export const ALL_COMPLETED = "ALL_COMPLETED";
+
+/** When `wait()` returns. */
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/** Options for `wait()`. */
+export interface WaitOptions {
+  /** Seconds before returning anyway (default: no limit). */
+  timeout?: number | null;
+  /** When to return (default `ALL_COMPLETED`). */
+  returnWhen?: ReturnWhen;
+}
+
+function releaseWaiter(waiter: Future<unknown>): void {
+  if (!waiter.done()) waiter.setResult(undefined);
+}
+
+/**
+ * Waits for futures (or tasks, or promises) until `returnWhen` holds or
+ * `timeout` seconds pass, and returns `[done, pending]`. Nothing is
+ * cancelled on timeout.
+ *
+ * @param fs The futures; coroutines are refused, as in asyncio 3.11+ (wrap
+ *   them with `createTask` first).
+ * @param options `timeout` and `returnWhen`.
+ * @returns The sets of done and pending futures.
+ * @throws {TypeError} If `fs` holds a coroutine or a non-awaitable.
+ * @throws {RangeError} If `fs` is empty, or `returnWhen`/`timeout` is invalid.
+ *
+ * @example
+ * ```ts
+ * import { createTask, FIRST_COMPLETED, run, sleep, wait } from "@asyncio/deno";
+ * const [doneCount, pendingCount] = await run(function* () {
+ *   const a = createTask(sleep(0.01, "a"));
+ *   const b = createTask(sleep(10, "b"));
+ *   const [done, pending] = yield* wait([a, b], { returnWhen: FIRST_COMPLETED });
+ *   b.cancel();
+ *   return [done.size, pending.size];
+ * }());
+ * console.assert(doneCount === 1 && pendingCount === 1);
+ * ```
+ */
+export function* wait<T>(
+  fs: Iterable<Future<T> | PromiseLike<T>>,
+  options: WaitOptions = {},
+): Coroutine<[Set<Future<T>>, Set<Future<T>>]> {
+  const { timeout = null, returnWhen = ALL_COMPLETED } = options;
+  if (
+    returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED
+  ) {
+    throw new RangeError(
+      `options.returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED: got ${
+        describe(returnWhen)
+      }`,
+    );
+  }
+  if (timeout !== null) checkSeconds(timeout, "options.timeout", true);
+  const loop = getRunningLoop() as BaseEventLoop;
+  const futures = new Set<Future<T>>();
+  for (const f of fs) {
+    if (isCoroutine(f)) {
+      throw new TypeError("Passing coroutines to wait() is forbidden: wrap them with createTask()");
+    }
+    futures.add(ensureFuture(f, loop));
+  }
+  if (futures.size === 0) throw new RangeError("fs must not be empty: the set of futures is empty");
+  let counter = futures.size;
+  const waiter = loop.createFuture<void>();
+  const timer = timeout === null
+    ? null
+    : loop.callLater(Math.max(timeout, 0), releaseWaiter, waiter);
+  const onDone = (f: Future<T>) => {
+    counter--;
+    if (
+      counter <= 0 || returnWhen === FIRST_COMPLETED ||
+      (returnWhen === FIRST_EXCEPTION && !f.cancelled() && f.exception() !== null)
+    ) {
+      timer?.cancel();
+      releaseWaiter(waiter);
+    }
+  };
+  for (const f of futures) f.addDoneCallback(onDone);
+  try {
+    yield* waiter;
+  } finally {
+    timer?.cancel();
+    for (const f of futures) f.removeDoneCallback(onDone);
+  }
+  const done = new Set<Future<T>>();
+  const pending = new Set<Future<T>>();
+  for (const f of futures) (f.done() ? done : pending).add(f);
+  return [done, pending];
+}
+
+// Cancels `fut` and waits until it is really done (its coroutine may run
+// cleanup code first, or even refuse the cancellation).
+function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<void> {
+  const waiter = loop.createFuture<void>();
+  const cb = () => releaseWaiter(waiter);
+  fut.addDoneCallback(cb);
+  try {
+    fut.cancel();
+    yield* waiter;
+  } finally {
+    fut.removeDoneCallback(cb);
+  }
+}
+
+/**
+ * Awaits `awaitable` with a time limit. On timeout the inner task is
+ * cancelled, waited for, and `TimeoutError` is raised. If the caller is
+ * cancelled, the inner task is cancelled too. `timeout: null` waits forever;
+ * `timeout <= 0` times out unless the awaitable is already done.
+ *
+ * @typeParam T The result type.
+ * @param awaitable A future, a coroutine or a promise.
+ * @param timeout Seconds, or null.
+ * @returns A coroutine of the result.
+ * @throws {TimeoutError} When the time runs out.
+ * @throws {RangeError} If `timeout` is NaN.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep, TimeoutError, waitFor } from "@asyncio/deno";
+ * const outcome = await run(function* () {
+ *   try {
+ *     yield* waitFor(sleep(10), 0.01);
+ *     return "finished";
+ *   } catch (e) {
+ *     return e instanceof TimeoutError ? "timed out" : "other";
+ *   }
+ * }());
+ * console.assert(outcome === "timed out");
+ * ```
+ */
+export function* waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Coroutine<T> {
+  if (timeout !== null) checkSeconds(timeout, "timeout", true);
+  const loop = getRunningLoop() as BaseEventLoop;
+  const fut = ensureFuture(awaitable, loop);
+  if (timeout === null) return yield* fut;
+  if (timeout <= 0) {
+    if (fut.done()) return fut.result();
+    yield* cancelAndWait(fut, loop);
+    return timedOut(fut);
+  }
+  const waiter = loop.createFuture<void>();
+  const timer = loop.callLater(timeout, releaseWaiter, waiter);
+  const cb = () => releaseWaiter(waiter);
+  fut.addDoneCallback(cb);
+  try {
+    try {
+      yield* waiter;
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+      if (fut.done()) return fut.result();
+      fut.removeDoneCallback(cb);
+      yield* cancelAndWait(fut, loop);
+      throw e;
+    }
+    if (fut.done()) return fut.result();
+    fut.removeDoneCallback(cb);
+    yield* cancelAndWait(fut, loop);
+    return timedOut(fut);
+  } finally {
+    timer.cancel();
+  }
+}
+
+// After the inner future was cancelled for a timeout: TimeoutError, unless
+// it refused the cancellation and finished anyway.
+function timedOut<T>(fut: Future<T>): T {
+  if (!fut.cancelled()) return fut.result();
+  throw new TimeoutError("waitFor() timed out", { cause: fut._makeCancelledError() });
+}

@@ -1,0 +1,75 @@
+/**
+ * asyncio for Deno: Python asyncio's event loop layer on Deno's own APIs.
+ * Loops, policies, futures, tasks with real cancellation, and a virtual-time
+ * loop for deterministic tests. Coroutines are generator functions driven by
+ * tasks: `yield*` a future, a task or another coroutine to await it.
+ *
+ * @example Tasks, timers and cancellation
+ * ```ts
+ * import { createTask, gather, run, sleep } from "@asyncio/deno";
+ *
+ * function* worker(name: string, delay: number) {
+ *   yield* sleep(delay);
+ *   return `${name} done`;
+ * }
+ *
+ * const results = await run(function* () {
+ *   const slow = createTask(worker("slow", 10));
+ *   const both = yield* gather(worker("a", 0.01), worker("b", 0.02));
+ *   slow.cancel();
+ *   return both;
+ * }());
+ * console.assert(results.join() === "a done,b done");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./loops/exceptions.ts";
+export {
+  AbstractEventLoop,
+  type Awaitable,
+  type Clock,
+  type Coroutine,
+  type ExceptionContext,
+  type ExceptionHandler,
+  getRunningLoop,
+  Handle,
+  type LoopOptions,
+  realClock,
+  TimerHandle,
+} from "./loops/events.ts";
+export { BaseEventLoop, type TaskFactory } from "./loops/base_event_loop.ts";
+export { Future, type FutureOptions, wrapFuture } from "./loops/futures.ts";
+export {
+  allTasks,
+  createTask,
+  currentTask,
+  ensureFuture,
+  Task,
+  type TaskConstructorOptions,
+  type TaskOptions,
+} from "./loops/tasks.ts";
+export { sleep } from "./loops/sleep.ts";
+export { gather, GatheringFuture, type GatherOptions, type GatherResults } from "./loops/gather.ts";
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type ReturnWhen,
+  wait,
+  waitFor,
+  type WaitOptions,
+} from "./loops/wait.ts";
+export { shield } from "./loops/shield.ts";
+export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/test_loop.ts";
+export {
+  AbstractEventLoopPolicy,
+  DefaultEventLoopPolicy,
+  getEventLoop,
+  getEventLoopPolicy,
+  newEventLoop,
+  setEventLoop,
+  setEventLoopPolicy,
+} from "./policy/policy.ts";
+export { run, Runner, type RunnerOptions } from "./policy/runner.ts";

@@ -1,0 +1,181 @@
+/**
+ * `Runner` and `run`: the modern way to run a program on a fresh loop.
+ *
+ * @module
+ */
+
+import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loops/events.ts";
+import { RuntimeError } from "../loops/exceptions.ts";
+import { gather } from "../loops/gather.ts";
+import { allTasks } from "../loops/tasks.ts";
+import { describe, isCoroutine, isThenable } from "../loops/_validate.ts";
+import { getEventLoopPolicy } from "./policy.ts";
+
+/** Options for `Runner` and `run`. */
+export interface RunnerOptions {
+  /** Run the loop in debug mode. */
+  debug?: boolean;
+  /**
+   * Creates the loop (default: the policy's `newEventLoop()`, which is then
+   * also set as the realm's current loop while the runner is open).
+   */
+  loopFactory?: () => AbstractEventLoop;
+}
+
+function checkMain(main: unknown): void {
+  if (!isCoroutine(main) && !isThenable(main)) {
+    const hint = typeof main === "function" ? "; call the generator function" : "";
+    throw new TypeError(`main must be a coroutine or a promise: got ${describe(main)}${hint}`);
+  }
+}
+
+/**
+ * Runs coroutines on one loop it owns, and finalizes that loop on `close()`:
+ * leftover tasks are cancelled and awaited, then the loop is closed.
+ *
+ * @example
+ * ```ts
+ * import { Runner, sleep } from "@asyncio/deno";
+ * await using runner = new Runner();
+ * const a = await runner.run(sleep(0.01, 1));
+ * const b = await runner.run(sleep(0.01, 2));
+ * console.assert(a + b === 3);
+ * ```
+ */
+export class Runner {
+  #options: RunnerOptions;
+  #loop: AbstractEventLoop | null = null;
+  #closed = false;
+  #setLoop = false;
+
+  /**
+   * Creates a runner; the loop is created on first use.
+   *
+   * @param options `debug` and `loopFactory`.
+   */
+  constructor(options: RunnerOptions = {}) {
+    this.#options = options;
+  }
+
+  /**
+   * The runner's loop, created if needed.
+   *
+   * @returns The loop.
+   * @throws {RuntimeError} If the runner is closed.
+   */
+  getLoop(): AbstractEventLoop {
+    if (this.#closed) throw new RuntimeError("Runner is closed");
+    if (this.#loop === null) {
+      const factory = this.#options.loopFactory;
+      if (factory === undefined) {
+        this.#loop = getEventLoopPolicy().newEventLoop();
+        getEventLoopPolicy().setEventLoop(this.#loop);
+        this.#setLoop = true;
+      } else this.#loop = factory();
+      if (this.#options.debug !== undefined) this.#loop.setDebug(this.#options.debug);
+    }
+    return this.#loop;
+  }
+
+  /**
+   * Runs `main` to completion on the runner's loop.
+   *
+   * @typeParam T The result type.
+   * @param main A coroutine (or a promise).
+   * @returns The result.
+   * @throws {RuntimeError} Synchronously, if a loop is already running.
+   * @throws {TypeError} Synchronously, if `main` is not a coroutine or promise.
+   */
+  run<T>(main: Coroutine<T> | PromiseLike<T>): Promise<T> {
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError("Runner.run() cannot be called from a running event loop");
+    }
+    checkMain(main);
+    const loop = this.getLoop();
+    return loop.runUntilComplete(loop.createTask(main));
+  }
+
+  /**
+   * Cancels the loop's remaining tasks, waits for them, and closes the loop.
+   * Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const loop = this.#loop;
+    if (loop === null) return;
+    try {
+      await cancelAllTasks(loop);
+      const l = loop as AbstractEventLoop & { shutdownAsyncgens?(): Coroutine<void> };
+      if (l.shutdownAsyncgens) await loop.runUntilComplete(l.shutdownAsyncgens());
+    } finally {
+      if (this.#setLoop) getEventLoopPolicy().setEventLoop(null);
+      loop.close();
+    }
+  }
+
+  /** `await using runner = new Runner()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
+  const tasks = allTasks(loop);
+  if (tasks.size === 0) return;
+  for (const t of tasks) t.cancel();
+  await loop.runUntilComplete(gather(...tasks, { returnExceptions: true }));
+  for (const t of tasks) {
+    if (t.cancelled()) continue;
+    const exception = t.exception();
+    if (exception !== null) {
+      loop.callExceptionHandler({
+        message: "unhandled exception during run() shutdown",
+        exception,
+        task: t,
+      });
+    }
+  }
+}
+
+/**
+ * Runs `main` on a new loop, then cancels leftover tasks and closes the
+ * loop: the usual entry point of a program.
+ *
+ * @typeParam T The result type.
+ * @param main A coroutine (or a promise).
+ * @param options `debug` and `loopFactory`.
+ * @returns The result of `main`.
+ * @throws {RuntimeError} Synchronously, if a loop is already running.
+ * @throws {TypeError} Synchronously, if `main` is not a coroutine or promise.
+ *
+ * @example
+ * ```ts
+ * import { run, sleep } from "@asyncio/deno";
+ * const v = await run(function* () {
+ *   yield* sleep(0.01);
+ *   return "hello";
+ * }());
+ * console.assert(v === "hello");
+ * ```
+ */
+export function run<T>(
+  main: Coroutine<T> | PromiseLike<T>,
+  options: RunnerOptions = {},
+): Promise<T> {
+  if (_getRunningLoop() !== null) {
+    throw new RuntimeError("run() cannot be called from a running event loop");
+  }
+  checkMain(main);
+  const runner = new Runner(options);
+  let result: Promise<T>;
+  try {
+    result = runner.run(main);
+  } catch (e) {
+    return runner.close().then(() => Promise.reject(e));
+  }
+  return result.then(
+    (v) => runner.close().then(() => v),
+    (e) => runner.close().then(() => Promise.reject(e)),
+  );
+}
