@@ -1,0 +1,164 @@
+/**
+ * Prints the platform support matrix as markdown, or keeps a README's copy
+ * of it in sync.
+ *
+ * ```sh
+ * deno run platform/render_matrix.ts                             # print
+ * deno run --allow-read platform/render_matrix.ts --check README.md
+ * deno run --allow-read --allow-write platform/render_matrix.ts --write README.md
+ * ```
+ *
+ * The README block lies between `<!-- matrix:start -->` and
+ * `<!-- matrix:end -->`. `--check` exits with 1 when the block differs from
+ * the generated table (spacing inside table lines and the wrapping of prose
+ * are ignored, so `deno fmt` may realign it) and 2 on a usage error or
+ * missing markers.
+ *
+ * @module
+ */
+
+import { renderMatrix } from "./matrix_table.ts";
+
+/**
+ * The line that opens the generated block in a markdown file.
+ *
+ * @example
+ * ```ts
+ * import { MATRIX_END, MATRIX_START, replaceMatrixBlock } from "./render_matrix.ts";
+ * const doc = replaceMatrixBlock(`${MATRIX_START}\n${MATRIX_END}`, "table");
+ * console.assert(doc === `${MATRIX_START}\n\ntable\n\n${MATRIX_END}`);
+ * ```
+ */
+export const MATRIX_START = "<!-- matrix:start -->";
+
+/**
+ * The line that closes the generated block in a markdown file.
+ *
+ * @example
+ * ```ts
+ * import { MATRIX_END } from "./render_matrix.ts";
+ * console.assert(MATRIX_END === "<!-- matrix:end -->");
+ * ```
+ */
+export const MATRIX_END = "<!-- matrix:end -->";
+
+function locate(text: string): { start: number; end: number } {
+  const start = text.indexOf(MATRIX_START);
+  const end = text.indexOf(MATRIX_END);
+  if (start < 0 || end < 0 || end < start) {
+    throw new SyntaxError(`Matrix markers not found: expected ${MATRIX_START} then ${MATRIX_END}`);
+  }
+  return { start: start + MATRIX_START.length, end };
+}
+
+/**
+ * The text between the markers, without the surrounding blank lines.
+ *
+ * @param text A markdown document.
+ * @returns The block's content.
+ * @throws {SyntaxError} If the markers are missing or out of order.
+ *
+ * @example
+ * ```ts
+ * import { extractMatrixBlock } from "./render_matrix.ts";
+ * const doc = "a\n<!-- matrix:start -->\n| x |\n<!-- matrix:end -->\nb";
+ * console.assert(extractMatrixBlock(doc) === "| x |");
+ * ```
+ */
+export function extractMatrixBlock(text: string): string {
+  const { start, end } = locate(text);
+  return text.slice(start, end).replace(/^(?:[ \t]*\r?\n)+/, "").replace(/(?:\r?\n[ \t]*)+$/, "");
+}
+
+/**
+ * Replaces the text between the markers with `content`, keeping the markers
+ * and a blank line on each side (as `deno fmt` wants around a table).
+ *
+ * @param text A markdown document.
+ * @param content The new block content.
+ * @returns The updated document.
+ * @throws {SyntaxError} If the markers are missing or out of order.
+ *
+ * @example
+ * ```ts
+ * import { extractMatrixBlock, replaceMatrixBlock } from "./render_matrix.ts";
+ * const doc = "a\n<!-- matrix:start -->\nold\n<!-- matrix:end -->\nb";
+ * console.assert(extractMatrixBlock(replaceMatrixBlock(doc, "new")) === "new");
+ * ```
+ */
+export function replaceMatrixBlock(text: string, content: string): string {
+  const { start, end } = locate(text);
+  return `${text.slice(0, start)}\n\n${content}\n\n${text.slice(end)}`;
+}
+
+/**
+ * Compares two blocks, ignoring the spacing inside table lines and how prose
+ * is wrapped, so a table that `deno fmt` realigned or rewrapped still matches.
+ *
+ * @param a One block.
+ * @param b The other block.
+ * @returns `true` if they say the same.
+ *
+ * @example
+ * ```ts
+ * import { sameMatrixBlock } from "./render_matrix.ts";
+ * console.assert(sameMatrixBlock("| a  | b |\n| -- | - |", "| a | b |\n| --- | --- |"));
+ * console.assert(sameMatrixBlock("1. one two\n   three", "1. one two three"));
+ * console.assert(!sameMatrixBlock("| a | b |", "| a | c |"));
+ * ```
+ */
+export function sameMatrixBlock(a: string, b: string): boolean {
+  return normalize(a) === normalize(b);
+}
+
+/** Table lines cell by cell; the prose between them as one space-separated run. */
+function normalize(block: string): string {
+  const out: string[] = [];
+  let prose: string[] = [];
+  const flush = () => {
+    if (prose.length > 0) out.push(prose.join(" ").replace(/\s+/g, " ").trim());
+    prose = [];
+  };
+  for (const raw of block.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line.startsWith("|")) {
+      prose.push(line);
+      continue;
+    }
+    flush();
+    out.push(
+      line.split("|").map((c) => c.trim()).map((c) => /^:?-+:?$/.test(c) ? "-" : c).join("|"),
+    );
+  }
+  flush();
+  return out.filter((line) => line !== "").join("\n");
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const table = renderMatrix();
+  if (args.length === 0) {
+    console.log(table);
+    return 0;
+  }
+  const [mode, path] = args;
+  if (args.length !== 2 || (mode !== "--check" && mode !== "--write")) {
+    console.error("Usage: render_matrix.ts [--check FILE | --write FILE]");
+    return 2;
+  }
+  const text = await Deno.readTextFile(path);
+  try {
+    if (mode === "--write") {
+      await Deno.writeTextFile(path, replaceMatrixBlock(text, table));
+      return 0;
+    }
+    if (sameMatrixBlock(extractMatrixBlock(text), table)) return 0;
+    console.error(`${path}: the platform matrix is out of date; run with --write ${path}`);
+    return 1;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    console.error(`${path}: ${err.message}`);
+    return 2;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
