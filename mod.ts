@@ -73,3 +73,42 @@ export {
   setEventLoopPolicy,
 } from "./policy/policy.ts";
 export { run, Runner, type RunnerOptions } from "./policy/runner.ts";
+export {
+  currentPlatform,
+  detectPlatform,
+  OS_NAMES,
+  type OsName,
+  type Platform,
+  simulatePlatform,
+  type SimulatePlatformOptions,
+} from "./platform/detect.ts";
+export { darwinMajor, macosVersion } from "./platform/darwin.ts";
+export {
+  availableSelectors,
+  type ConcreteSelectorName,
+  resolveSelector,
+  SELECTOR_NAMES,
+  selectorAvailable,
+  type SelectorName,
+} from "./platform/selectors.ts";
+export {
+  type DarwinKernelRange,
+  type Feature,
+  FEATURES,
+  LOOP_KINDS,
+  type LoopKind,
+  type MatrixRow,
+  matrixRows,
+  type ObjectKind,
+} from "./platform/matrix_rows.ts";
+export {
+  checkLoopAvailable,
+  checkSupported,
+  loopAvailability,
+  loopAvailable,
+  type Support,
+  type SupportDetails,
+  type SupportQuery,
+  supports,
+} from "./platform/matrix.ts";
+export { renderMatrix } from "./platform/matrix_table.ts";

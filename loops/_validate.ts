@@ -1,5 +1,7 @@
 // Argument checks shared by the public API. Messages name the argument.
 
+import { AbstractEventLoop } from "./events.ts";
+
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
@@ -15,6 +17,13 @@ export function describe(value: unknown): string {
 export function checkCallback(value: unknown, name = "callback"): void {
   if (typeof value !== "function") {
     throw new TypeError(`${name} must be a function: got ${describe(value)}`);
+  }
+}
+
+/** Throws TypeError unless `value` is an event loop. */
+export function checkLoop(value: unknown, name: string): asserts value is AbstractEventLoop {
+  if (!(value instanceof AbstractEventLoop)) {
+    throw new TypeError(`${name} must be an event loop: got ${describe(value)}`);
   }
 }
 

@@ -26,6 +26,7 @@ import { ensureFuture, Task, type TaskOptions } from "./tasks.ts";
 import { RingQueue } from "./_ring_queue.ts";
 import { TimerHeap } from "./_timer_heap.ts";
 import { checkCallback, checkSeconds, describe } from "./_validate.ts";
+import { sourceTraceback } from "./_stack.ts";
 
 /** Compact the timer heap once it holds more than this many timers... */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
@@ -54,11 +55,6 @@ export type TaskFactory = <T>(
 
 /** Returned by `_idle()` when the loop may go on without waiting. */
 const CONTINUE = -1;
-
-function captureStack(): string {
-  const stack = new Error().stack ?? "";
-  return stack.split("\n").slice(3).join("\n");
-}
 
 /**
  * The scheduler every loop shares: `callSoon`, timers, `runForever`,
@@ -148,7 +144,7 @@ export class BaseEventLoop extends AbstractEventLoop {
       callback as (...a: unknown[]) => unknown,
       args.length === 0 ? null : args,
       this,
-      this._debug ? captureStack() : undefined,
+      this._debug ? sourceTraceback() : undefined,
     );
     this._ready.push(h);
     if (this.#wakeResolve !== null) this._wake();
@@ -243,7 +239,7 @@ export class BaseEventLoop extends AbstractEventLoop {
       callback as (...a: unknown[]) => unknown,
       args.length === 0 ? null : args,
       this,
-      this._debug ? captureStack() : undefined,
+      this._debug ? sourceTraceback() : undefined,
     );
     h._scheduled = true;
     this._timers.push(h);
@@ -382,11 +378,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * ```
    */
   runForever(): Promise<void> {
-    if (this._closed) this.#throwClosed();
-    if (this._running) throw new RuntimeError("This event loop is already running");
-    if (_getRunningLoop() !== null) {
-      throw new RuntimeError("Cannot run the event loop while another loop is running");
-    }
+    this.#checkCanRun();
     this._running = true;
     _setRunningLoop(this);
     return this.#run();
@@ -573,8 +565,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * ```
    */
   runUntilComplete<T>(future: Awaitable<T>): Promise<T> {
-    if (this._closed) this.#throwClosed();
-    if (this._running) throw new RuntimeError("This event loop is already running");
+    // Checked before wrapping `future`, so a refused call leaves no task behind.
+    this.#checkCanRun();
     const fut = ensureFuture(future, this);
     fut.addDoneCallback(stopLoopWhenDone);
     return this.runForever().then(
@@ -656,6 +648,14 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop. Kept for asyncio compatibility (`Runner` calls it).
    */
   *shutdownAsyncgens(): Coroutine<void> {}
+
+  #checkCanRun(): void {
+    if (this._closed) this.#throwClosed();
+    if (this._running) throw new RuntimeError("This event loop is already running");
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError("Cannot run the event loop while another loop is running");
+    }
+  }
 
   #throwClosed(): never {
     throw new RuntimeError("Event loop is closed");
@@ -767,9 +767,14 @@ function stopLoopWhenDone(fut: Future<unknown>): void {
   (fut.getLoop() as BaseEventLoop).stop();
 }
 
-function describeContextValue(value: unknown): string {
-  if (value !== null && typeof value === "object" && value.toString !== Object.prototype.toString) {
-    return String(value);
-  }
-  return describe(value);
+// A context value for the log: objects with their own toString (handles,
+// futures, errors) as themselves; a plain object, such as the context of a
+// failed handler call, with its keys, so the original error is not lost.
+function describeContextValue(value: unknown, depth = 0): string {
+  if (value === null || typeof value !== "object") return describe(value);
+  if (value.toString !== Object.prototype.toString) return String(value);
+  const proto = Object.getPrototypeOf(value);
+  if (depth > 0 || (proto !== Object.prototype && proto !== null)) return describe(value);
+  const entries = Object.entries(value).map(([k, v]) => `${k}: ${describeContextValue(v, 1)}`);
+  return `{ ${entries.join(", ")} }`;
 }

@@ -250,6 +250,12 @@ export abstract class AbstractEventLoop {
   abstract createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T>;
   /** Handles an error reported by a callback, a future or a transport. */
   abstract callExceptionHandler(context: ExceptionContext): void;
+  /** Sets the custom exception handler, or `null` for the default one. */
+  abstract setExceptionHandler(handler: ExceptionHandler | null): void;
+  /** The custom exception handler, or `null`. */
+  abstract getExceptionHandler(): ExceptionHandler | null;
+  /** The default exception handler: logs the context. */
+  abstract defaultExceptionHandler(context: ExceptionContext): void;
   /** Whether debug mode is on. */
   abstract getDebug(): boolean;
   /** Turns debug mode on or off. */

@@ -5,9 +5,10 @@
  * @module
  */
 
-import { _getEventLoop, AbstractEventLoop, type ExceptionContext } from "./events.ts";
+import { _getEventLoop, type AbstractEventLoop, type ExceptionContext } from "./events.ts";
 import { CancelledError, InvalidStateError } from "./exceptions.ts";
-import { checkCallback, describe } from "./_validate.ts";
+import { checkCallback, checkLoop, describe } from "./_validate.ts";
+import { sourceTraceback } from "./_stack.ts";
 
 const PENDING = 0;
 const CANCELLED = 1;
@@ -21,7 +22,10 @@ export interface FutureOptions {
 }
 
 // Futures whose exception nobody retrieved are reported when collected.
-// The held value must not reference the future itself.
+// The held value must not reference the future itself, not even through the
+// exception: a V8 error keeps the receivers and functions of the frames it
+// was thrown through alive (a failing task's own `_step`, for one), so the
+// held value carries a detached copy of it (see `detachError`).
 const unretrieved = new FinalizationRegistry<ExceptionContext & { loop: AbstractEventLoop }>(
   ({ loop, ...context }) => {
     try {
@@ -31,6 +35,36 @@ const unretrieved = new FinalizationRegistry<ExceptionContext & { loop: Abstract
     }
   },
 );
+
+// A copy of an error that shares its class, name, message and stack but
+// none of its references; other values are kept as they are.
+function detachError(exception: unknown): unknown {
+  if (!(exception instanceof Error)) return exception;
+  const copy = Object.create(Object.getPrototypeOf(exception)) as Error;
+  const own = (value: unknown) => ({ value, writable: true, configurable: true });
+  Object.defineProperties(copy, {
+    name: own(exception.name),
+    message: own(exception.message),
+    stack: own(exception.stack),
+  });
+  return copy;
+}
+
+// A short rendering of a result for toString(): `1`, `"text"`, `<Handle f()>`.
+function formatResult(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+    case "undefined":
+    case "symbol":
+      return String(value);
+    case "bigint":
+      return `${value}n`;
+    case "object":
+      if (value !== null && value.toString !== Object.prototype.toString) return String(value);
+  }
+  return describe(value);
+}
 
 /**
  * A future: pending, then finished with a result or an exception, or
@@ -43,7 +77,9 @@ const unretrieved = new FinalizationRegistry<ExceptionContext & { loop: Abstract
  * Differences from asyncio: an exception that is never retrieved is reported
  * to the loop's exception handler when the future is garbage-collected (as
  * asyncio does in `__del__`), which in JavaScript happens at an unspecified
- * time.
+ * time. The report has no `future` key (the future is gone by then) and, for
+ * an `Error`, carries a copy with the same class, name, message and stack:
+ * holding the original would keep the future alive.
  *
  * @typeParam T The result type.
  *
@@ -83,13 +119,9 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    */
   constructor(options: FutureOptions = {}) {
     const loop = options.loop ?? _getEventLoop();
-    if (!(loop instanceof AbstractEventLoop)) {
-      throw new TypeError(`options.loop must be an event loop: got ${describe(loop)}`);
-    }
+    checkLoop(loop, "options.loop");
     this._loop = loop;
-    if (loop.getDebug()) {
-      this._sourceTraceback = (new Error().stack ?? "").split("\n").slice(2).join("\n");
-    }
+    if (loop.getDebug()) this._sourceTraceback = sourceTraceback();
   }
 
   /** The loop the future is bound to. */
@@ -222,7 +254,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     unretrieved.register(this, {
       loop: this._loop,
       message: `${this.constructor.name} exception was never retrieved`,
-      exception,
+      exception: detachError(exception),
       ...(this._sourceTraceback !== undefined ? { sourceTraceback: this._sourceTraceback } : {}),
     }, this);
     this.#scheduleCallbacks();
@@ -289,7 +321,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     if (this._state === FINISHED) {
       s += this._exception !== undefined
         ? ` exception=${String(this._exception)}`
-        : ` result=${describe(this._result)}`;
+        : ` result=${formatResult(this._result)}`;
     }
     return s + ">";
   }
@@ -319,6 +351,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
  * ```
  */
 export function wrapFuture<T>(promise: PromiseLike<T>, loop?: AbstractEventLoop): Future<T> {
+  if (loop !== undefined) checkLoop(loop, "loop");
   if (promise instanceof Future) return promise;
   const fut = new Future<T>(loop === undefined ? {} : { loop });
   const l = fut._loop as AbstractEventLoop & { _pendingIo?: number };

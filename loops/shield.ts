@@ -12,6 +12,10 @@ import { ensureFuture } from "./tasks.ts";
 // the outer one any more.
 const shielded = new Set<Future<unknown>>();
 
+function forget(inner: Future<unknown>): void {
+  shielded.delete(inner);
+}
+
 /**
  * Protects an awaitable from cancellation: cancelling the returned future
  * (or the task awaiting it) does not cancel the inner work, which goes on.
@@ -37,7 +41,6 @@ export function shield<T>(awaitable: Awaitable<T>): Future<T> {
   const outer = new Future<T>({ loop: inner.getLoop() });
   shielded.add(inner);
   const onInnerDone = (f: Future<T>) => {
-    shielded.delete(inner);
     if (outer.cancelled()) {
       if (!f.cancelled()) f.exception(); // mark it retrieved
       return;
@@ -49,6 +52,14 @@ export function shield<T>(awaitable: Awaitable<T>): Future<T> {
       else outer.setResult(f.result());
     }
   };
+  // Once the outer future is done (cancelled), the inner one is on its own:
+  // an exception it ends with later is not silently marked retrieved here,
+  // so it is reported like any other unretrieved exception.
+  const onOuterDone = () => {
+    if (!inner.done()) inner.removeDoneCallback(onInnerDone);
+  };
+  inner.addDoneCallback(forget);
   inner.addDoneCallback(onInnerDone);
+  outer.addDoneCallback(onOuterDone);
   return outer;
 }

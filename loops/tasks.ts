@@ -13,7 +13,7 @@ import {
 } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
 import { Future, wrapFuture } from "./futures.ts";
-import { describe, isCoroutine, isThenable } from "./_validate.ts";
+import { checkLoop, describe, isCoroutine, isThenable } from "./_validate.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 
 /** Options for `new Task()` and `createTask()`. */
@@ -35,6 +35,19 @@ type TaskLoop = BaseEventLoop;
 
 function* awaitPromise<T>(promise: PromiseLike<T>): Coroutine<T> {
   return yield* wrapFuture(promise);
+}
+
+function* awaitIterable<T>(awaitable: Iterable<unknown, T>): Coroutine<T> {
+  return yield* awaitable;
+}
+
+// An awaitable object that is neither a future, a coroutine nor a promise:
+// anything with [Symbol.iterator] (an operation written as `*[Symbol.iterator]()`).
+// Arrays are iterable too, but passing one is a mistake (gather takes spread
+// arguments), so they are refused.
+function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
 /**
@@ -203,8 +216,12 @@ export class Task<T = unknown> extends Future<T> {
   _step(value: unknown, isThrow: boolean): void {
     if (this.done()) throw new InvalidStateError(`_step(): already done: ${this}`);
     if (this._mustCancel) {
-      value = this._makeCancelledError();
-      isThrow = true;
+      // A CancelledError already on its way in (the awaited future was
+      // cancelled) is delivered as it is, with its own message.
+      if (!isThrow || !(value instanceof CancelledError)) {
+        value = this._makeCancelledError();
+        isThrow = true;
+      }
       this._mustCancel = false;
     }
     this._futWaiter = null;
@@ -290,13 +307,16 @@ export class Task<T = unknown> extends Future<T> {
 
 /**
  * Turns an awaitable into a future of `loop`: a future is returned as it is,
- * a coroutine is wrapped in a task, a promise-like in a future.
+ * a coroutine (or any other object with `[Symbol.iterator]`, such as an
+ * operation object, but not an array) is wrapped in a task, a promise-like
+ * in a future.
  *
  * @typeParam T The result type.
  * @param awaitable A future, a coroutine or a promise-like.
  * @param loop The loop (default: the running loop, else the policy's loop).
  * @returns A future.
- * @throws {TypeError} For anything else, or a future of another loop.
+ * @throws {TypeError} For anything else, a future of another loop, or a
+ *   `loop` that is not an event loop.
  *
  * @example
  * ```ts
@@ -311,6 +331,7 @@ export function ensureFuture<T>(
   awaitable: Future<T> | Coroutine<T> | PromiseLike<T> | Iterable<unknown, T>,
   loop?: AbstractEventLoop,
 ): Future<T> {
+  if (loop !== undefined) checkLoop(loop, "loop");
   if (awaitable instanceof Future) {
     if (loop !== undefined && awaitable._loop !== loop) {
       throw new TypeError(
@@ -324,6 +345,16 @@ export function ensureFuture<T>(
     return l.createTask(awaitable as Coroutine<T>);
   }
   if (isThenable(awaitable)) return wrapFuture(awaitable as PromiseLike<T>, loop);
+  if (isIterableAwaitable(awaitable)) {
+    const l = (loop ?? _getEventLoop()) as TaskLoop;
+    return l.createTask(awaitIterable(awaitable as Iterable<unknown, T>));
+  }
+  if (Array.isArray(awaitable)) {
+    throw new TypeError(
+      "An asyncio Future, a coroutine or a promise is required: got an Array; " +
+        "pass the awaitables as separate arguments (gather(...items))",
+    );
+  }
   throw new TypeError(
     `An asyncio Future, a coroutine or a promise is required: got ${describe(awaitable)}`,
   );
@@ -360,6 +391,7 @@ export function createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: Tas
  * @param loop The loop.
  * @returns The task, or `null` outside of any task.
  * @throws {RuntimeError} If no loop is given and none is running.
+ * @throws {TypeError} If `loop` is not an event loop.
  *
  * @example
  * ```ts
@@ -369,6 +401,7 @@ export function createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: Tas
  * ```
  */
 export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
+  if (loop !== undefined) checkLoop(loop, "loop");
   const l = loop ?? _getRunningLoop();
   if (l === null) throw new RuntimeError("no running event loop");
   return (l as TaskLoop)._currentTask ?? null;
@@ -380,6 +413,7 @@ export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
  * @param loop The loop.
  * @returns A new set of tasks.
  * @throws {RuntimeError} If no loop is given and none is running.
+ * @throws {TypeError} If `loop` is not an event loop.
  *
  * @example
  * ```ts
@@ -389,6 +423,7 @@ export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
  * ```
  */
 export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
+  if (loop !== undefined) checkLoop(loop, "loop");
   const l = loop ?? _getRunningLoop();
   if (l === null) throw new RuntimeError("no running event loop");
   return new Set((l as TaskLoop)._tasks ?? []);

@@ -5,7 +5,7 @@
  */
 
 import { BaseEventLoop } from "./base_event_loop.ts";
-import type { Clock, LoopOptions } from "./events.ts";
+import { _getRunningLoop, _setRunningLoop, type Clock, type LoopOptions } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { checkSeconds } from "./_validate.ts";
 
@@ -105,6 +105,7 @@ export class TestLoop extends BaseEventLoop {
    * @param options Start time, auto-advance, I/O grace, debug.
    */
   constructor(options: TestLoopOptions = {}) {
+    if (options.start !== undefined) checkSeconds(options.start, "options.start", true);
     const clock = new VirtualClock(options.start ?? 0);
     super({ ...options, clock, clockResolution: options.clockResolution ?? 1e-9 });
     this.clock = clock;
@@ -116,11 +117,15 @@ export class TestLoop extends BaseEventLoop {
 
   /**
    * Moves virtual time forward by `seconds`. If the loop is not running,
-   * it then runs every callback that is ready or due, until none is left.
+   * it then runs every callback that is ready or due, until none is left;
+   * meanwhile the loop counts as running (`getRunningLoop()` returns it, so
+   * tasks can step), and a `stop()` from a callback ends that early.
    *
    * @param seconds How far (non-negative).
+   * @throws {TypeError} If `seconds` is not a number.
    * @throws {RangeError} If negative or NaN.
-   * @throws {RuntimeError} If the loop is closed.
+   * @throws {RuntimeError} If the loop is closed, or it is not running and
+   *   another loop runs in this realm.
    *
    * @example Manual stepping
    * ```ts
@@ -138,14 +143,28 @@ export class TestLoop extends BaseEventLoop {
    */
   advance(seconds: number): void {
     if (this._closed) throw new RuntimeError("Event loop is closed");
-    this.clock.advance(seconds);
+    checkSeconds(seconds, "seconds");
     if (this._running) {
+      this.clock.advance(seconds);
       this._wake();
       return;
     }
-    do {
-      this._runOnce();
-    } while (this._ready.length > 0 || this._nextTimerDelay() < this._clockResolution);
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError("Cannot run the event loop while another loop is running");
+    }
+    this.clock.advance(seconds);
+    this._running = true;
+    _setRunningLoop(this);
+    try {
+      do {
+        this._runOnce();
+        if (this._stopping) break;
+      } while (this._ready.length > 0 || this._nextTimerDelay() < this._clockResolution);
+    } finally {
+      this._stopping = false;
+      this._running = false;
+      _setRunningLoop(null);
+    }
   }
 
   /** @internal */

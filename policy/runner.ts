@@ -8,7 +8,7 @@ import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loop
 import { RuntimeError } from "../loops/exceptions.ts";
 import { gather } from "../loops/gather.ts";
 import { allTasks } from "../loops/tasks.ts";
-import { describe, isCoroutine, isThenable } from "../loops/_validate.ts";
+import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "../loops/_validate.ts";
 import { getEventLoopPolicy } from "./policy.ts";
 
 /** Options for `Runner` and `run`. */
@@ -52,8 +52,12 @@ export class Runner {
    * Creates a runner; the loop is created on first use.
    *
    * @param options `debug` and `loopFactory`.
+   * @throws {TypeError} If `options.loopFactory` is given but not a function.
    */
   constructor(options: RunnerOptions = {}) {
+    if (options.loopFactory !== undefined) {
+      checkCallback(options.loopFactory, "options.loopFactory");
+    }
     this.#options = options;
   }
 
@@ -62,6 +66,7 @@ export class Runner {
    *
    * @returns The loop.
    * @throws {RuntimeError} If the runner is closed.
+   * @throws {TypeError} If `options.loopFactory` returned something else than a loop.
    */
   getLoop(): AbstractEventLoop {
     if (this.#closed) throw new RuntimeError("Runner is closed");
@@ -71,7 +76,11 @@ export class Runner {
         this.#loop = getEventLoopPolicy().newEventLoop();
         getEventLoopPolicy().setEventLoop(this.#loop);
         this.#setLoop = true;
-      } else this.#loop = factory();
+      } else {
+        const loop: unknown = factory();
+        checkLoop(loop, "the result of options.loopFactory");
+        this.#loop = loop;
+      }
       if (this.#options.debug !== undefined) this.#loop.setDebug(this.#options.debug);
     }
     return this.#loop;
@@ -147,7 +156,8 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
  * @param options `debug` and `loopFactory`.
  * @returns The result of `main`.
  * @throws {RuntimeError} Synchronously, if a loop is already running.
- * @throws {TypeError} Synchronously, if `main` is not a coroutine or promise.
+ * @throws {TypeError} Synchronously, if `main` is not a coroutine or promise,
+ *   or `options.loopFactory` is not a function.
  *
  * @example
  * ```ts

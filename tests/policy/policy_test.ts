@@ -1,0 +1,238 @@
+// Unit tests of the event loop policies and the module functions.
+
+import assert from "node:assert/strict";
+import {
+  type AbstractEventLoop,
+  AbstractEventLoopPolicy,
+  BaseEventLoop,
+  DefaultEventLoopPolicy,
+  Future,
+  getEventLoop,
+  getEventLoopPolicy,
+  getRunningLoop,
+  newEventLoop,
+  run,
+  RuntimeError,
+  setEventLoop,
+  setEventLoopPolicy,
+  sleep,
+  TestLoop,
+} from "../../mod.ts";
+import { bad } from "../_helpers.ts";
+
+/** Runs `fn` with a fresh default policy and restores one afterwards. */
+async function withFreshPolicy(fn: () => void | Promise<void>): Promise<void> {
+  setEventLoopPolicy(null);
+  try {
+    await fn();
+  } finally {
+    setEventLoopPolicy(null);
+  }
+}
+
+Deno.test("getEventLoop() creates the main realm's loop once", async () => {
+  await withFreshPolicy(() => {
+    const loop = getEventLoop();
+    try {
+      assert.ok(loop instanceof BaseEventLoop);
+      assert.equal(getEventLoop(), loop);
+      assert.equal(getEventLoopPolicy().getEventLoop(), loop);
+      assert.equal(loop.isRunning(), false);
+    } finally {
+      loop.close();
+    }
+  });
+});
+
+Deno.test("setEventLoop() and newEventLoop()", async () => {
+  await withFreshPolicy(() => {
+    const a = newEventLoop();
+    const b = newEventLoop();
+    try {
+      assert.ok(a instanceof BaseEventLoop);
+      assert.notEqual(a, b);
+      setEventLoop(a);
+      assert.equal(getEventLoop(), a, "newEventLoop() does not make b current");
+      setEventLoop(b);
+      assert.equal(getEventLoop(), b);
+      setEventLoop(null);
+      assert.throws(() => getEventLoop(), {
+        name: "RuntimeError",
+        message: /no current event loop in the main realm/,
+      });
+      assert.throws(() => setEventLoop(bad({})), {
+        name: "TypeError",
+        message: /^loop must be an event loop or null: got Object object/,
+      });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
+
+Deno.test("setEventLoopPolicy(null) restores the default; a non-policy is refused", async () => {
+  await withFreshPolicy(() => {
+    const mine = new DefaultEventLoopPolicy();
+    setEventLoopPolicy(mine);
+    assert.equal(getEventLoopPolicy(), mine);
+    assert.throws(() => setEventLoopPolicy(bad({ getEventLoop() {} })), {
+      name: "TypeError",
+      message: /^policy must be an AbstractEventLoopPolicy or null: got Object object/,
+    });
+    assert.equal(getEventLoopPolicy(), mine, "a refused policy changes nothing");
+    setEventLoopPolicy(null);
+    const restored = getEventLoopPolicy();
+    assert.ok(restored instanceof DefaultEventLoopPolicy);
+    assert.notEqual(restored, mine);
+    assert.equal(getEventLoopPolicy(), restored);
+  });
+});
+
+Deno.test("each DefaultEventLoopPolicy manages its own loop", async () => {
+  await withFreshPolicy(() => {
+    const p1 = new DefaultEventLoopPolicy();
+    const p2 = new DefaultEventLoopPolicy();
+    const l1 = p1.getEventLoop();
+    const l2 = p2.getEventLoop();
+    try {
+      assert.notEqual(l1, l2);
+      assert.equal(p1.getEventLoop(), l1);
+      assert.throws(() => p1.setEventLoop(bad(3)), TypeError);
+    } finally {
+      l1.close();
+      l2.close();
+    }
+  });
+});
+
+class TestLoopPolicy extends DefaultEventLoopPolicy {
+  created = 0;
+  override newEventLoop(): AbstractEventLoop {
+    this.created++;
+    return new TestLoop();
+  }
+}
+
+Deno.test("a custom policy is used by the module functions", async (t) => {
+  await t.step("a DefaultEventLoopPolicy subclass", async () => {
+    await withFreshPolicy(async () => {
+      const policy = new TestLoopPolicy();
+      setEventLoopPolicy(policy);
+      const current = getEventLoop();
+      const fresh = newEventLoop();
+      try {
+        assert.ok(current instanceof TestLoop);
+        assert.ok(fresh instanceof TestLoop);
+        assert.equal(policy.created, 2);
+        // run() takes its loop from the policy: virtual time here.
+        const [kind, time] = await run(function* () {
+          yield* sleep(3600);
+          return [getRunningLoop().constructor.name, getRunningLoop().time()];
+        }());
+        assert.deepEqual([kind, time], ["TestLoop", 3600]);
+        assert.equal(policy.created, 3);
+      } finally {
+        current.close();
+        fresh.close();
+      }
+    });
+  });
+  await t.step("a direct AbstractEventLoopPolicy implementation", async () => {
+    await withFreshPolicy(() => {
+      class Fixed extends AbstractEventLoopPolicy {
+        loop: AbstractEventLoop | null = null;
+        getEventLoop(): AbstractEventLoop {
+          return this.loop ??= this.newEventLoop();
+        }
+        setEventLoop(loop: AbstractEventLoop | null): void {
+          this.loop = loop;
+        }
+        newEventLoop(): AbstractEventLoop {
+          return new TestLoop({ start: 7 });
+        }
+      }
+      setEventLoopPolicy(new Fixed());
+      const loop = getEventLoop();
+      try {
+        assert.equal(loop.time(), 7);
+        assert.equal(getEventLoop(), loop);
+        // Futures created without a loop and outside any running loop use it.
+        assert.equal(new Future().getLoop(), loop);
+      } finally {
+        loop.close();
+      }
+    });
+  });
+});
+
+Deno.test("getEventLoop() inside a running loop returns the running loop", async () => {
+  await withFreshPolicy(async () => {
+    const current = newEventLoop();
+    setEventLoop(current);
+    const running = new TestLoop();
+    try {
+      const seen = await running.runUntilComplete(function* () {
+        yield* sleep(1);
+        return [getEventLoop(), new Future().getLoop()];
+      }());
+      assert.deepEqual(seen, [running, running]);
+      assert.equal(getEventLoop(), current, "outside the run the policy's loop again");
+    } finally {
+      running.close();
+      setEventLoop(null);
+      current.close();
+    }
+  });
+});
+
+Deno.test("getRunningLoop() throws RuntimeError when no loop runs", async () => {
+  assert.throws(() => getRunningLoop(), {
+    name: "RuntimeError",
+    message: "no running event loop",
+  });
+  using loop = new TestLoop();
+  let inside: unknown = null;
+  loop.callSoon(() => {
+    inside = getRunningLoop();
+    loop.stop();
+  });
+  await loop.runForever();
+  assert.equal(inside, loop);
+  assert.throws(() => getRunningLoop(), RuntimeError);
+});
+
+interface WorkerReport {
+  getEventLoop: string;
+  afterSetEventLoop: boolean;
+  run: string;
+}
+
+Deno.test("getEventLoop() throws RuntimeError in a Worker until a loop is set", async () => {
+  await withFreshPolicy(async () => {
+    const worker = new Worker(new URL("./_worker_policy.ts", import.meta.url).href, {
+      type: "module",
+    });
+    try {
+      const report = await new Promise<WorkerReport>((resolve, reject) => {
+        worker.onmessage = (e: MessageEvent<WorkerReport>) => resolve(e.data);
+        worker.onerror = (e: ErrorEvent) => {
+          e.preventDefault();
+          reject(new Error(`worker failed: ${e.message}`));
+        };
+      });
+      assert.match(
+        report.getEventLoop,
+        /^RuntimeError: There is no current event loop in this Worker/,
+      );
+      assert.equal(report.afterSetEventLoop, true);
+      assert.equal(report.run, "ran in the worker");
+    } finally {
+      worker.terminate();
+    }
+    // The main realm's policy still creates its loop on demand.
+    const loop = getEventLoop();
+    assert.ok(loop instanceof BaseEventLoop);
+    loop.close();
+  });
+});
