@@ -62,6 +62,57 @@ export {
   type WaitOptions,
 } from "./loops/wait.ts";
 export { shield } from "./loops/shield.ts";
+export {
+  BaseProtocol,
+  BufferedProtocol,
+  DatagramProtocol,
+  Protocol,
+  SubprocessProtocol,
+} from "./loops/protocols.ts";
+export {
+  type Address,
+  BaseTransport,
+  DatagramTransport,
+  ReadTransport,
+  SubprocessTransport,
+  Transport,
+  WriteTransport,
+} from "./loops/transports.ts";
+export { Server, type ServerSocket } from "./loops/server.ts";
+export { StreamTransport } from "./loops/_transports/stream.ts";
+export type { TransportSocket } from "./loops/_transports/tcp.ts";
+export {
+  createDefaultContext,
+  type SSLArg,
+  SSLContext,
+  type SSLPurpose,
+  type VerifyMode,
+} from "./loops/ssl.ts";
+export type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  StartTlsOptions,
+} from "./loops/io_options.ts";
+export {
+  type AddrInfo,
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  AF_UNSPEC,
+  type GetaddrinfoOptions,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_STREAM,
+  type SockAddr,
+} from "./loops/resolve.ts";
+export * from "./loops/os_errors.ts";
+export { IoEventLoop, type IoLoopOptions } from "./loops/io_event_loop.ts";
+export { SelectorEventLoop, type SelectorEventLoopOptions } from "./loops/selector_event_loop.ts";
+export { ProactorEventLoop } from "./loops/proactor_event_loop.ts";
 export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/test_loop.ts";
 export {
   AbstractEventLoopPolicy,

@@ -46,6 +46,11 @@ export interface Runnable {
   _run(): void;
 }
 
+/** Host I/O (a read) to start when the loop next goes to the host. */
+export interface IoStarter {
+  _startIo(): void;
+}
+
 /** Creates tasks for `loop.createTask()`; see `setTaskFactory`. */
 export type TaskFactory = <T>(
   loop: BaseEventLoop,
@@ -95,6 +100,9 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** @internal the task taking a step right now */ _currentTask: Task<unknown> | null = null;
   /** @internal tasks not yet done */ _tasks: Set<Task<unknown>> = new Set();
   /** @internal operations the host will complete (promises, I/O) */ _pendingIo = 0;
+  /** @internal host I/O to start before the loop next waits or yields */ _ioStarts: IoStarter[] =
+    [];
+  #ioStartsSpare: IoStarter[] = [];
   #wakeResolve: (() => void) | null = null;
   #hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #hostImmediate: unknown = undefined;
@@ -410,14 +418,32 @@ export class BaseEventLoop extends AbstractEventLoop {
       this._runOnce();
       if (this._stopping) return -1;
       if (this._ready.length === 0) {
+        if (this._ioStarts.length > 0) this._startIo();
         const delay = this._nextTimerDelay();
         if (delay >= this._clockResolution) {
           const wait = this._idle(delay);
           if (wait !== CONTINUE) return wait;
         }
       }
-      if ((++iterations & HOST_CHECK_MASK) === 0 && performance.now() >= deadline) return 0;
+      if ((++iterations & HOST_CHECK_MASK) === 0 && performance.now() >= deadline) {
+        this._startIo();
+        return 0;
+      }
     }
+  }
+
+  /**
+   * Starts the host I/O queued by transports (their next reads). Called when
+   * the ready queue is empty and before yielding to the host, so I/O is
+   * polled once per trip to the host, like a selector loop. @internal
+   */
+  _startIo(): void {
+    const list = this._ioStarts;
+    if (list.length === 0) return;
+    this._ioStarts = this.#ioStartsSpare;
+    this.#ioStartsSpare = list;
+    for (let i = 0; i < list.length; i++) list[i]._startIo();
+    list.length = 0;
   }
 
   /**
@@ -633,6 +659,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     if (this._closed) return;
     this._closed = true;
     this._ready.clear();
+    this._ioStarts.length = 0;
     for (const h of this._timers.items) h._scheduled = false;
     this._timers.clear();
     this._timerCancelledCount = 0;

@@ -4,9 +4,21 @@
  * @module
  */
 
-import { RuntimeError } from "./exceptions.ts";
+import { NotImplementedError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
+import type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  StartTlsOptions,
+} from "./io_options.ts";
+import type { BaseProtocol } from "./protocols.ts";
+import type { AddrInfo, GetaddrinfoOptions, SockAddr } from "./resolve.ts";
+import type { Server } from "./server.ts";
+import type { SSLContext } from "./ssl.ts";
 import type { Task, TaskOptions } from "./tasks.ts";
+import type { Transport } from "./transports.ts";
 
 /** A coroutine: a generator driven by a `Task`. `yield*` a `Future` to await it. */
 export type Coroutine<T = unknown> = Generator<unknown, T, unknown>;
@@ -260,6 +272,76 @@ export abstract class AbstractEventLoop {
   abstract getDebug(): boolean;
   /** Turns debug mode on or off. */
   abstract setDebug(enabled: boolean): void;
+
+  // ---- I/O: asyncio's AbstractEventLoop raises NotImplementedError for every
+  // method a loop does not provide; so do these defaults. SelectorEventLoop
+  // and ProactorEventLoop implement them (as the platform matrix allows).
+
+  /** Opens a TCP (or TLS) connection; resolves with `[transport, protocol]`. */
+  createConnection<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _host?: string | null,
+    _port?: number | null,
+    _options?: CreateConnectionOptions,
+  ): Future<[Transport, P]> {
+    return noIo(this, "createConnection");
+  }
+  /** Starts a TCP (or TLS) server. */
+  createServer(
+    _protocolFactory: () => BaseProtocol,
+    _host?: string | string[] | null,
+    _port?: number | null,
+    _options?: CreateServerOptions,
+  ): Future<Server> {
+    return noIo(this, "createServer");
+  }
+  /** Opens a Unix socket connection. */
+  createUnixConnection<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _path?: string | null,
+    _options?: CreateUnixConnectionOptions,
+  ): Future<[Transport, P]> {
+    return noIo(this, "createUnixConnection");
+  }
+  /** Starts a Unix socket server. */
+  createUnixServer(
+    _protocolFactory: () => BaseProtocol,
+    _path?: string | null,
+    _options?: CreateUnixServerOptions,
+  ): Future<Server> {
+    return noIo(this, "createUnixServer");
+  }
+  /** Upgrades a connection to TLS; resolves with the new transport. */
+  startTls(
+    _transport: Transport,
+    _protocol: BaseProtocol,
+    _sslcontext: SSLContext,
+    _options?: StartTlsOptions,
+  ): Future<Transport> {
+    return noIo(this, "startTls");
+  }
+  /** Resolves a host and port with the OS resolver. */
+  getaddrinfo(
+    _host: string | null,
+    _port: number | string | null,
+    _options?: GetaddrinfoOptions,
+  ): Future<AddrInfo[]> {
+    return noIo(this, "getaddrinfo");
+  }
+  /** Looks up the host and service names of an address. */
+  getnameinfo(_sockaddr: SockAddr, _flags?: number): Future<[string, string]> {
+    return noIo(this, "getnameinfo");
+  }
+}
+
+function noIo(loop: AbstractEventLoop, feature: string): never {
+  const name = loop.constructor.name;
+  throw new NotImplementedError({
+    feature,
+    os: "any",
+    loop: name,
+    reason: `${name} has no I/O; use SelectorEventLoop (the default) or ProactorEventLoop`,
+  });
 }
 
 // The running loop of this realm (the main module or one Worker). Module

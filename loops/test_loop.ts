@@ -4,8 +4,8 @@
  * @module
  */
 
-import { BaseEventLoop } from "./base_event_loop.ts";
-import { _getRunningLoop, _setRunningLoop, type Clock, type LoopOptions } from "./events.ts";
+import { _getRunningLoop, _setRunningLoop, type Clock } from "./events.ts";
+import { SelectorEventLoop, type SelectorEventLoopOptions } from "./selector_event_loop.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { checkSeconds } from "./_validate.ts";
 
@@ -51,7 +51,7 @@ export class VirtualClock implements Clock {
 }
 
 /** Options for `TestLoop`. */
-export interface TestLoopOptions extends Omit<LoopOptions, "clock"> {
+export interface TestLoopOptions extends Omit<SelectorEventLoopOptions, "clock"> {
   /** The initial virtual time (default 0). */
   start?: number;
   /**
@@ -67,10 +67,10 @@ export interface TestLoopOptions extends Omit<LoopOptions, "clock"> {
 }
 
 /**
- * An event loop whose clock is virtual. When nothing is ready and no host
- * operation is pending, time jumps straight to the next timer, so an hour of
- * timers runs in milliseconds, in a deterministic order. `advance(seconds)`
- * moves time by hand.
+ * A `SelectorEventLoop` whose clock is virtual. When nothing is ready and no
+ * host operation is pending, time jumps straight to the next timer, so an
+ * hour of timers runs in milliseconds, in a deterministic order.
+ * `advance(seconds)` moves time by hand. Real I/O works on it too.
  *
  * Pending host operations are those the loop knows of: promises awaited
  * through the loop (`wrapFuture`, yielded promises) and the loop's own I/O.
@@ -92,7 +92,7 @@ export interface TestLoopOptions extends Omit<LoopOptions, "clock"> {
  * loop.close();
  * ```
  */
-export class TestLoop extends BaseEventLoop {
+export class TestLoop extends SelectorEventLoop {
   /** The virtual clock. */
   readonly clock: VirtualClock;
   #autoAdvance: boolean;

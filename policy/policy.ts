@@ -7,7 +7,7 @@
  */
 
 import { _getRunningLoop, _setDefaultLoopProvider, AbstractEventLoop } from "../loops/events.ts";
-import { BaseEventLoop } from "../loops/base_event_loop.ts";
+import { SelectorEventLoop } from "../loops/selector_event_loop.ts";
 import { RuntimeError } from "../loops/exceptions.ts";
 import { describe } from "../loops/_validate.ts";
 
@@ -109,7 +109,7 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    * @returns A new loop.
    */
   newEventLoop(): AbstractEventLoop {
-    return new BaseEventLoop();
+    return new SelectorEventLoop();
   }
 }
 

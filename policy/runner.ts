@@ -6,6 +6,7 @@
 
 import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loops/events.ts";
 import { RuntimeError } from "../loops/exceptions.ts";
+import { wrapFuture } from "../loops/futures.ts";
 import { gather } from "../loops/gather.ts";
 import { allTasks } from "../loops/tasks.ts";
 import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "../loops/_validate.ts";
@@ -22,11 +23,30 @@ export interface RunnerOptions {
   loopFactory?: () => AbstractEventLoop;
 }
 
+/**
+ * What `run` and `Runner.run` accept: a coroutine, a promise, or a function
+ * returning one, which is called once the loop is running (so an async
+ * function's body, which starts as soon as it is called, sees the loop).
+ */
+export type Main<T> = Coroutine<T> | PromiseLike<T> | (() => Coroutine<T> | PromiseLike<T>);
+
 function checkMain(main: unknown): void {
-  if (!isCoroutine(main) && !isThenable(main)) {
-    const hint = typeof main === "function" ? "; call the generator function" : "";
-    throw new TypeError(`main must be a coroutine or a promise: got ${describe(main)}${hint}`);
+  if (!isCoroutine(main) && !isThenable(main) && typeof main !== "function") {
+    throw new TypeError(
+      `main must be a coroutine, a promise or a function returning one: got ${describe(main)}`,
+    );
   }
+}
+
+function* callMain<T>(fn: () => Coroutine<T> | PromiseLike<T>): Coroutine<T> {
+  const main: unknown = fn();
+  if (isCoroutine(main)) return yield* main as Coroutine<T>;
+  if (isThenable(main)) return yield* wrapFuture(main as PromiseLike<T>);
+  throw new TypeError(`main() must return a coroutine or a promise: got ${describe(main)}`);
+}
+
+function asCoroutine<T>(main: Main<T>): Coroutine<T> | PromiseLike<T> {
+  return typeof main === "function" ? callMain(main) : main;
 }
 
 /**
@@ -90,18 +110,19 @@ export class Runner {
    * Runs `main` to completion on the runner's loop.
    *
    * @typeParam T The result type.
-   * @param main A coroutine (or a promise).
+   * @param main A coroutine, a promise, or a function returning one (called
+   *   once the loop runs).
    * @returns The result.
    * @throws {RuntimeError} Synchronously, if a loop is already running.
-   * @throws {TypeError} Synchronously, if `main` is not a coroutine or promise.
+   * @throws {TypeError} Synchronously, if `main` is none of those.
    */
-  run<T>(main: Coroutine<T> | PromiseLike<T>): Promise<T> {
+  run<T>(main: Main<T>): Promise<T> {
     if (_getRunningLoop() !== null) {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     }
     checkMain(main);
     const loop = this.getLoop();
-    return loop.runUntilComplete(loop.createTask(main));
+    return loop.runUntilComplete(loop.createTask(asCoroutine(main)));
   }
 
   /**
@@ -168,9 +189,16 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
  * }());
  * console.assert(v === "hello");
  * ```
+ *
+ * @example An async function, called once the loop runs
+ * ```ts
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * const running = await run(async () => getRunningLoop().isRunning());
+ * console.assert(running);
+ * ```
  */
 export function run<T>(
-  main: Coroutine<T> | PromiseLike<T>,
+  main: Main<T>,
   options: RunnerOptions = {},
 ): Promise<T> {
   if (_getRunningLoop() !== null) {

@@ -187,19 +187,34 @@ Deno.test("run() and Runner.run() refuse to run inside a running loop", async ()
   });
 });
 
-Deno.test("run() refuses what is not a coroutine or a promise", () => {
+Deno.test("run() refuses what is not a coroutine, a promise or a function", async () => {
   assert.throws(() => run(bad<Promise<void>>(5)), {
     name: "TypeError",
-    message: /^main must be a coroutine/,
+    message: /^main must be a coroutine, a promise or a function/,
   });
-  assert.throws(() => run(bad<Promise<void>>(function* main() {})), {
+  await assert.rejects(() => run(bad<() => Promise<void>>(() => 5)), {
     name: "TypeError",
-    message: /call the generator function/,
+    message: /^main\(\) must return a coroutine or a promise: got number 5/,
   });
   assert.throws(() => run(sleep(0), { loopFactory: bad("loop") }), {
     name: "TypeError",
     message: /^options\.loopFactory must be a function/,
   });
+});
+
+Deno.test("run() calls a function main once the loop is running", async () => {
+  const seen: boolean[] = [];
+  const a = await run(async () => {
+    seen.push(getRunningLoop().isRunning());
+    await Promise.resolve();
+    return 1;
+  });
+  const b = await run(function* () {
+    seen.push(getRunningLoop().isRunning());
+    yield* sleep(0);
+    return 2;
+  });
+  assert.deepEqual([a, b, seen], [1, 2, [true, true]]);
 });
 
 Deno.test("Runner reuses one loop across runs", async () => {

@@ -1,0 +1,414 @@
+// TCP and TLS: connecting (name resolution, each address in turn or Happy
+// Eyeballs, cancellation), listening, the TLS handshake, and the client-side
+// upgrade of `startTls`. The coroutines here are driven by tasks the loop
+// creates; they never touch the platform matrix (the loop checked it).
+
+import type { BaseEventLoop } from "../base_event_loop.ts";
+import type { Coroutine } from "../events.ts";
+import { CancelledError, NotImplementedError, TimeoutError } from "../exceptions.ts";
+import type { CreateConnectionOptions, CreateServerOptions } from "../io_options.ts";
+import { OSError } from "../os_errors.ts";
+import type { BaseProtocol } from "../protocols.ts";
+import { AF_INET, AF_INET6, ipFamily, resolveAddrInfo, SOCK_STREAM } from "../resolve.ts";
+import { Server } from "../server.ts";
+import type { SSLContext } from "../ssl.ts";
+import { waitFor } from "../wait.ts";
+import { hostCall } from "../_host.ts";
+import { mapIoError } from "../_errors.ts";
+import { StreamTransport, type TransportOwner } from "./stream.ts";
+
+/** asyncio's default TLS handshake timeout, seconds. */
+export const SSL_HANDSHAKE_TIMEOUT = 60;
+
+function closeQuietly(conn: { close(): void }): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+/** A socket as `getExtraInfo("socket")` shows it. */
+export interface TransportSocket {
+  /** `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`. */
+  readonly family: string;
+  /** The local address. */
+  getsockname(): [string, number] | string;
+  /** The remote address. */
+  getpeername(): [string, number] | string;
+  /** `TCP_NODELAY` (TCP only; on by default). */
+  setNoDelay?(on: boolean): void;
+  /** `SO_KEEPALIVE` (TCP only). */
+  setKeepAlive?(on: boolean): void;
+}
+
+function addrOf(addr: Deno.Addr): [string, number] | string {
+  if (addr.transport === "tcp" || addr.transport === "udp") {
+    return [(addr as Deno.NetAddr).hostname, (addr as Deno.NetAddr).port];
+  }
+  return (addr as Deno.UnixAddr).path ?? "";
+}
+
+/** The extra info of a stream transport over `conn`. */
+export function streamExtra(conn: Deno.Conn, ssl: SSLContext | null): Record<string, unknown> {
+  const peername = addrOf(conn.remoteAddr);
+  const sockname = addrOf(conn.localAddr);
+  const tcp = conn as Deno.TcpConn;
+  const socket: TransportSocket = {
+    family: typeof peername === "string"
+      ? "AF_UNIX"
+      : peername[0].includes(":")
+      ? "AF_INET6"
+      : "AF_INET",
+    getsockname: () => sockname,
+    getpeername: () => peername,
+    ...(typeof tcp.setNoDelay === "function"
+      ? {
+        setNoDelay: (on: boolean) => tcp.setNoDelay(on),
+        setKeepAlive: (on: boolean) => tcp.setKeepAlive(on),
+      }
+      : {}),
+  };
+  const extra: Record<string, unknown> = { peername, sockname, socket };
+  if (ssl !== null) {
+    extra.sslcontext = ssl;
+    extra.peercert = undefined; // Deno does not expose the peer certificate
+    extra.cipher = undefined;
+    extra.compression = null;
+  }
+  return extra;
+}
+
+/**
+ * Creates the protocol (unless given) and the transport over `conn`, starts
+ * it (`connectionMade`, then reading) and waits until that has happened.
+ */
+export function* startStream<P extends BaseProtocol>(
+  loop: BaseEventLoop,
+  conn: Deno.Conn,
+  protocolOrFactory: P | (() => P),
+  options: {
+    ssl?: SSLContext | null;
+    kind?: string;
+    owner?: (TransportOwner & { _attach(t: StreamTransport): void }) | null;
+    extra?: Record<string, unknown>;
+    connectionMade?: boolean;
+  } = {},
+): Coroutine<[StreamTransport, P]> {
+  let protocol: P;
+  try {
+    protocol = typeof protocolOrFactory === "function" ? protocolOrFactory() : protocolOrFactory;
+  } catch (e) {
+    closeQuietly(conn);
+    throw e;
+  }
+  const ssl = options.ssl ?? null;
+  const transport = new StreamTransport(
+    loop,
+    conn,
+    protocol,
+    { ...streamExtra(conn, ssl), ...options.extra },
+    {
+      owner: options.owner ?? null,
+      kind: options.kind ?? (ssl === null ? "socket" : "ssl"),
+      canWriteEof: ssl === null && typeof conn.closeWrite === "function",
+    },
+  );
+  options.owner?._attach(transport);
+  const waiter = loop.createFuture<void>();
+  transport._start(() => {
+    if (!waiter.done()) waiter.setResult(undefined);
+  }, options.connectionMade ?? true);
+  try {
+    yield* waiter;
+  } catch (e) {
+    transport.close();
+    throw e;
+  }
+  return [transport, protocol];
+}
+
+/** Connects a TCP socket: each resolved address in turn, or Happy Eyeballs. */
+function* connectTcp(
+  loop: BaseEventLoop,
+  host: string,
+  port: number,
+  options: CreateConnectionOptions,
+): Coroutine<Deno.TcpConn> {
+  const delay = options.happyEyeballsDelay;
+  if (delay !== null && delay !== undefined && ipFamily(host) === 0) {
+    try {
+      return yield* hostCall(
+        loop,
+        (signal) =>
+          Deno.connect({
+            hostname: host,
+            port,
+            signal,
+            autoSelectFamily: true,
+            autoSelectFamilyAttemptDelay: Math.max(10, Math.round(delay * 1000)),
+          }),
+        closeQuietly,
+      );
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      throw mapIoError(e, `Connect call failed ${JSON.stringify([host, port])}`);
+    }
+  }
+  const infos = yield* resolveAddrInfo(loop, host, port, {
+    family: options.family ?? 0,
+    type: SOCK_STREAM,
+  });
+  const errors: Error[] = [];
+  for (const info of infos) {
+    const address = info[4][0];
+    try {
+      return yield* hostCall(
+        loop,
+        (signal) => Deno.connect({ hostname: address, port, signal }),
+        closeQuietly,
+      );
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      errors.push(mapIoError(e, `Connect call failed ${JSON.stringify([address, port])}`));
+    }
+  }
+  throw connectionError(errors, options.allErrors === true);
+}
+
+// asyncio: one error is raised as it is; several identical ones as the first;
+// different ones as an OSError listing them (or all of them, with allErrors).
+function connectionError(errors: Error[], allErrors: boolean): Error {
+  if (allErrors) return new AggregateError(errors, "create_connection failed");
+  if (errors.length === 1) return errors[0];
+  const first = String(errors[0].message);
+  if (errors.every((e) => e.message === first)) return errors[0];
+  return new OSError(`Multiple exceptions: ${errors.map((e) => e.message).join(", ")}`, {
+    cause: errors[0],
+  });
+}
+
+/** Runs the TLS handshake on `conn` within `timeout` seconds. */
+export function* handshake(
+  loop: BaseEventLoop,
+  conn: Deno.TlsConn,
+  timeout: number,
+  what: string,
+): Coroutine<Deno.TlsHandshakeInfo> {
+  try {
+    return yield* waitFor(hostCall(loop, () => conn.handshake()), timeout);
+  } catch (e) {
+    closeQuietly(conn);
+    if (e instanceof TimeoutError) {
+      throw new TimeoutError(`SSL handshake is taking longer than ${timeout} seconds: aborting`, {
+        cause: e,
+      });
+    }
+    if (e instanceof CancelledError) throw e;
+    throw mapIoError(e, what);
+  }
+}
+
+function tlsClientOptions(ctx: SSLContext, hostname: string): Deno.StartTlsOptions {
+  return {
+    hostname,
+    caCerts: ctx.caCerts.length > 0 ? ctx.caCerts : undefined,
+    alpnProtocols: ctx.alpnProtocols.length > 0 ? ctx.alpnProtocols : undefined,
+    unsafelyDisableHostnameVerification: !ctx.checkHostname,
+  };
+}
+
+/** Upgrades a connected TCP socket to TLS as the client and shakes hands. */
+export function* tlsClient(
+  loop: BaseEventLoop,
+  conn: Deno.TcpConn,
+  ctx: SSLContext,
+  hostname: string,
+  timeout: number,
+): Coroutine<[Deno.TlsConn, string | null]> {
+  let tls: Deno.TlsConn;
+  try {
+    tls = yield* hostCall(
+      loop,
+      () => Deno.startTls(conn, tlsClientOptions(ctx, hostname)),
+      closeQuietly,
+    );
+  } catch (e) {
+    closeQuietly(conn);
+    throw e instanceof CancelledError ? e : mapIoError(e, `TLS upgrade with ${hostname}`);
+  }
+  const info = yield* handshake(loop, tls, timeout, `TLS handshake with ${hostname}`);
+  return [tls, info.alpnProtocol];
+}
+
+/** `createConnection`: the coroutine behind the loop method. */
+export function* tcpConnection<P extends BaseProtocol>(
+  loop: BaseEventLoop,
+  protocolFactory: () => P,
+  host: string,
+  port: number,
+  ssl: SSLContext | null,
+  options: CreateConnectionOptions,
+): Coroutine<[StreamTransport, P]> {
+  let conn: Deno.Conn = yield* connectTcp(loop, host, port, options);
+  const extra: Record<string, unknown> = {};
+  if (ssl !== null) {
+    if (ssl.certChain !== null) {
+      // Client authentication needs connectTls (startTls takes no certificate).
+      conn.close();
+      conn = yield* connectTlsWithCert(loop, host, port, ssl, options);
+    } else {
+      const hostname = options.serverHostname ?? host;
+      const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+      const [tls, alpn] = yield* tlsClient(loop, conn as Deno.TcpConn, ssl, hostname, timeout);
+      conn = tls;
+      extra.alpnProtocol = alpn;
+    }
+  }
+  return yield* startStream(loop, conn, protocolFactory, { ssl, extra });
+}
+
+function* connectTlsWithCert(
+  loop: BaseEventLoop,
+  host: string,
+  port: number,
+  ssl: SSLContext,
+  options: CreateConnectionOptions,
+): Coroutine<Deno.TlsConn> {
+  if (options.serverHostname !== undefined && options.serverHostname !== null) {
+    throw new NotImplementedError(
+      "serverHostname with a client certificate: Deno.connectTls checks the certificate " +
+        "against the host it connects to",
+    );
+  }
+  const tls = yield* hostCall(
+    loop,
+    () =>
+      Deno.connectTls({
+        hostname: host,
+        port,
+        ...tlsClientOptions(ssl, host),
+        cert: ssl.certChain!,
+        key: ssl.privateKey!,
+      }),
+    closeQuietly,
+  );
+  const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+  yield* handshake(loop, tls, timeout, `TLS handshake with ${host}`);
+  return tls;
+}
+
+/** The addresses a server binds for `host` (null: every interface). */
+function* bindAddresses(
+  loop: BaseEventLoop,
+  host: string | string[] | null | undefined,
+  port: number,
+  family: number,
+): Coroutine<string[]> {
+  if (host === null || host === undefined || host === "") {
+    // Deno binds "::" dual-stack, which serves IPv4 too; IPv4 alone otherwise.
+    if (family === AF_INET) return ["0.0.0.0"];
+    return family === AF_INET6 ? ["::"] : ["::", "0.0.0.0"];
+  }
+  const hosts = typeof host === "string" ? [host] : [...host];
+  const out = new Set<string>();
+  for (const h of hosts) {
+    const infos = yield* resolveAddrInfo(loop, h, port, { family, type: SOCK_STREAM });
+    for (const info of infos) out.add(info[4][0]);
+  }
+  return [...out];
+}
+
+function listenOne(
+  address: string,
+  port: number,
+  options: CreateServerOptions,
+  ssl: SSLContext | null,
+): Deno.Listener {
+  const base = {
+    hostname: address,
+    port,
+    tcpBacklog: options.backlog ?? 100,
+    ...(options.reusePort ? { reusePort: true } : {}),
+  };
+  if (ssl === null) return Deno.listen(base);
+  return Deno.listenTls({
+    ...base,
+    cert: ssl.certChain!,
+    key: ssl.privateKey!,
+    ...(ssl.alpnProtocols.length > 0 ? { alpnProtocols: ssl.alpnProtocols } : {}),
+  });
+}
+
+/** `createServer`: the coroutine behind the loop method. */
+export function* tcpServer(
+  loop: BaseEventLoop,
+  protocolFactory: () => BaseProtocol,
+  host: string | string[] | null | undefined,
+  port: number,
+  ssl: SSLContext | null,
+  options: CreateServerOptions,
+): Coroutine<Server> {
+  const addresses = yield* bindAddresses(loop, host, port, options.family ?? 0);
+  const listeners: Deno.Listener[] = [];
+  const anyInterface = host === null || host === undefined || host === "";
+  for (const address of addresses) {
+    try {
+      listeners.push(listenOne(address, port, options, ssl));
+      if (anyInterface) break; // the first of "::" / "0.0.0.0" that works serves both
+    } catch (e) {
+      if (anyInterface && address === "::") continue;
+      for (const l of listeners) closeQuietly(l);
+      throw mapIoError(
+        e,
+        `error while attempting to bind on address ${JSON.stringify([address, port])}`,
+      );
+    }
+  }
+  const keepAlive = options.keepAlive === true;
+  const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+  const server = new Server(loop, listeners, protocolFactory, (conn, protocol, srv) => {
+    if (keepAlive) (conn as Deno.TcpConn).setKeepAlive?.(true);
+    return acceptStream(loop, conn, protocol, srv, ssl, timeout);
+  });
+  if (options.startServing ?? true) {
+    server._startServing();
+    yield; // let the first accepts start, as asyncio's sleep(0)
+  }
+  return server;
+}
+
+function* acceptStream(
+  loop: BaseEventLoop,
+  conn: Deno.Conn,
+  protocol: BaseProtocol,
+  server: Server,
+  ssl: SSLContext | null,
+  timeout: number,
+): Coroutine<[StreamTransport, BaseProtocol]> {
+  const extra: Record<string, unknown> = {};
+  if (ssl !== null) {
+    const info = yield* handshake(loop, conn as Deno.TlsConn, timeout, "TLS handshake with client");
+    extra.alpnProtocol = info.alpnProtocol;
+  }
+  return yield* startStream(loop, conn, protocol, { ssl, owner: server, extra });
+}
+
+/** `startTls`: the coroutine behind the loop method. */
+export function* tlsUpgrade(
+  loop: BaseEventLoop,
+  transport: StreamTransport,
+  protocol: BaseProtocol,
+  ctx: SSLContext,
+  hostname: string,
+  timeout: number,
+): Coroutine<StreamTransport> {
+  const conn = yield* transport._detachForTls();
+  const [tls, alpn] = yield* tlsClient(loop, conn as Deno.TcpConn, ctx, hostname, timeout);
+  const [t] = yield* startStream(loop, tls, protocol, {
+    ssl: ctx,
+    extra: { alpnProtocol: alpn },
+    connectionMade: false,
+  });
+  return t;
+}

@@ -1,0 +1,107 @@
+/**
+ * The option objects of the loop's network methods: asyncio's keyword
+ * arguments, camelCased. An option Deno cannot honour throws a clear error
+ * when given; it is never silently ignored.
+ *
+ * @module
+ */
+
+import type { SSLContext } from "./ssl.ts";
+
+/** Options of `loop.createConnection()`. */
+export interface CreateConnectionOptions {
+  /** TLS: an `SSLContext`, or `true` for the default client context. */
+  ssl?: SSLContext | boolean | null;
+  /** `AF_INET` or `AF_INET6` to restrict name resolution (default: any). */
+  family?: number;
+  /** Accepted for compatibility: only 0 (the default protocol) is supported. */
+  proto?: number;
+  /** Accepted for compatibility: only 0 is supported. */
+  flags?: number;
+  /** An already connected socket (from `sockConnect`) to wrap instead of connecting. */
+  sock?: unknown;
+  /** A local address to bind: Deno cannot bind before connecting, so this throws. */
+  localAddr?: [string, number] | null;
+  /** The name to check the server's certificate against (default: `host`). */
+  serverHostname?: string | null;
+  /** Seconds to wait for the TLS handshake (default 60). */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds to wait for the TLS shutdown (default 30). */
+  sslShutdownTimeout?: number | null;
+  /** Happy Eyeballs (RFC 8305): seconds between connection attempts. */
+  happyEyeballsDelay?: number | null;
+  /** Address family interleaving of Happy Eyeballs: only 1 (Deno's) is supported. */
+  interleave?: number | null;
+  /** Raise every connection error (an `AggregateError`) instead of one. */
+  allErrors?: boolean;
+}
+
+/** Options of `loop.createServer()`. */
+export interface CreateServerOptions {
+  /** TLS: an `SSLContext` with `loadCertChain()` done. */
+  ssl?: SSLContext | null;
+  /** `AF_INET` or `AF_INET6` to restrict which addresses are bound. */
+  family?: number;
+  /** Accepted for compatibility: only 0 (or `AI_PASSIVE`) is supported. */
+  flags?: number;
+  /** An already listening socket: not available on Deno, so this throws. */
+  sock?: unknown;
+  /** The listen backlog (default 100). */
+  backlog?: number;
+  /** Deno always sets `SO_REUSEADDR` on listening sockets; `false` throws. */
+  reuseAddress?: boolean | null;
+  /** `SO_REUSEPORT`: needs Deno's `--unstable-net` flag; throws without it. */
+  reusePort?: boolean | null;
+  /** Turn on TCP keep-alive for accepted connections. */
+  keepAlive?: boolean | null;
+  /** Seconds to wait for each client's TLS handshake (default 60). */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds to wait for the TLS shutdown (default 30). */
+  sslShutdownTimeout?: number | null;
+  /** Start accepting at once (default true). */
+  startServing?: boolean;
+}
+
+/** Options of `loop.createUnixConnection()`. */
+export interface CreateUnixConnectionOptions {
+  /** TLS over the Unix socket: not available on Deno, so this throws. */
+  ssl?: SSLContext | boolean | null;
+  /** An already connected Unix socket to wrap. */
+  sock?: unknown;
+  /** The name to check a TLS certificate against (only with `ssl`). */
+  serverHostname?: string | null;
+  /** Seconds to wait for a TLS handshake (only with `ssl`). */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds to wait for a TLS shutdown (only with `ssl`). */
+  sslShutdownTimeout?: number | null;
+}
+
+/** Options of `loop.createUnixServer()`. */
+export interface CreateUnixServerOptions {
+  /** TLS over the Unix socket: not available on Deno, so this throws. */
+  ssl?: SSLContext | null;
+  /** An already listening socket: not available on Deno, so this throws. */
+  sock?: unknown;
+  /** The listen backlog: Deno uses its own for Unix sockets; accepted for compatibility. */
+  backlog?: number;
+  /** Seconds to wait for each client's TLS handshake (only with `ssl`). */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds to wait for a TLS shutdown (only with `ssl`). */
+  sslShutdownTimeout?: number | null;
+  /** Start accepting at once (default true). */
+  startServing?: boolean;
+  /** Remove the socket file when the server closes (default true, as asyncio 3.13). */
+  cleanupSocket?: boolean;
+}
+
+/** Options of `loop.startTls()`. */
+export interface StartTlsOptions {
+  /** Upgrade as the server: Deno has no server-side upgrade, so `true` throws. */
+  serverSide?: boolean;
+  /** The name to check the server's certificate against. */
+  serverHostname?: string | null;
+  /** Seconds to wait for the handshake (default 60). */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds to wait for the TLS shutdown (default 30). */
+  sslShutdownTimeout?: number | null;
+}

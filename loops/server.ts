@@ -1,0 +1,290 @@
+/**
+ * `Server`: what `createServer`, `createUnixServer` and `startServer` return.
+ *
+ * @module
+ */
+
+import type { BaseEventLoop } from "./base_event_loop.ts";
+import type { Coroutine } from "./events.ts";
+import { CancelledError, RuntimeError } from "./exceptions.ts";
+import type { Future } from "./futures.ts";
+import { Task } from "./tasks.ts";
+import type { BaseProtocol } from "./protocols.ts";
+import { mapIoError } from "./_errors.ts";
+import type { StreamTransport } from "./_transports/stream.ts";
+
+/** Seconds to wait before accepting again after an accept error (asyncio's value). */
+const ACCEPT_RETRY_DELAY = 1;
+
+/** A listening socket as `Server.sockets` shows it. */
+export interface ServerSocket {
+  /** The family: `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`. */
+  readonly family: string;
+  /** The local address, as `getsockname()` would return it. */
+  getsockname(): [string, number] | string;
+}
+
+/**
+ * A coroutine that turns an accepted connection into a started transport
+ * (the loop supplies it: plain, TLS, Unix). @internal
+ */
+export type AcceptHandler = (
+  conn: Deno.Conn,
+  protocol: BaseProtocol,
+  server: Server,
+) => Coroutine<unknown>;
+
+/**
+ * A server: listening sockets plus the connections accepted from them.
+ *
+ * `close()` stops listening (existing connections stay open);
+ * `closeClients()`/`abortClients()` close them; `waitClosed()` waits until
+ * the server is closed and every connection is gone. Supports
+ * `await using server = ...`.
+ *
+ * @example Serving until the scope ends
+ * ```ts
+ * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+ * await run(async () => {
+ *   const loop = getRunningLoop();
+ *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+ *   const [host, port] = server.sockets[0].getsockname() as [string, number];
+ *   console.assert(host === "127.0.0.1" && port > 0 && server.isServing());
+ * });
+ * ```
+ */
+export class Server {
+  #loop: BaseEventLoop;
+  #listeners: Deno.Listener[];
+  #protocolFactory: () => BaseProtocol;
+  #onAccept: AcceptHandler;
+  #serving = false;
+  #closed = false;
+  #transports = new Set<StreamTransport>();
+  #waiters: Future<void>[] | null = [];
+  #serveForeverFut: Future<void> | null = null;
+  #sockets: ServerSocket[];
+  #onClose: (() => void) | null;
+
+  /** @internal Created by the loop. */
+  constructor(
+    loop: BaseEventLoop,
+    listeners: Deno.Listener[],
+    protocolFactory: () => BaseProtocol,
+    onAccept: AcceptHandler,
+    onClose: (() => void) | null = null,
+  ) {
+    this.#loop = loop;
+    this.#listeners = listeners;
+    this.#protocolFactory = protocolFactory;
+    this.#onAccept = onAccept;
+    this.#onClose = onClose;
+    this.#sockets = listeners.map(socketOf);
+  }
+
+  /** The loop the server runs on. */
+  getLoop(): BaseEventLoop {
+    return this.#loop;
+  }
+
+  /** The listening sockets (empty once closed). */
+  get sockets(): ServerSocket[] {
+    return this.#closed ? [] : [...this.#sockets];
+  }
+
+  /** Whether the server is accepting connections. */
+  isServing(): boolean {
+    return this.#serving;
+  }
+
+  /** Starts accepting connections now (asyncio's `_start_serving`). @internal */
+  _startServing(): void {
+    if (this.#serving || this.#closed) return;
+    this.#serving = true;
+    for (const listener of this.#listeners) this.#accept(listener);
+  }
+
+  /**
+   * Starts accepting connections, if it was created with `startServing: false`.
+   *
+   * @returns A coroutine that completes once the server is serving.
+   */
+  *startServing(): Coroutine<void> {
+    if (this.#closed) throw new RuntimeError(`server ${this} is closed`);
+    this._startServing();
+    yield;
+  }
+
+  /**
+   * Serves until the calling task is cancelled; then closes the server and
+   * waits for it to be closed.
+   *
+   * @returns A coroutine that never completes normally.
+   * @throws {RuntimeError} If the server is closed or already serving forever.
+   */
+  *serveForever(): Coroutine<never> {
+    if (this.#serveForeverFut !== null) {
+      throw new RuntimeError(`server ${this} is already being awaited on serveForever()`);
+    }
+    if (this.#closed) throw new RuntimeError(`server ${this} is closed`);
+    this._startServing();
+    const fut = this.#loop.createFuture<void>();
+    this.#serveForeverFut = fut;
+    try {
+      yield* fut;
+      throw new RuntimeError("unreachable: serveForever() ended without cancellation");
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        this.close();
+        yield* this.waitClosed();
+      }
+      throw e;
+    } finally {
+      this.#serveForeverFut = null;
+    }
+  }
+
+  #accept(listener: Deno.Listener): void {
+    listener.accept().then(
+      (conn) => {
+        if (this.#closed || this.#loop.isClosed()) {
+          conn.close();
+          return;
+        }
+        this.#loop.callSoon(() => this.#onConnection(conn));
+        this.#accept(listener);
+      },
+      (e) => {
+        if (this.#closed || this.#loop.isClosed()) return; // close() cancelled it
+        this.#loop.callExceptionHandler({
+          message: "socket.accept() failed; retrying in 1 second",
+          exception: mapIoError(e, "accept"),
+          server: this,
+        });
+        this.#loop.callLater(ACCEPT_RETRY_DELAY, () => {
+          if (!this.#closed) this.#accept(listener);
+        });
+      },
+    );
+  }
+
+  #onConnection(conn: Deno.Conn): void {
+    if (this.#closed) {
+      conn.close();
+      return;
+    }
+    let protocol: BaseProtocol;
+    try {
+      protocol = this.#protocolFactory();
+    } catch (e) {
+      conn.close();
+      this.#loop.callExceptionHandler({
+        message: "Error on transport creation for incoming connection",
+        exception: e,
+        server: this,
+      });
+      return;
+    }
+    const task = new Task(this.#onAccept(conn, protocol, this), { loop: this.#loop });
+    task.then(undefined, (e) => {
+      if (this.#loop.isClosed() || e instanceof CancelledError) return;
+      this.#loop.callExceptionHandler({
+        message: "Error on transport creation for incoming connection",
+        exception: e,
+        protocol,
+        server: this,
+      });
+    });
+  }
+
+  /** Records a transport of this server. @internal */
+  _attach(transport: StreamTransport): void {
+    this.#transports.add(transport);
+  }
+
+  /** Forgets a transport once its connection is lost. @internal */
+  _detach(transport: StreamTransport): void {
+    this.#transports.delete(transport);
+    if (this.#transports.size === 0 && this.#closed) this.#wakeup();
+  }
+
+  /**
+   * Stops listening: the sockets are closed and no connection is accepted
+   * any more. Connections already made stay open. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#serving = false;
+    for (const listener of this.#listeners) {
+      try {
+        listener.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    this.#onClose?.();
+    this.#serveForeverFut?.cancel();
+    if (this.#transports.size === 0) this.#wakeup();
+  }
+
+  /** Closes every connection of the server (buffered data is still sent). */
+  closeClients(): void {
+    for (const t of [...this.#transports]) t.close();
+  }
+
+  /** Aborts every connection of the server. */
+  abortClients(): void {
+    for (const t of [...this.#transports]) t.abort();
+  }
+
+  #wakeup(): void {
+    const waiters = this.#waiters;
+    this.#waiters = null;
+    if (waiters === null) return;
+    for (const w of waiters) if (!w.done()) w.setResult(undefined);
+  }
+
+  /**
+   * Waits until the server is closed and all its connections are gone.
+   *
+   * @returns A coroutine.
+   */
+  *waitClosed(): Coroutine<void> {
+    if (this.#waiters === null) return;
+    const waiter = this.#loop.createFuture<void>();
+    this.#waiters.push(waiter);
+    yield* waiter;
+  }
+
+  /** `await using server = ...` closes it and waits until it is closed. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    if (this.#waiters === null) return;
+    const waiter = this.#loop.createFuture<void>();
+    this.#waiters.push(waiter);
+    await waiter;
+  }
+
+  /** A description such as `<Server sockets=[127.0.0.1:8080]>`. */
+  toString(): string {
+    const names = this.sockets.map((s) => {
+      const a = s.getsockname();
+      return typeof a === "string" ? a : `${a[0]}:${a[1]}`;
+    });
+    return `<Server sockets=[${names.join(", ")}]>`;
+  }
+}
+
+function socketOf(listener: Deno.Listener): ServerSocket {
+  const addr = listener.addr;
+  if (addr.transport === "unix" || addr.transport === "unixpacket") {
+    const path = (addr as Deno.UnixAddr).path;
+    return { family: "AF_UNIX", getsockname: () => path };
+  }
+  const net = addr as Deno.NetAddr;
+  return {
+    family: net.hostname.includes(":") ? "AF_INET6" : "AF_INET",
+    getsockname: () => [net.hostname, net.port],
+  };
+}
