@@ -1,0 +1,235 @@
+/**
+ * Streams: asyncio's high-level connection API. `openConnection` and
+ * `openUnixConnection` give a `[StreamReader, StreamWriter]` pair;
+ * `startServer` and `startUnixServer` call back with one pair per client.
+ * They use the running loop and accept asyncio's keyword arguments as an
+ * options object (`limit` plus the options of `createConnection`,
+ * `createServer`, ...).
+ *
+ * @module
+ */
+
+import { type AbstractEventLoop, type Coroutine, getRunningLoop } from "./events.ts";
+import type { Future } from "./futures.ts";
+import type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+} from "./io_options.ts";
+import type { Server } from "./server.ts";
+import type { Transport } from "./transports.ts";
+import { StreamReader } from "./_stream_reader.ts";
+import { checkLimit, DEFAULT_LIMIT } from "./_stream_args.ts";
+import { type ClientConnectedCallback, StreamReaderProtocol } from "./_stream_protocol.ts";
+import { StreamWriter } from "./_stream_writer.ts";
+import { checkCallback } from "./_validate.ts";
+
+export { StreamReader, type StreamReaderOptions } from "./_stream_reader.ts";
+export { DEFAULT_LIMIT, type Separator } from "./_stream_args.ts";
+export {
+  type ClientConnectedCallback,
+  StreamReaderProtocol,
+  type StreamReaderProtocolOptions,
+} from "./_stream_protocol.ts";
+export { type StreamStartTlsOptions, StreamWriter } from "./_stream_writer.ts";
+
+/** The buffer limit the stream functions accept besides the loop method's options. */
+export interface StreamLimitOption {
+  /** The `StreamReader` buffer limit in bytes (default 64 KiB). */
+  limit?: number;
+}
+
+/** Options of `openConnection()`: `limit` and `createConnection`'s options. */
+export interface OpenConnectionOptions extends CreateConnectionOptions, StreamLimitOption {}
+/** Options of `startServer()`: `limit` and `createServer`'s options. */
+export interface StartServerOptions extends CreateServerOptions, StreamLimitOption {}
+/** Options of `openUnixConnection()`: `limit` and `createUnixConnection`'s options. */
+export interface OpenUnixConnectionOptions extends CreateUnixConnectionOptions, StreamLimitOption {}
+/** Options of `startUnixServer()`: `limit` and `createUnixServer`'s options. */
+export interface StartUnixServerOptions extends CreateUnixServerOptions, StreamLimitOption {}
+
+function* streamPair(
+  connecting: Future<[Transport, StreamReaderProtocol]>,
+  reader: StreamReader,
+  loop: AbstractEventLoop,
+): Coroutine<[StreamReader, StreamWriter]> {
+  const [transport, protocol] = yield* connecting;
+  return [reader, new StreamWriter(transport, protocol, reader, loop)];
+}
+
+function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "limit">] {
+  const { limit, ...rest } = options ?? ({} as O);
+  return [checkLimit(limit ?? DEFAULT_LIMIT, "options.limit"), rest];
+}
+
+/**
+ * Opens a TCP (or TLS) connection and returns a reader and a writer for it.
+ *
+ * @param host The host name or address.
+ * @param port The port.
+ * @param options `limit`, and `createConnection`'s options (`ssl`,
+ *   `serverHostname`, `happyEyeballsDelay`, ...).
+ * @returns A future of `[reader, writer]`.
+ * @throws {RuntimeError} If no loop is running.
+ * @throws {TypeError} On bad arguments (as `loop.createConnection`).
+ *
+ * @example An echo round trip from an async function
+ * ```ts
+ * import { openConnection, run, startServer, type StreamReader, type StreamWriter } from "@asyncio/deno";
+ * await run(async () => {
+ *   const server = await startServer(async (r: StreamReader, w: StreamWriter) => {
+ *     w.write(await r.readline());
+ *     await w.drain();
+ *     w.close();
+ *   }, "127.0.0.1", 0);
+ *   const port = server.sockets[0].getsockname()[1] as number;
+ *   const [reader, writer] = await openConnection("127.0.0.1", port);
+ *   writer.write(new TextEncoder().encode("ping\n"));
+ *   console.assert(new TextDecoder().decode(await reader.readline()) === "ping\n");
+ *   writer.close();
+ *   await writer.waitClosed();
+ *   server.close();
+ *   await server.waitClosed();
+ * });
+ * ```
+ */
+export function openConnection(
+  host?: string | null,
+  port?: number | null,
+  options: OpenConnectionOptions = {},
+): Future<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const [limit, rest] = splitLimit(options);
+  const reader = new StreamReader({ limit, loop });
+  const protocol = new StreamReaderProtocol(reader, null, { loop });
+  const connecting = loop.createConnection(() => protocol, host, port, rest);
+  return loop.createTask(streamPair(connecting, reader, loop));
+}
+
+/**
+ * Starts a TCP (or TLS) server that calls `clientConnected(reader, writer)`
+ * for each client. A generator function's coroutine runs as a task; an
+ * async function's promise is awaited by a task. If that task fails, the
+ * error goes to the loop's exception handler and the connection is closed.
+ *
+ * @param clientConnected The per-client callback.
+ * @param host Where to listen (null: every interface).
+ * @param port The port (0: any free port).
+ * @param options `limit`, and `createServer`'s options (`ssl`, `backlog`, ...).
+ * @returns A future of the `Server`.
+ * @throws {RuntimeError} If no loop is running.
+ * @throws {TypeError} If `clientConnected` is not a function, or on bad options.
+ *
+ * @example An echo server written as a coroutine
+ * ```ts
+ * import { type Coroutine, openConnection, run, startServer, StreamReader, StreamWriter } from "@asyncio/deno";
+ * function* echo(reader: StreamReader, writer: StreamWriter): Coroutine<void> {
+ *   for (;;) {
+ *     const data = yield* reader.read(65536);
+ *     if (data.length === 0) break;
+ *     writer.write(data);
+ *     yield* writer.drain();
+ *   }
+ *   writer.close();
+ * }
+ * await run(function* () {
+ *   const server = yield* startServer(echo, "127.0.0.1", 0);
+ *   const port = server.sockets[0].getsockname()[1] as number;
+ *   const [reader, writer] = yield* openConnection("127.0.0.1", port);
+ *   writer.write(new TextEncoder().encode("abc"));
+ *   writer.writeEof();
+ *   console.assert(new TextDecoder().decode(yield* reader.read()) === "abc");
+ *   writer.close();
+ *   server.close();
+ *   yield* server.waitClosed();
+ * }());
+ * ```
+ */
+export function startServer(
+  clientConnected: ClientConnectedCallback,
+  host?: string | string[] | null,
+  port?: number | null,
+  options: StartServerOptions = {},
+): Future<Server> {
+  checkCallback(clientConnected, "clientConnected");
+  const loop = getRunningLoop();
+  const [limit, rest] = splitLimit(options);
+  const factory = () =>
+    new StreamReaderProtocol(new StreamReader({ limit, loop }), clientConnected, { loop });
+  return loop.createServer(factory, host, port, rest);
+}
+
+/**
+ * Opens a connection to a Unix socket and returns a reader and a writer.
+ *
+ * @param path The socket path.
+ * @param options `limit`, and `createUnixConnection`'s options.
+ * @returns A future of `[reader, writer]`.
+ * @throws {RuntimeError} If no loop is running.
+ * @throws {NotImplementedError} Where the platform has no Unix sockets.
+ *
+ * @example
+ * ```ts
+ * import { openUnixConnection, run, startUnixServer } from "@asyncio/deno";
+ * const path = Deno.makeTempDirSync() + "/streams.sock";
+ * await run(async () => {
+ *   const server = await startUnixServer((_r, w) => {
+ *     w.write(new TextEncoder().encode("hi"));
+ *     w.close();
+ *   }, path);
+ *   const [reader, writer] = await openUnixConnection(path);
+ *   console.assert(new TextDecoder().decode(await reader.read()) === "hi");
+ *   writer.close();
+ *   server.close();
+ *   await server.waitClosed();
+ * });
+ * ```
+ */
+export function openUnixConnection(
+  path?: string | null,
+  options: OpenUnixConnectionOptions = {},
+): Future<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const [limit, rest] = splitLimit(options);
+  const reader = new StreamReader({ limit, loop });
+  const protocol = new StreamReaderProtocol(reader, null, { loop });
+  const connecting = loop.createUnixConnection(() => protocol, path, rest);
+  return loop.createTask(streamPair(connecting, reader, loop));
+}
+
+/**
+ * Starts a Unix socket server that calls `clientConnected(reader, writer)`
+ * for each client (as `startServer`).
+ *
+ * @param clientConnected The per-client callback.
+ * @param path The socket path (a stale socket file there is replaced).
+ * @param options `limit`, and `createUnixServer`'s options.
+ * @returns A future of the `Server`.
+ * @throws {RuntimeError} If no loop is running.
+ * @throws {NotImplementedError} Where the platform has no Unix sockets.
+ *
+ * @example
+ * ```ts
+ * import { run, startUnixServer } from "@asyncio/deno";
+ * const path = Deno.makeTempDirSync() + "/srv.sock";
+ * await run(async () => {
+ *   const server = await startUnixServer((_r, w) => w.close(), path);
+ *   console.assert(server.sockets[0].getsockname() === path);
+ *   server.close();
+ *   await server.waitClosed();
+ * });
+ * ```
+ */
+export function startUnixServer(
+  clientConnected: ClientConnectedCallback,
+  path?: string | null,
+  options: StartUnixServerOptions = {},
+): Future<Server> {
+  checkCallback(clientConnected, "clientConnected");
+  const loop = getRunningLoop();
+  const [limit, rest] = splitLimit(options);
+  const factory = () =>
+    new StreamReaderProtocol(new StreamReader({ limit, loop }), clientConnected, { loop });
+  return loop.createUnixServer(factory, path, rest);
+}
