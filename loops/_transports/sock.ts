@@ -1,0 +1,322 @@
+// Transports and servers over a `Socket` the caller made: the `sock` option
+// of createConnection, createServer, createUnixConnection and
+// createUnixServer. The transport or server takes the socket over: the
+// socket's own operations then throw RuntimeError, and closing the socket
+// closes what took it.
+
+import type { BaseEventLoop } from "../base_event_loop.ts";
+import type { Coroutine } from "../events.ts";
+import { NotImplementedError, RuntimeError } from "../exceptions.ts";
+import type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixServerOptions,
+} from "../io_options.ts";
+import { OSError } from "../os_errors.ts";
+import type { BaseProtocol } from "../protocols.ts";
+import { AF_UNIX } from "../resolve.ts";
+import { Server } from "../server.ts";
+import type { Socket, SocketOwner } from "../socket.ts";
+import type { SSLContext } from "../ssl.ts";
+import { asSocket, checkNotOwned } from "../_sock_ops.ts";
+import { errnoOf } from "../_errors.ts";
+import { describe } from "../_validate.ts";
+import { StreamTransport } from "./stream.ts";
+import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
+
+/** The socket's claim on its transport (set once the transport exists). */
+class TransportClaim implements SocketOwner {
+  transport: StreamTransport | null = null;
+  toString(): string {
+    return this.transport === null ? "a transport being created" : `transport ${this.transport}`;
+  }
+  close(): void {
+    this.transport?.abort();
+  }
+}
+
+/** The socket's claim on its server. */
+class ServerClaim implements SocketOwner {
+  server: Server | null = null;
+  toString(): string {
+    return `server ${this.server}`;
+  }
+  close(): void {
+    this.server?.close();
+  }
+}
+
+function rejectWithSock(options: Record<string, unknown>, names: string[]): void {
+  for (const name of names) {
+    const v = options[name];
+    if (v !== undefined && v !== null && v !== 0 && v !== false) {
+      throw new TypeError(`options.${name} cannot be combined with options.sock`);
+    }
+  }
+}
+
+function checkEndpointAbsent(values: unknown[], names: string): void {
+  if (values.some((v) => v !== undefined && v !== null)) {
+    throw new TypeError(`${names} and options.sock cannot be given together`);
+  }
+}
+
+function checkHandOver(sock: Socket): void {
+  checkNotOwned(sock);
+  const problem = sock._io.handOverProblem();
+  if (problem !== null) {
+    throw new RuntimeError(`options.sock: ${problem} on ${sock}; the transport would race it`);
+  }
+}
+
+/**
+ * Validates `createConnection`/`createUnixConnection` with `sock`: a connected
+ * stream socket (Unix for `unix`), no host/port/path, no option that only
+ * applies to connecting.
+ */
+export function checkConnectionSock(
+  sockOption: unknown,
+  endpoint: unknown[],
+  unix: boolean,
+  options: CreateConnectionOptions,
+  ssl: SSLContext | null,
+): Socket {
+  checkEndpointAbsent(endpoint, unix ? "path" : "host/port");
+  const sock = asSocket(sockOption, "options.sock");
+  if (unix && sock.family !== AF_UNIX) {
+    throw new TypeError(`options.sock must be an AF_UNIX socket: got ${sock}`);
+  }
+  rejectWithSock(options as Record<string, unknown>, [
+    "family",
+    "proto",
+    "flags",
+    "localAddr",
+    "happyEyeballsDelay",
+    "interleave",
+  ]);
+  if (ssl === null) {
+    rejectWithSock(options as Record<string, unknown>, ["serverHostname", "sslHandshakeTimeout"]);
+  } else if (typeof options.serverHostname !== "string" || options.serverHostname === "") {
+    throw new TypeError("options.serverHostname is required with ssl and sock (there is no host)");
+  }
+  checkHandOver(sock);
+  sock._checkStream("createConnection");
+  if (ssl !== null && sock._io.hasPendingInput()) {
+    throw new RuntimeError(
+      `options.sock: ${sock} has received data or has a read pending; Deno can only start TLS ` +
+        "on a connection with neither",
+    );
+  }
+  return sock;
+}
+
+/** The transport over a connected socket (TLS first with `ssl`). */
+export function* sockConnection<P extends BaseProtocol>(
+  loop: BaseEventLoop,
+  protocolFactory: () => P,
+  sock: Socket,
+  ssl: SSLContext | null,
+  options: CreateConnectionOptions,
+): Coroutine<[StreamTransport, P]> {
+  checkHandOver(sock);
+  sock._checkStream("createConnection");
+  const claim = new TransportClaim();
+  sock._owner = claim;
+  const raw = sock._io.conn!;
+  let conn = sock._io.detach();
+  try {
+    let extra = streamExtra(raw, null);
+    if (ssl !== null) {
+      const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+      const hostname = options.serverHostname!;
+      const [tls, alpn] = yield* tlsClient(loop, raw as Deno.TcpConn, ssl, hostname, timeout);
+      conn = tls;
+      extra = { ...streamExtra(tls, ssl), alpnProtocol: alpn };
+    }
+    const protocol = protocolFactory();
+    const transport = new StreamTransport(loop, conn, protocol, extra, {
+      kind: sock.family === AF_UNIX ? "unix socket" : ssl === null ? "socket" : "ssl",
+      canWriteEof: ssl === null && typeof raw.closeWrite === "function",
+    });
+    claim.transport = transport;
+    yield* started(loop, transport);
+    return [transport, protocol];
+  } catch (e) {
+    if (claim.transport === null) {
+      try {
+        conn.close();
+      } catch {
+        // Closed by the failed TLS handshake already.
+      }
+    }
+    sock.close();
+    throw e;
+  }
+}
+
+/** Starts the transport (`connectionMade`, then reading) and waits until it has. */
+function* started(loop: BaseEventLoop, transport: StreamTransport): Coroutine<void> {
+  const waiter = loop.createFuture<void>();
+  transport._start(() => {
+    if (!waiter.done()) waiter.setResult(undefined);
+  });
+  try {
+    yield* waiter;
+  } catch (e) {
+    transport.close();
+    throw e;
+  }
+}
+
+/**
+ * Validates `createServer`/`createUnixServer` with `sock`: a bound or
+ * listening stream socket, no host/port/path, no option that only applies
+ * to creating sockets.
+ */
+export function checkServerSock(
+  sockOption: unknown,
+  endpoint: unknown[],
+  unix: boolean,
+  options: CreateServerOptions | CreateUnixServerOptions,
+): Socket {
+  checkEndpointAbsent(endpoint, unix ? "path" : "host/port");
+  const sock = asSocket(sockOption, "options.sock");
+  if (unix && sock.family !== AF_UNIX) {
+    throw new TypeError(`options.sock must be an AF_UNIX socket: got ${sock}`);
+  }
+  if (options.ssl !== undefined && options.ssl !== null) {
+    throw new NotImplementedError(
+      "options.ssl with options.sock: Deno only serves TLS on listeners it creates with " +
+        "Deno.listenTls; pass host and port instead",
+    );
+  }
+  rejectWithSock(options as Record<string, unknown>, [
+    "family",
+    "flags",
+    "reuseAddress",
+    "reusePort",
+    "sslHandshakeTimeout",
+  ]);
+  if (
+    options.backlog !== undefined && (!Number.isInteger(options.backlog) || options.backlog < 0)
+  ) {
+    throw new RangeError(
+      `options.backlog must be a non-negative integer: got ${describe(options.backlog)}`,
+    );
+  }
+  checkHandOver(sock);
+  const state = sock._state;
+  if (state === "closed") sock._checkListening("createServer");
+  if (state === "connected" || state === "connecting") {
+    throw new OSError(`options.sock: ${sock} is ${state}, not bound or listening`, {
+      code: "EINVAL",
+      errno: errnoOf("EINVAL"),
+    });
+  }
+  return sock;
+}
+
+/** Serves a listening socket (listening first if it is only bound). */
+export function* sockServer(
+  loop: BaseEventLoop,
+  protocolFactory: () => BaseProtocol,
+  sock: Socket,
+  options: CreateServerOptions & CreateUnixServerOptions,
+): Coroutine<Server> {
+  checkHandOver(sock);
+  if (sock._state !== "listening") sock.listen(options.backlog ?? 100);
+  const claim = new ServerClaim();
+  sock._owner = claim;
+  const unix = sock.family === AF_UNIX;
+  const kind = unix ? "unix socket" : "socket";
+  const keepAlive = options.keepAlive === true;
+  const onClose = unix && options.cleanupSocket !== false
+    ? unixCleanup(sock.getsockname() as string)
+    : null;
+  const server = new Server(
+    loop,
+    [new SocketListener(sock, loop)],
+    protocolFactory,
+    (c, p, srv) => {
+      if (keepAlive) (c as Deno.TcpConn).setKeepAlive?.(true);
+      return startStream(loop, c, p, { kind, owner: srv });
+    },
+    onClose,
+  );
+  claim.server = server;
+  if (options.startServing ?? true) {
+    server._startServing();
+    yield; // let the first accept start, as asyncio's sleep(0)
+  }
+  return server;
+}
+
+// As createUnixServer: remove the socket file on close if it is still ours.
+function unixCleanup(path: string): (() => void) | null {
+  let inode: number | null;
+  try {
+    const info = Deno.lstatSync(path);
+    inode = info.isSocket === true ? info.ino : null;
+  } catch {
+    inode = null;
+  }
+  if (inode === null) return null;
+  return () => {
+    try {
+      if (Deno.lstatSync(path).ino === inode) Deno.removeSync(path);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  };
+}
+
+/**
+ * A listening Socket seen as a Deno listener, so `Server` can accept from it:
+ * accepts go through the socket's accept queue (a connection the socket had
+ * already accepted is served first).
+ */
+class SocketListener implements Deno.Listener {
+  #sock: Socket;
+  #loop: BaseEventLoop;
+
+  constructor(sock: Socket, loop: BaseEventLoop) {
+    this.#sock = sock;
+    this.#loop = loop;
+  }
+
+  get addr(): Deno.Addr {
+    return this.#sock._io.listener!.addr;
+  }
+
+  accept(): Promise<Deno.Conn> {
+    return new Promise((resolve, reject) => {
+      this.#sock._io.accept(this.#loop, { live: () => true, resolve, reject });
+    });
+  }
+
+  close(): void {
+    this.#sock.close();
+  }
+
+  ref(): void {
+    this.#sock._io.listener?.ref();
+  }
+
+  unref(): void {
+    this.#sock._io.listener?.unref();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Deno.Conn> {
+    while (this.#sock._state === "listening") {
+      try {
+        yield await this.accept();
+      } catch {
+        return;
+      }
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
