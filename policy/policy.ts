@@ -3,115 +3,77 @@
  * policy: `getEventLoop`, `setEventLoop`, `newEventLoop`,
  * `getEventLoopPolicy`, `setEventLoopPolicy`.
  *
+ * Two ways to get a loop, as in asyncio:
+ *
+ * - **`run(main, { loopFactory })` / `Runner`** — the modern path: a loop
+ *   is created for the program (by `loopFactory`, or by the policy when
+ *   none is given), runs it, and is finalized and closed at the end. Choose
+ *   the loop class with `loopFactory` (`() => new TestLoop()`,
+ *   `() => new SelectorEventLoop("PollSelector")`). Use this in new code.
+ * - **Policies** — the older path: the current policy owns "the current
+ *   loop" of each realm (`getEventLoop()`, `setEventLoop()`) and decides
+ *   the class of new loops (`newEventLoop()`). Setting a custom policy
+ *   changes the loop every library that calls `getEventLoop()` or `run()`
+ *   without a factory gets; the policy also holds the Unix child watcher.
+ *
+ * CPython deprecated the policy system in 3.14 (`asyncio.run(...,
+ * loop_factory=...)` and `asyncio.Runner` replace it) and removed it on its
+ * main branch; it is here because the asyncio this project follows
+ * documents it, and because code written for it still uses it.
+ *
+ * @example The modern path: choose the loop with loopFactory
+ * ```ts
+ * import { getRunningLoop, run, sleep, TestLoop } from "@asyncio/deno";
+ * const t = await run(function* () {
+ *   yield* sleep(3600); // virtual time: instant
+ *   return getRunningLoop().time();
+ * }(), { loopFactory: () => new TestLoop() });
+ * console.assert(t === 3600);
+ * ```
+ *
+ * @example The policy path: a policy decides the loop class for everyone
+ * ```ts
+ * import {
+ *   type AbstractEventLoop, DefaultEventLoopPolicy, getRunningLoop, run, setEventLoopPolicy,
+ *   sleep, TestLoop,
+ * } from "@asyncio/deno";
+ * class VirtualTimePolicy extends DefaultEventLoopPolicy {
+ *   override newEventLoop(): AbstractEventLoop {
+ *     return new TestLoop();
+ *   }
+ * }
+ * setEventLoopPolicy(new VirtualTimePolicy());
+ * try {
+ *   const t = await run(function* () {
+ *     yield* sleep(60);
+ *     return getRunningLoop().time();
+ *   }());
+ *   console.assert(t === 60);
+ * } finally {
+ *   setEventLoopPolicy(null);
+ * }
+ * ```
+ *
  * @module
  */
 
-import { _getRunningLoop, _setDefaultLoopProvider, AbstractEventLoop } from "../loops/events.ts";
-import { SelectorEventLoop } from "../loops/selector_event_loop.ts";
-import { RuntimeError } from "../loops/exceptions.ts";
+import {
+  _getRunningLoop,
+  _setDefaultLoopProvider,
+  type AbstractEventLoop,
+} from "../loops/events.ts";
 import { describe } from "../loops/_validate.ts";
+import { AbstractEventLoopPolicy } from "./abstract_policy.ts";
+import { DefaultEventLoopPolicy } from "./default_policy.ts";
 
-/** Whether this realm is a Web Worker (asyncio: not the main thread). */
-function inWorker(): boolean {
-  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
-}
-
-/**
- * The policy interface: it manages the event loop of the current context.
- *
- * @example A custom policy
- * ```ts
- * import {
- *   AbstractEventLoop, AbstractEventLoopPolicy, getEventLoop, setEventLoopPolicy, TestLoop,
- * } from "@asyncio/deno";
- * class TestPolicy extends AbstractEventLoopPolicy {
- *   loop: AbstractEventLoop | null = null;
- *   getEventLoop() { return this.loop ??= this.newEventLoop(); }
- *   setEventLoop(loop: AbstractEventLoop | null) { this.loop = loop; }
- *   newEventLoop() { return new TestLoop(); }
- * }
- * setEventLoopPolicy(new TestPolicy());
- * const loop = getEventLoop();
- * console.assert(loop instanceof TestLoop);
- * loop.close();
- * setEventLoopPolicy(null);
- * ```
- */
-export abstract class AbstractEventLoopPolicy {
-  /**
-   * The event loop of the current context. Never null: returns a loop or
-   * throws.
-   */
-  abstract getEventLoop(): AbstractEventLoop;
-  /** Sets the event loop of the current context (`null` clears it). */
-  abstract setEventLoop(loop: AbstractEventLoop | null): void;
-  /** Creates a new loop by this policy's rules; it is not made current. */
-  abstract newEventLoop(): AbstractEventLoop;
-}
-
-/**
- * The default policy. Its context is the current realm, Deno's equivalent
- * of asyncio's thread: the main module, or one Worker (each Worker has its
- * own policy state). In the main realm `getEventLoop()` creates a loop on
- * first use unless `setEventLoop()` was called; in a Worker it throws
- * `RuntimeError` until a loop is set.
- *
- * @example
- * ```ts
- * import { DefaultEventLoopPolicy } from "@asyncio/deno";
- * const policy = new DefaultEventLoopPolicy();
- * const loop = policy.getEventLoop();
- * console.assert(policy.getEventLoop() === loop);
- * loop.close();
- * ```
- */
-export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
-  #loop: AbstractEventLoop | null = null;
-  #setCalled = false;
-
-  /**
-   * The loop of this realm, created on first use in the main realm.
-   *
-   * @returns The loop.
-   * @throws {RuntimeError} In a Worker, or after `setEventLoop(null)`, when no
-   *   loop is set.
-   */
-  getEventLoop(): AbstractEventLoop {
-    if (this.#loop === null && !this.#setCalled && !inWorker()) {
-      this.setEventLoop(this.newEventLoop());
-    }
-    if (this.#loop === null) {
-      throw new RuntimeError(
-        `There is no current event loop in ${inWorker() ? "this Worker" : "the main realm"}: ` +
-          "create one with newEventLoop() and setEventLoop(), or use run()",
-      );
-    }
-    return this.#loop;
-  }
-
-  /**
-   * Sets the loop of this realm.
-   *
-   * @param loop A loop, or `null`.
-   * @throws {TypeError} If `loop` is not an event loop.
-   */
-  setEventLoop(loop: AbstractEventLoop | null): void {
-    if (loop !== null && !(loop instanceof AbstractEventLoop)) {
-      throw new TypeError(`loop must be an event loop or null: got ${describe(loop)}`);
-    }
-    this.#setCalled = true;
-    this.#loop = loop;
-  }
-
-  /**
-   * Creates a loop of the default class.
-   *
-   * @returns A new loop.
-   */
-  newEventLoop(): AbstractEventLoop {
-    return new SelectorEventLoop();
-  }
-}
+export { AbstractEventLoopPolicy } from "./abstract_policy.ts";
+export { DefaultEventLoopPolicy, type DefaultEventLoopPolicyOptions } from "./default_policy.ts";
+export {
+  type ChildExitCallback,
+  type ChildWatcherFactory,
+  type ChildWatcherLike,
+  isChildWatcherLike,
+} from "./child_watcher_registry.ts";
 
 let policy: AbstractEventLoopPolicy | null = null;
 
@@ -156,17 +118,33 @@ export function setEventLoopPolicy(newPolicy: AbstractEventLoopPolicy | null): v
 }
 
 /**
- * The running loop when called from a callback or task; otherwise
- * `getEventLoopPolicy().getEventLoop()`. Never returns null.
+ * The current event loop. While a loop is running in this realm (called
+ * from one of its callbacks or tasks, or from code they call), that running
+ * loop; otherwise `getEventLoopPolicy().getEventLoop()`: with the default
+ * policy, the loop set for this realm, created on first use in the main
+ * realm. Never returns null.
+ *
+ * This is asyncio's `get_event_loop()` since Python 3.12: the running loop
+ * first, else the policy's loop; the policy's own `getEventLoop()` does not
+ * look at the running loop. Inside coroutines prefer `getRunningLoop()`,
+ * which cannot create a loop by accident.
  *
  * @returns A loop.
- * @throws {RuntimeError} When the policy has no loop for this context.
+ * @throws {RuntimeError} When no loop runs and the policy has none for this
+ *   context (a Worker without `setEventLoop()`, or after `setEventLoop(null)`).
  *
- * @example
+ * @example Outside and inside a running loop
  * ```ts
- * import { getEventLoop } from "@asyncio/deno";
- * const loop = getEventLoop();
- * console.assert(getEventLoop() === loop);
+ * import { getEventLoop, TestLoop } from "@asyncio/deno";
+ * const current = getEventLoop();
+ * console.assert(getEventLoop() === current);
+ * const other = new TestLoop();
+ * const seen = await other.runUntilComplete(function* () {
+ *   return getEventLoop();
+ * }());
+ * console.assert(seen === other && getEventLoop() === current);
+ * other.close();
+ * current.close();
  * ```
  */
 export function getEventLoop(): AbstractEventLoop {

@@ -1,6 +1,14 @@
 /**
  * `Runner` and `run`: the modern way to run a program on a fresh loop.
  *
+ * Prefer them to the policy functions (`getEventLoop`, `setEventLoop`,
+ * `setEventLoopPolicy`): the loop's whole life is in one place, and
+ * `loopFactory` picks the loop class for this one program without changing
+ * what other code gets. CPython deprecated policies in 3.14 in favour of
+ * exactly this. Without a `loopFactory` the current policy's
+ * `newEventLoop()` makes the loop, which is also the realm's current loop
+ * while the runner is open, so policy-based code still finds it.
+ *
  * @module
  */
 
@@ -138,6 +146,8 @@ export class Runner {
       await cancelAllTasks(loop);
       const l = loop as AbstractEventLoop & { shutdownAsyncgens?(): Coroutine<void> };
       if (l.shutdownAsyncgens) await loop.runUntilComplete(l.shutdownAsyncgens());
+      // asyncio's THREAD_JOIN_TIMEOUT: after 300 s the workers are terminated.
+      await loop.runUntilComplete(loop.shutdownDefaultExecutor(300));
     } finally {
       if (this.#setLoop) getEventLoopPolicy().setEventLoop(null);
       loop.close();
@@ -188,6 +198,16 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
  *   return "hello";
  * }());
  * console.assert(v === "hello");
+ * ```
+ *
+ * @example Choosing the loop class for this program only
+ * ```ts
+ * import { getRunningLoop, run, SelectorEventLoop } from "@asyncio/deno";
+ * const selector = await run(
+ *   async () => (getRunningLoop() as SelectorEventLoop).selector,
+ *   { loopFactory: () => new SelectorEventLoop("PollSelector") },
+ * );
+ * console.assert(selector === "PollSelector");
  * ```
  *
  * @example An async function, called once the loop runs

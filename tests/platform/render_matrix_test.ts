@@ -62,3 +62,41 @@ Deno.test("render_matrix.ts prints, checks and writes the README block", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Runs a deno.json task's command with its own permission flags, on another README. */
+async function runTask(command: string, readme: string): Promise<number> {
+  const words = command.split(/\s+/);
+  assert.deepEqual(words.slice(0, 2), ["deno", "run"]);
+  assert.equal(words.at(-1), "README.md");
+  const args = [...words.slice(1, -1), readme];
+  const root = new URL("../../", import.meta.url);
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return code;
+}
+
+Deno.test("deno.json's matrix tasks write and check README with the permissions they grant", async () => {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ) as { tasks: Record<string, string> };
+  const write = config.tasks["matrix"];
+  const check = config.tasks["matrix:check"];
+  assert.match(write, /platform\/render_matrix\.ts --write README\.md$/);
+  assert.match(check, /platform\/render_matrix\.ts --check README\.md$/);
+  assert.ok(!check.includes("--allow-write"), "checking needs no write access");
+  const dir = await Deno.makeTempDir();
+  try {
+    const readme = `${dir}/README.md`;
+    await Deno.writeTextFile(readme, `intro\n\n${MATRIX_START}\nstale\n${MATRIX_END}\n`);
+    assert.equal(await runTask(check, readme), 1, "a stale table fails the check");
+    assert.equal(await runTask(write, readme), 0);
+    assert.equal(await runTask(check, readme), 0);
+    assert.equal(extractMatrixBlock(await Deno.readTextFile(readme)), renderMatrix());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -13,12 +13,14 @@ import {
   newEventLoop,
   run,
   RuntimeError,
+  SelectorEventLoop,
   setEventLoop,
   setEventLoopPolicy,
   sleep,
   TestLoop,
 } from "../../mod.ts";
 import { bad } from "../_helpers.ts";
+import { RecordingWatcher } from "./_recording_watcher.ts";
 
 /** Runs `fn` with a fresh default policy and restores one afterwards. */
 async function withFreshPolicy(fn: () => void | Promise<void>): Promise<void> {
@@ -34,7 +36,7 @@ Deno.test("getEventLoop() creates the main realm's loop once", async () => {
   await withFreshPolicy(() => {
     const loop = getEventLoop();
     try {
-      assert.ok(loop instanceof BaseEventLoop);
+      assert.ok(loop instanceof SelectorEventLoop, "the default loop everywhere");
       assert.equal(getEventLoop(), loop);
       assert.equal(getEventLoopPolicy().getEventLoop(), loop);
       assert.equal(loop.isRunning(), false);
@@ -178,6 +180,14 @@ Deno.test("getEventLoop() inside a running loop returns the running loop", async
       }());
       assert.deepEqual(seen, [running, running]);
       assert.equal(getEventLoop(), current, "outside the run the policy's loop again");
+      // From a plain callback too; the policy itself still answers with its own loop.
+      let fromCallback: unknown[] = [];
+      running.callSoon(() => {
+        fromCallback = [getEventLoop(), getEventLoopPolicy().getEventLoop()];
+        running.stop();
+      });
+      await running.runForever();
+      assert.deepEqual(fromCallback, [running, current]);
     } finally {
       running.close();
       setEventLoop(null);
@@ -203,36 +213,62 @@ Deno.test("getRunningLoop() throws RuntimeError when no loop runs", async () => 
 });
 
 interface WorkerReport {
+  policyClass: string;
   getEventLoop: string;
+  getEventLoopAgain: string;
+  newEventLoopClass: string;
   afterSetEventLoop: boolean;
+  watcherAttached: boolean;
+  getChildWatcher: boolean;
   run: string;
 }
 
-Deno.test("getEventLoop() throws RuntimeError in a Worker until a loop is set", async () => {
-  await withFreshPolicy(async () => {
-    const worker = new Worker(new URL("./_worker_policy.ts", import.meta.url).href, {
-      type: "module",
+/** Starts tests/policy/_worker_policy.ts in a real Worker and returns its report. */
+async function runPolicyWorker(): Promise<WorkerReport> {
+  const worker = new Worker(new URL("./_worker_policy.ts", import.meta.url).href, {
+    type: "module",
+  });
+  try {
+    return await new Promise<WorkerReport>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<WorkerReport>) => resolve(e.data);
+      worker.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        reject(new Error(`worker failed: ${e.message}`));
+      };
     });
-    try {
-      const report = await new Promise<WorkerReport>((resolve, reject) => {
-        worker.onmessage = (e: MessageEvent<WorkerReport>) => resolve(e.data);
-        worker.onerror = (e: ErrorEvent) => {
-          e.preventDefault();
-          reject(new Error(`worker failed: ${e.message}`));
-        };
-      });
-      assert.match(
-        report.getEventLoop,
-        /^RuntimeError: There is no current event loop in this Worker/,
-      );
-      assert.equal(report.afterSetEventLoop, true);
-      assert.equal(report.run, "ran in the worker");
-    } finally {
-      worker.terminate();
-    }
-    // The main realm's policy still creates its loop on demand.
+  } finally {
+    worker.terminate();
+  }
+}
+
+class MainRealmPolicy extends DefaultEventLoopPolicy {}
+
+Deno.test("each Worker has its own policy state; getEventLoop() throws there until a loop is set", async () => {
+  await withFreshPolicy(async () => {
+    // The main realm's state, which the Worker must not see or touch.
+    const mainPolicy = new MainRealmPolicy();
+    setEventLoopPolicy(mainPolicy);
+    const mainWatcher = new RecordingWatcher("main");
+    mainPolicy.setChildWatcher(mainWatcher);
+    const report = await runPolicyWorker();
+    assert.equal(report.policyClass, "DefaultEventLoopPolicy");
+    assert.match(
+      report.getEventLoop,
+      /^RuntimeError: There is no current event loop in this Worker/,
+    );
+    assert.match(report.getEventLoopAgain, /^RuntimeError: There is no current event loop/);
+    assert.equal(report.newEventLoopClass, "SelectorEventLoop");
+    assert.equal(report.afterSetEventLoop, true);
+    assert.equal(report.watcherAttached, true);
+    assert.equal(report.getChildWatcher, true);
+    assert.equal(report.run, "ran in the worker");
+    // The main realm's policy, watcher and on-demand loop are untouched.
+    assert.equal(getEventLoopPolicy(), mainPolicy);
+    assert.equal(mainPolicy.getChildWatcher(), mainWatcher);
+    assert.deepEqual(mainWatcher.calls, []);
     const loop = getEventLoop();
-    assert.ok(loop instanceof BaseEventLoop);
+    assert.ok(loop instanceof SelectorEventLoop);
+    assert.deepEqual(mainWatcher.attached(), [loop]);
     loop.close();
   });
 });
