@@ -163,3 +163,77 @@ export {
   supports,
 } from "./platform/matrix.ts";
 export { renderMatrix } from "./platform/matrix_table.ts";
+export {
+  type ChildExitCallback,
+  type ChildWatcherFactory,
+  type ChildWatcherLike,
+  type DefaultEventLoopPolicyOptions,
+  isChildWatcherLike,
+} from "./policy/policy.ts";
+export { UdpTransport } from "./loops/_transports/datagram.ts";
+export type { CreateDatagramEndpointOptions } from "./loops/io_options.ts";
+export {
+  type ClientConnectedCallback,
+  DEFAULT_LIMIT,
+  openConnection,
+  type OpenConnectionOptions,
+  openUnixConnection,
+  type OpenUnixConnectionOptions,
+  type Separator,
+  startServer,
+  type StartServerOptions,
+  startUnixServer,
+  type StartUnixServerOptions,
+  type StreamLimitOption,
+  StreamReader,
+  type StreamReaderOptions,
+  StreamReaderProtocol,
+  type StreamReaderProtocolOptions,
+  type StreamStartTlsOptions,
+  StreamWriter,
+} from "./loops/streams.ts";
+export { type PipeTransportOptions, ReadPipeTransport } from "./loops/_transports/pipe.ts";
+export { WritePipeTransport } from "./loops/_transports/pipe_write.ts";
+export type {
+  ReadableFile,
+  ReadPipe,
+  WritableFile,
+  WritePipe,
+} from "./loops/_transports/_pipe_ends.ts";
+export {
+  type Executor,
+  InlineExecutor,
+  isExecutor,
+  type ModuleTask,
+  moduleTask,
+  type ShutdownOptions,
+  type Work,
+  type WorkFunction,
+  type WorkResult,
+} from "./loops/executor.ts";
+export {
+  WorkerPoolExecutor,
+  type WorkerPoolExecutorOptions,
+} from "./loops/worker_pool_executor.ts";
+export { type FileDescriptorLike, Socket, type SocketAddress } from "./loops/socket.ts";
+export {
+  AbstractChildWatcher,
+  type ChildCallback,
+  PromiseChildWatcher,
+  returncodeOf,
+} from "./loops/child_watcher.ts";
+import "./policy/default_child_watcher.ts";
+export {
+  createSubprocessExec,
+  type CreateSubprocessOptions,
+  createSubprocessShell,
+  DEVNULL,
+  PIPE,
+  Process,
+  type StdioOption,
+  STDOUT,
+  type SubprocessOptions,
+  SubprocessStreamProtocol,
+} from "./loops/subprocess.ts";
+export { DenoSubprocessTransport } from "./loops/_transports/subprocess.ts";
+import "./policy/subprocess_watcher.ts";

@@ -18,6 +18,7 @@ import {
   OSError,
   type OSErrorOptions,
   PermissionError,
+  SSLError,
 } from "./os_errors.ts";
 
 type OSErrorClass = new (message?: string, options?: OSErrorOptions) => OSError;
@@ -102,6 +103,19 @@ export function mapIoError(e: unknown, what: string, filename: string | null = n
     cls = OSError;
   }
   return new cls(`${what}: ${e.message}`, { cause: e, code, errno: errnoOf(code), filename });
+}
+
+/**
+ * Maps an error from a TLS handshake or a TLS connection: Deno's
+ * `InvalidData` (a certificate or protocol failure) and `UnexpectedEof` (the
+ * peer left mid-handshake or mid-record) become `SSLError`; anything else
+ * goes through `mapIoError`.
+ */
+export function mapTlsError(e: unknown, what: string): Error {
+  if (e instanceof Deno.errors.InvalidData || e instanceof Deno.errors.UnexpectedEof) {
+    return new SSLError(`${what}: ${e.message}`, { cause: e });
+  }
+  return mapIoError(e, what);
 }
 
 /** Whether an error means the peer went away (reset, broken pipe, aborted). */

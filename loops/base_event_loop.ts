@@ -417,8 +417,10 @@ export class BaseEventLoop extends AbstractEventLoop {
     for (;;) {
       this._runOnce();
       if (this._stopping) return -1;
+      // Starting I/O may schedule callbacks (a failed start reports and
+      // closes): check the ready queue again before waiting on the host.
+      if (this._ready.length === 0 && this._ioStarts.length > 0) this._startIo();
       if (this._ready.length === 0) {
-        if (this._ioStarts.length > 0) this._startIo();
         const delay = this._nextTimerDelay();
         if (delay >= this._clockResolution) {
           const wait = this._idle(delay);

@@ -8,6 +8,7 @@ import { NotImplementedError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import type {
   CreateConnectionOptions,
+  CreateDatagramEndpointOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
@@ -16,9 +17,14 @@ import type {
 import type { BaseProtocol } from "./protocols.ts";
 import type { AddrInfo, GetaddrinfoOptions, SockAddr } from "./resolve.ts";
 import type { Server } from "./server.ts";
+import type { FileDescriptorLike, Socket, SocketAddress } from "./socket.ts";
 import type { SSLContext } from "./ssl.ts";
 import type { Task, TaskOptions } from "./tasks.ts";
-import type { Transport } from "./transports.ts";
+import type { DatagramTransport, ReadTransport, Transport, WriteTransport } from "./transports.ts";
+import type { ReadPipe, WritePipe } from "./_transports/_pipe_ends.ts";
+import type { Executor, Work, WorkFunction, WorkResult } from "./executor.ts";
+import type { SubprocessTransport } from "./transports.ts";
+import type { SubprocessOptions } from "./_subprocess_options.ts";
 
 /** A coroutine: a generator driven by a `Task`. `yield*` a `Future` to await it. */
 export type Coroutine<T = unknown> = Generator<unknown, T, unknown>;
@@ -311,6 +317,13 @@ export abstract class AbstractEventLoop {
   ): Future<Server> {
     return noIo(this, "createUnixServer");
   }
+  /** Creates a UDP endpoint; resolves with `[transport, protocol]`. */
+  createDatagramEndpoint<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _options?: CreateDatagramEndpointOptions,
+  ): Future<[DatagramTransport, P]> {
+    return noIo(this, "createDatagramEndpoint");
+  }
   /** Upgrades a connection to TLS; resolves with the new transport. */
   startTls(
     _transport: Transport,
@@ -331,6 +344,117 @@ export abstract class AbstractEventLoop {
   /** Looks up the host and service names of an address. */
   getnameinfo(_sockaddr: SockAddr, _flags?: number): Future<[string, string]> {
     return noIo(this, "getnameinfo");
+  }
+  /** Connects a `Socket` to an address. */
+  sockConnect(_sock: Socket, _address: SocketAddress): Future<void> {
+    return noIo(this, "sockConnect");
+  }
+  /** Accepts a connection on a listening `Socket`; resolves with `[socket, address]`. */
+  sockAccept(_sock: Socket): Future<[Socket, SocketAddress]> {
+    return noIo(this, "sockAccept");
+  }
+  /** Receives up to `nbytes` bytes from a connected `Socket` (empty at EOF). */
+  sockRecv(_sock: Socket, _nbytes: number): Future<Uint8Array> {
+    return noIo(this, "sockRecv");
+  }
+  /** Receives bytes into `buf`; resolves with the count. */
+  sockRecvInto(_sock: Socket, _buf: Uint8Array): Future<number> {
+    return noIo(this, "sockRecvInto");
+  }
+  /** Sends all of `data` on a connected `Socket`. */
+  sockSendall(_sock: Socket, _data: Uint8Array): Future<void> {
+    return noIo(this, "sockSendall");
+  }
+  /** Calls `callback(...args)` while `fd` is readable. */
+  addReader<A extends unknown[]>(
+    _fd: FileDescriptorLike,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): void {
+    noIo(this, "addReader");
+  }
+  /** Stops watching `fd` for reading; returns whether it was watched. */
+  removeReader(_fd: FileDescriptorLike): boolean {
+    return noIo(this, "removeReader");
+  }
+  /** Calls `callback(...args)` while `fd` is writable. */
+  addWriter<A extends unknown[]>(
+    _fd: FileDescriptorLike,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): void {
+    noIo(this, "addWriter");
+  }
+  /** Stops watching `fd` for writing; returns whether it was watched. */
+  removeWriter(_fd: FileDescriptorLike): boolean {
+    return noIo(this, "removeWriter");
+  }
+  /** Wraps the read end of a pipe; resolves with `[transport, protocol]`. */
+  connectReadPipe<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _pipe: ReadPipe,
+  ): Future<[ReadTransport, P]> {
+    return noIo(this, "connectReadPipe");
+  }
+  /** Wraps the write end of a pipe; resolves with `[transport, protocol]`. */
+  connectWritePipe<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _pipe: WritePipe,
+  ): Future<[WriteTransport, P]> {
+    return noIo(this, "connectWritePipe");
+  }
+  /**
+   * Runs `program` with `args` as a child process; resolves with
+   * `[transport, protocol]` once `connectionMade` ran.
+   */
+  subprocessExec<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _program: string | URL,
+    _args?: readonly string[],
+    _options?: SubprocessOptions,
+  ): Future<[SubprocessTransport, P]> {
+    return noIo(this, "subprocessExec");
+  }
+  /** Runs `cmd` with the shell as a child process; resolves with `[transport, protocol]`. */
+  subprocessShell<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _cmd: string,
+    _options?: SubprocessOptions,
+  ): Future<[SubprocessTransport, P]> {
+    return noIo(this, "subprocessShell");
+  }
+  /** Calls `callback(...args)` as a loop callback whenever `signal` arrives. */
+  addSignalHandler<A extends unknown[]>(
+    _signal: Deno.Signal,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): void {
+    noIo(this, "addSignalHandler");
+  }
+  /** Removes the handler of `signal`; returns whether there was one. */
+  removeSignalHandler(_signal: Deno.Signal): boolean {
+    return noIo(this, "removeSignalHandler");
+  }
+  /** Runs `work(...args)` in `executor` (`null`: the default one); resolves with its result. */
+  runInExecutor<F extends WorkFunction>(
+    _executor: Executor | null,
+    _work: Work<F>,
+    ..._args: Parameters<F>
+  ): Future<WorkResult<F>> {
+    return noIo(this, "runInExecutor");
+  }
+  /** Sets the executor `runInExecutor(null, ...)` uses. */
+  setDefaultExecutor(_executor: Executor): void {
+    noIo(this, "setDefaultExecutor");
+  }
+  /**
+   * Shuts the default executor down and waits for it. A loop without
+   * executors has nothing to shut down: this default resolves at once.
+   */
+  shutdownDefaultExecutor(_timeout?: number | null): Future<void> {
+    const fut = this.createFuture<void>();
+    fut.setResult(undefined);
+    return fut;
   }
 }
 

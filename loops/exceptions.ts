@@ -207,3 +207,24 @@ export class NotImplementedError extends Error {
     this.reason = d.reason;
   }
 }
+
+/**
+ * Python's `concurrent.futures.BrokenExecutor`: the worker running a piece
+ * of work ended abnormally (an uncaught error outside the work's own
+ * promise, `Deno.exit()`, `close()`), so the work is lost. The pool
+ * replaces the worker; the rest of its work goes on.
+ *
+ * @example
+ * ```ts
+ * import { BrokenExecutor, RuntimeError } from "@asyncio/deno";
+ * const err = new BrokenExecutor("worker ended");
+ * console.assert(err instanceof RuntimeError && err.name === "BrokenExecutor");
+ * ```
+ */
+export class BrokenExecutor extends RuntimeError {
+  /** Creates the error. */
+  constructor(message = "", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BrokenExecutor";
+  }
+}

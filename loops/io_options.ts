@@ -105,3 +105,30 @@ export interface StartTlsOptions {
   /** Seconds to wait for the TLS shutdown (default 30). */
   sslShutdownTimeout?: number | null;
 }
+
+/** Options of `loop.createDatagramEndpoint()`. */
+export interface CreateDatagramEndpointOptions {
+  /** The address to bind, `[host, port]` (port 0: any free port). */
+  localAddr?: [string, number] | null;
+  /**
+   * The peer: `sendto()` without an address goes there, and datagrams from
+   * other addresses are dropped (a "connected" endpoint).
+   */
+  remoteAddr?: [string, number] | null;
+  /** `AF_INET` or `AF_INET6`; required when neither address is given. */
+  family?: number;
+  /** Accepted for compatibility: 0 or `IPPROTO_UDP`. */
+  proto?: number;
+  /** Accepted for compatibility: 0 or `AI_PASSIVE` (1). */
+  flags?: number;
+  /** Refused as asyncio refuses it (SO_REUSEADDR exposes the port's datagrams): `true` throws. */
+  reuseAddress?: boolean | null;
+  /** `SO_REUSEPORT`: Deno cannot set it on UDP sockets, so `true` throws. */
+  reusePort?: boolean | null;
+  /** `SO_BROADCAST`: allow sending to broadcast addresses. */
+  allowBroadcast?: boolean | null;
+  /** An existing socket: not available on Deno, so this throws. */
+  sock?: unknown;
+  /** Forces the route to the socket, for tests. @internal */
+  _backend?: "deno" | "node";
+}

@@ -70,3 +70,25 @@ export class IsADirectoryError extends OSError {}
 export class NotADirectoryError extends OSError {}
 /** Python's `socket.gaierror`: a host name or service could not be resolved. */
 export class GaiError extends OSError {}
+/**
+ * Python's `ssl.SSLError`: a TLS handshake or TLS stream failed (an untrusted
+ * certificate, a host name the certificate does not cover, no common ALPN
+ * protocol, a peer that does not speak TLS or stopped mid-record).
+ *
+ * Differences from Python: there are no subclasses such as
+ * `SSLCertVerificationError`; Deno reports every TLS failure with one error
+ * class, and the message says which it was.
+ */
+export class SSLError extends OSError {}
+/**
+ * A non-blocking socket operation would have to wait (`EAGAIN`): raised by
+ * `Socket.recv()`, `send()` and `accept()` when nothing is ready.
+ */
+export class BlockingIOError extends OSError {}
+/** An operation on a child process failed (`ECHILD`): no such child is known. */
+export class ChildProcessError extends OSError {}
+/**
+ * No such process (`ESRCH`): raised when signalling a child process whose
+ * subprocess transport has already finished.
+ */
+export class ProcessLookupError extends OSError {}

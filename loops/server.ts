@@ -10,6 +10,7 @@ import { CancelledError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { Task } from "./tasks.ts";
 import type { BaseProtocol } from "./protocols.ts";
+import { OSError } from "./os_errors.ts";
 import { mapIoError } from "./_errors.ts";
 import type { StreamTransport } from "./_transports/stream.ts";
 
@@ -42,6 +43,12 @@ export type AcceptHandler = (
  * the server is closed and every connection is gone. Supports
  * `await using server = ...`.
  *
+ * A connection that cannot start for a network reason (an `OSError`: a
+ * failed or timed-out TLS handshake, a client gone) is reported to the
+ * exception handler in debug mode only, as asyncio does. Differences from
+ * asyncio: any other error (a protocol factory that throws, a bug) is
+ * always reported.
+ *
  * @example Serving until the scope ends
  * ```ts
  * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
@@ -61,6 +68,8 @@ export class Server {
   #serving = false;
   #closed = false;
   #transports = new Set<StreamTransport>();
+  /** Connections accepted whose transport is not made yet (e.g. in the TLS handshake). */
+  #accepting = 0;
   #waiters: Future<void>[] | null = [];
   #serveForeverFut: Future<void> | null = null;
   #sockets: ServerSocket[];
@@ -185,9 +194,15 @@ export class Server {
       });
       return;
     }
+    this.#accepting++;
     const task = new Task(this.#onAccept(conn, protocol, this), { loop: this.#loop });
-    task.then(undefined, (e) => {
+    task.then(() => this.#accepted(), (e) => {
+      this.#accepted();
       if (this.#loop.isClosed() || e instanceof CancelledError) return;
+      // As asyncio: a connection that could not start for a network reason
+      // (a failed or timed-out TLS handshake, a client gone) is reported in
+      // debug mode only. Other errors are bugs and always reported.
+      if (e instanceof OSError && !this.#loop.getDebug()) return;
       this.#loop.callExceptionHandler({
         message: "Error on transport creation for incoming connection",
         exception: e,
@@ -195,6 +210,14 @@ export class Server {
         server: this,
       });
     });
+  }
+
+  // waitClosed() also waits for connections still being set up, as asyncio
+  // counts a connection from accept on: otherwise the loop could be closed
+  // under a TLS handshake, leaking its connection.
+  #accepted(): void {
+    this.#accepting--;
+    if (this.#transports.size === 0 && this.#accepting === 0 && this.#closed) this.#wakeup();
   }
 
   /** Records a transport of this server. @internal */
@@ -205,7 +228,7 @@ export class Server {
   /** Forgets a transport once its connection is lost. @internal */
   _detach(transport: StreamTransport): void {
     this.#transports.delete(transport);
-    if (this.#transports.size === 0 && this.#closed) this.#wakeup();
+    if (this.#transports.size === 0 && this.#accepting === 0 && this.#closed) this.#wakeup();
   }
 
   /**
@@ -225,7 +248,7 @@ export class Server {
     }
     this.#onClose?.();
     this.#serveForeverFut?.cancel();
-    if (this.#transports.size === 0) this.#wakeup();
+    if (this.#transports.size === 0 && this.#accepting === 0) this.#wakeup();
   }
 
   /** Closes every connection of the server (buffered data is still sent). */

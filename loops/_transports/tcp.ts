@@ -7,14 +7,14 @@ import type { BaseEventLoop } from "../base_event_loop.ts";
 import type { Coroutine } from "../events.ts";
 import { CancelledError, NotImplementedError, TimeoutError } from "../exceptions.ts";
 import type { CreateConnectionOptions, CreateServerOptions } from "../io_options.ts";
-import { OSError } from "../os_errors.ts";
+import { ConnectionAbortedError, OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
 import { AF_INET, AF_INET6, ipFamily, resolveAddrInfo, SOCK_STREAM } from "../resolve.ts";
 import { Server } from "../server.ts";
 import type { SSLContext } from "../ssl.ts";
 import { waitFor } from "../wait.ts";
 import { hostCall } from "../_host.ts";
-import { mapIoError } from "../_errors.ts";
+import { errnoOf, mapIoError, mapTlsError } from "../_errors.ts";
 import { StreamTransport, type TransportOwner } from "./stream.ts";
 
 /** asyncio's default TLS handshake timeout, seconds. */
@@ -43,7 +43,9 @@ export interface TransportSocket {
 }
 
 function addrOf(addr: Deno.Addr): [string, number] | string {
-  if (addr.transport === "tcp" || addr.transport === "udp") {
+  // Deno.startTls returns a connection whose addresses lack `transport`:
+  // a port number is what marks a network address.
+  if (addr.transport === "tcp" || addr.transport === "udp" || "port" in addr) {
     return [(addr as Deno.NetAddr).hostname, (addr as Deno.NetAddr).port];
   }
   return (addr as Deno.UnixAddr).path ?? "";
@@ -200,12 +202,14 @@ export function* handshake(
   } catch (e) {
     closeQuietly(conn);
     if (e instanceof TimeoutError) {
-      throw new TimeoutError(`SSL handshake is taking longer than ${timeout} seconds: aborting`, {
-        cause: e,
-      });
+      // asyncio raises ConnectionAbortedError here, not TimeoutError.
+      throw new ConnectionAbortedError(
+        `SSL handshake is taking longer than ${timeout} seconds: aborting the connection`,
+        { cause: e, code: "ECONNABORTED", errno: errnoOf("ECONNABORTED") },
+      );
     }
     if (e instanceof CancelledError) throw e;
-    throw mapIoError(e, what);
+    throw mapTlsError(e, what);
   }
 }
 
@@ -235,7 +239,7 @@ export function* tlsClient(
     );
   } catch (e) {
     closeQuietly(conn);
-    throw e instanceof CancelledError ? e : mapIoError(e, `TLS upgrade with ${hostname}`);
+    throw e instanceof CancelledError ? e : mapTlsError(e, `TLS upgrade with ${hostname}`);
   }
   const info = yield* handshake(loop, tls, timeout, `TLS handshake with ${hostname}`);
   return [tls, info.alpnProtocol];
@@ -281,18 +285,24 @@ function* connectTlsWithCert(
         "against the host it connects to",
     );
   }
-  const tls = yield* hostCall(
-    loop,
-    () =>
-      Deno.connectTls({
-        hostname: host,
-        port,
-        ...tlsClientOptions(ssl, host),
-        cert: ssl.certChain!,
-        key: ssl.privateKey!,
-      }),
-    closeQuietly,
-  );
+  let tls: Deno.TlsConn;
+  try {
+    tls = yield* hostCall(
+      loop,
+      () =>
+        Deno.connectTls({
+          hostname: host,
+          port,
+          ...tlsClientOptions(ssl, host),
+          cert: ssl.certChain!,
+          key: ssl.privateKey!,
+        }),
+      closeQuietly,
+    );
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw mapTlsError(e, `Connect call failed ${JSON.stringify([host, port])}`);
+  }
   const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
   yield* handshake(loop, tls, timeout, `TLS handshake with ${host}`);
   return tls;

@@ -1,0 +1,390 @@
+// `Server` on real TCP listeners: closing and waiting, serving on demand and
+// forever, the sockets, closing and aborting clients, `await using`,
+// several hosts, every interface, the listen options, and the options Deno
+// cannot honour.
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  AF_INET,
+  CancelledError,
+  type Coroutine,
+  createTask,
+  getRunningLoop,
+  NotImplementedError,
+  OSError,
+  Protocol,
+  run,
+  RuntimeError,
+  SelectorEventLoop,
+  type Server,
+  sleep,
+} from "../../mod.ts";
+import { bad, thrownBy, withLoop } from "../_helpers.ts";
+import { echoServer, enc, onLoop, portOf, Recorder, runCommand, shutdown, until } from "./_net.ts";
+
+/** Connects a Recorder client to 127.0.0.1:`port`. */
+function* client(loop: SelectorEventLoop, port: number): Coroutine<Recorder> {
+  const [, p] = yield* loop.createConnection(() => new Recorder(loop), "127.0.0.1", port);
+  return p;
+}
+
+/** A Deno connection that completes the TCP handshake with the listener's backlog. */
+function rawConnect(port: number): Promise<Deno.TcpConn> {
+  return Deno.connect({ hostname: "127.0.0.1", port });
+}
+
+Deno.test("Server.close() stops listening; waitClosed() returns once closed", async () => {
+  await onLoop(function* (loop) {
+    const [server, port] = yield* echoServer(loop);
+    assert.equal(server.isServing(), true);
+    assert.equal(server.getLoop(), loop);
+    assert.equal(server.sockets.length, 1);
+    assert.equal(server.sockets[0].family, "AF_INET");
+    assert.deepEqual(server.sockets[0].getsockname(), ["127.0.0.1", port]);
+    assert.equal(String(server), `<Server sockets=[127.0.0.1:${port}]>`);
+    server.close();
+    server.close(); // idempotent
+    assert.equal(server.isServing(), false);
+    assert.deepEqual(server.sockets, []);
+    yield* server.waitClosed();
+    yield* server.waitClosed(); // still fine afterwards
+    // Nobody listens any more.
+    try {
+      yield* loop.createConnection(() => new Protocol(), "127.0.0.1", port);
+      assert.fail("connected to a closed server");
+    } catch (e) {
+      assert.ok(e instanceof OSError, String(e));
+    }
+  });
+});
+
+Deno.test("Server.close() keeps existing connections until closeClients(); waitClosed() waits for them", async () => {
+  await onLoop(function* (loop) {
+    const accepted: Recorder[] = [];
+    const server = yield* loop.createServer(
+      () => {
+        const p = new Recorder(loop);
+        accepted.push(p);
+        return p;
+      },
+      "127.0.0.1",
+      0,
+    );
+    const port = portOf(server);
+    const c1 = yield* client(loop, port);
+    const c2 = yield* client(loop, port);
+    yield* until(() => accepted.length === 2 && accepted.every((p) => p.made.done()), "accepts");
+    server.close();
+    const waiter = createTask(server.waitClosed());
+    yield* sleep(0.05);
+    assert.equal(waiter.done(), false, "waitClosed() waits for the connections");
+    // The connections still work both ways.
+    c1.transport!.write(enc.encode("still here"));
+    yield* until(() => accepted[0].received === 10, "data after close()");
+    accepted[0].transport!.write(enc.encode("yes"));
+    yield* until(() => c1.received === 3, "reply after close()");
+    server.closeClients();
+    yield* waiter;
+    yield* c1.lost;
+    yield* c2.lost;
+    assert.deepEqual(accepted.map((p) => p.lostError), [null, null]);
+  });
+});
+
+Deno.test("Server.abortClients() aborts every connection, dropping their buffers", async () => {
+  await onLoop(function* (loop) {
+    const accepted: Recorder[] = [];
+    const server = yield* loop.createServer(
+      () => {
+        const p = new Recorder(loop);
+        accepted.push(p);
+        return p;
+      },
+      "127.0.0.1",
+      0,
+    );
+    const c = yield* client(loop, portOf(server));
+    c.transport!.pauseReading();
+    yield* until(() => accepted.length === 1 && accepted[0].made.done(), "accept");
+    const big = new Uint8Array(32 * 1024 * 1024);
+    accepted[0].transport!.write(big);
+    server.abortClients();
+    server.close();
+    yield* server.waitClosed();
+    assert.equal(accepted[0].lostError, null);
+    c.transport!.resumeReading();
+    yield* c.lost;
+    assert.ok(c.received < big.length, "the buffered bytes were dropped");
+  });
+});
+
+Deno.test("createServer({ startServing: false }) listens but accepts only after startServing()", async () => {
+  await onLoop(function* (loop) {
+    const accepted: Recorder[] = [];
+    const server = yield* loop.createServer(
+      () => {
+        const p = new Recorder(loop);
+        accepted.push(p);
+        return p;
+      },
+      "127.0.0.1",
+      0,
+      { startServing: false },
+    );
+    assert.equal(server.isServing(), false);
+    const port = portOf(server);
+    // The kernel completes the handshake (the socket listens) ...
+    const c = yield* client(loop, port);
+    yield* sleep(0.05);
+    assert.equal(accepted.length, 0, "... but nothing is accepted yet");
+    yield* server.startServing();
+    assert.equal(server.isServing(), true);
+    yield* until(() => accepted.length === 1 && accepted[0].made.done(), "accept");
+    yield* server.startServing(); // again: no effect
+    c.transport!.close();
+    yield* shutdown(server);
+    assert.throws(() => server.startServing().next(), RuntimeError);
+  });
+});
+
+Deno.test("Server.serveForever() serves until cancelled, then closes the server", async () => {
+  await onLoop(function* (loop) {
+    const server = yield* loop.createServer(() => new Recorder(loop), "127.0.0.1", 0, {
+      startServing: false,
+    });
+    const forever = createTask(server.serveForever());
+    yield* sleep(0);
+    assert.equal(server.isServing(), true);
+    const second = createTask(server.serveForever());
+    yield* sleep(0);
+    assert.ok(second.exception() instanceof RuntimeError, "only one serveForever() at a time");
+    const c = yield* client(loop, portOf(server));
+    yield* c.made;
+    c.transport!.close();
+    yield* c.lost;
+    forever.cancel();
+    try {
+      yield* forever;
+      assert.fail("serveForever() returned");
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+    }
+    assert.equal(server.isServing(), false);
+    assert.deepEqual(server.sockets, []);
+    yield* server.waitClosed();
+    assert.throws(() => server.serveForever().next(), RuntimeError);
+  });
+});
+
+Deno.test("Server.close() ends a pending serveForever()", async () => {
+  await onLoop(function* (loop) {
+    const [server] = yield* echoServer(loop);
+    const forever = createTask(server.serveForever());
+    yield* sleep(0.01);
+    server.close();
+    try {
+      yield* forever;
+      assert.fail("serveForever() returned");
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+    }
+    yield* server.waitClosed();
+  });
+});
+
+Deno.test("Server supports await using: closed and waited for at the end of the scope", async () => {
+  let kept: Server | null = null;
+  await run(async () => {
+    const loop = getRunningLoop();
+    await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+    kept = server;
+    assert.equal(server.isServing(), true);
+  });
+  assert.equal(kept!.isServing(), false);
+  assert.deepEqual(kept!.sockets, []);
+});
+
+Deno.test("createServer() binds several hosts, and every interface for host null", async (t) => {
+  await t.step("a list of hosts: one socket per address", async () => {
+    await onLoop(function* (loop) {
+      const server = yield* loop.createServer(
+        () => new Protocol(),
+        ["127.0.0.1", "127.0.0.2", "127.0.0.1"],
+        0,
+      );
+      const names = server.sockets.map((s) => s.getsockname() as [string, number]);
+      assert.deepEqual(names.map((n) => n[0]), ["127.0.0.1", "127.0.0.2"], "duplicates dropped");
+      for (const [host, port] of names) {
+        const [tr] = yield* loop.createConnection(() => new Protocol(), host, port);
+        tr.close();
+      }
+      yield* shutdown(server);
+    });
+  });
+  await t.step("host null: reachable on 127.0.0.1", async () => {
+    await onLoop(function* (loop) {
+      const server = yield* loop.createServer(() => new Protocol(), null, 0);
+      assert.equal(server.sockets.length, 1);
+      const [host, port] = server.sockets[0].getsockname() as [string, number];
+      assert.ok(host === "::" || host === "0.0.0.0", host);
+      const c = yield* client(loop, port);
+      c.transport!.close();
+      yield* c.lost;
+      yield* shutdown(server);
+    });
+  });
+  await t.step("host null, family AF_INET: 0.0.0.0", async () => {
+    await onLoop(function* (loop) {
+      const server = yield* loop.createServer(() => new Protocol(), null, 0, { family: AF_INET });
+      assert.equal((server.sockets[0].getsockname() as [string, number])[0], "0.0.0.0");
+      yield* shutdown(server);
+    });
+  });
+  await t.step("localhost", async () => {
+    await onLoop(function* (loop) {
+      const server = yield* loop.createServer(() => new Protocol(), "localhost", 0);
+      assert.ok(server.sockets.length >= 1);
+      yield* shutdown(server);
+    });
+  });
+});
+
+Deno.test("createServer() passes backlog and keepAlive", async () => {
+  await onLoop(function* (loop) {
+    const accepted: Recorder[] = [];
+    const server = yield* loop.createServer(
+      () => {
+        const p = new Recorder(loop);
+        accepted.push(p);
+        return p;
+      },
+      "127.0.0.1",
+      0,
+      { backlog: 5, keepAlive: true },
+    );
+    const clients: Recorder[] = [];
+    for (let i = 0; i < 10; i++) clients.push(yield* client(loop, portOf(server)));
+    yield* until(() => accepted.length === 10, "accepts");
+    for (const c of clients) c.transport!.close();
+    yield* shutdown(server);
+  });
+  const loop = new SelectorEventLoop();
+  try {
+    for (const backlog of [-1, 1.5, bad<number>("5")]) {
+      assert.throws(
+        () => loop.createServer(() => new Protocol(), "127.0.0.1", 0, { backlog }),
+        RangeError,
+      );
+    }
+  } finally {
+    loop.close();
+  }
+});
+
+Deno.test("createServer() on a port in use fails with OSError EADDRINUSE", async () => {
+  await onLoop(function* (loop) {
+    const [server, port] = yield* echoServer(loop);
+    try {
+      yield* loop.createServer(() => new Protocol(), "127.0.0.1", port);
+      assert.fail("bound twice");
+    } catch (e) {
+      assert.ok(e instanceof OSError, String(e));
+      assert.equal(e.code, "EADDRINUSE");
+      assert.match(e.message, /error while attempting to bind on address/);
+    }
+    yield* shutdown(server);
+  });
+});
+
+Deno.test("createServer() refuses options Deno cannot honour, before any side effect", () => {
+  const loop = new SelectorEventLoop();
+  try {
+    const factory = () => new Protocol();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ reuseAddress: false }, /SO_REUSEADDR/],
+      [{ flags: 4 }, /flags/],
+    ];
+    for (const [options, re] of cases) {
+      const e = thrownBy(() => loop.createServer(factory, "127.0.0.1", 0, options));
+      assert.ok(e instanceof NotImplementedError, String(e));
+      assert.match(e.message, re);
+    }
+    assert.throws(() => loop.createServer(bad(null), "127.0.0.1", 0), TypeError);
+    assert.throws(() => loop.createServer(factory, bad(5), 0), TypeError);
+    assert.throws(() => loop.createServer(factory, "127.0.0.1", 70000), RangeError);
+    assert.throws(() => loop.createServer(factory, "127.0.0.1", 1.5), TypeError);
+  } finally {
+    loop.close();
+  }
+});
+
+Deno.test("createServer({ reusePort }) needs --unstable-net: a clear NotImplementedError, and the process lives", async () => {
+  const hasFlag = typeof (Deno as { listenDatagram?: unknown }).listenDatagram === "function";
+  if (!hasFlag) {
+    const loop = new SelectorEventLoop();
+    try {
+      const e = thrownBy(() =>
+        loop.createServer(() => new Protocol(), "127.0.0.1", 0, { reusePort: true })
+      );
+      assert.ok(e instanceof NotImplementedError);
+      assert.match(e.message, /--unstable-net/);
+      assert.match(e.message, /reusePort/);
+    } finally {
+      loop.close();
+    }
+  }
+  // In a child with the flag, two servers share a port.
+  const script = fileURLToPath(new URL("./_reuse_port_child.ts", import.meta.url));
+  const out = await runCommand(Deno.execPath(), ["run", "--allow-all", "--unstable-net", script]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /two servers on port \d+/);
+  // Without the flag the child prints the error and exits normally.
+  const without = await runCommand(Deno.execPath(), ["run", "--allow-all", script]);
+  assert.equal(without.code, 0, without.stderr);
+  assert.match(without.stdout, /NotImplementedError: .*--unstable-net/);
+  assert.match(without.stdout, /still alive/);
+});
+
+class Failing extends Error {}
+
+Deno.test("A failing protocol factory is reported and the connection closed; the server goes on", async () => {
+  await onLoop(function* (loop, exceptions) {
+    let fail = true;
+    const server = yield* loop.createServer(
+      () => {
+        if (fail) throw new Failing("no protocol");
+        return new Recorder(loop);
+      },
+      "127.0.0.1",
+      0,
+    );
+    const c = yield* client(loop, portOf(server));
+    yield* c.lost; // the server closed the connection
+    const [ctx] = exceptions.take();
+    assert.equal(ctx.message, "Error on transport creation for incoming connection");
+    assert.ok(ctx.exception instanceof Failing);
+    assert.equal(ctx.server, server);
+    fail = false;
+    const c2 = yield* client(loop, portOf(server));
+    c2.transport!.write(enc.encode("x"));
+    c2.transport!.close();
+    yield* c2.lost;
+    yield* shutdown(server);
+  });
+});
+
+Deno.test("Server keeps accepting while connections come and go", async () => {
+  await withLoop(() => new SelectorEventLoop(), async (loop) => {
+    const server = await loop.runUntilComplete(
+      loop.createServer(() => new Protocol(), "127.0.0.1", 0),
+    );
+    const port = portOf(server);
+    const conns = await Promise.all(Array.from({ length: 20 }, () => rawConnect(port)));
+    await loop.runUntilComplete(sleep(0.05));
+    for (const c of conns) c.close();
+    server.close();
+    server.closeClients();
+    await loop.runUntilComplete(server.waitClosed());
+  });
+});
