@@ -107,11 +107,7 @@ export abstract class Watchable implements IoStarter {
       return;
     }
     this._queued = true;
-    loop._ioStarts.push(this);
-    // Called from outside a loop callback (an async function resuming after
-    // an await), the loop may be waiting on the host: wake it so it starts
-    // the queued read. A no-op otherwise.
-    loop._wake();
+    loop._queueIo(this);
   }
 
   /** Registers (or replaces, as asyncio does) the reader or writer callback. */

@@ -215,10 +215,9 @@ export class StreamWriter {
       this.#transport = transport;
       protocol._replaceTransport(transport);
     } catch (e) {
-      // The old transport was retired for the upgrade, so it will not tell
-      // the protocol that the connection is gone: tell it here.
-      if (old.isClosing()) protocol.connectionLost(e instanceof Error ? e : new Error(String(e)));
-      else old.resumeReading();
+      // A refused upgrade leaves the plain transport usable; a failed one has
+      // told the protocol (loop.startTls calls connectionLost).
+      if (!old.isClosing()) old.resumeReading();
       throw e;
     }
   }

@@ -106,6 +106,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   #wakeResolve: (() => void) | null = null;
   #hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #hostImmediate: unknown = undefined;
+  #ioImmediate: ReturnType<typeof setImmediate> | undefined = undefined;
 
   /**
    * Creates a loop.
@@ -403,6 +404,11 @@ export class BaseEventLoop extends AbstractEventLoop {
       this._stopping = false;
       this._running = false;
       _setRunningLoop(null);
+      // Queued reads wait for the next run: a stopped loop reads nothing.
+      if (this.#ioImmediate !== undefined) {
+        clearImmediate(this.#ioImmediate);
+        this.#ioImmediate = undefined;
+      }
     }
   }
 
@@ -417,9 +423,6 @@ export class BaseEventLoop extends AbstractEventLoop {
     for (;;) {
       this._runOnce();
       if (this._stopping) return -1;
-      // Starting I/O may schedule callbacks (a failed start reports and
-      // closes): check the ready queue again before waiting on the host.
-      if (this._ready.length === 0 && this._ioStarts.length > 0) this._startIo();
       if (this._ready.length === 0) {
         const delay = this._nextTimerDelay();
         if (delay >= this._clockResolution) {
@@ -427,17 +430,25 @@ export class BaseEventLoop extends AbstractEventLoop {
           if (wait !== CONTINUE) return wait;
         }
       }
-      if ((++iterations & HOST_CHECK_MASK) === 0 && performance.now() >= deadline) {
-        this._startIo();
-        return 0;
-      }
+      if ((++iterations & HOST_CHECK_MASK) === 0 && performance.now() >= deadline) return 0;
     }
   }
 
   /**
-   * Starts the host I/O queued by transports (their next reads). Called when
-   * the ready queue is empty and before yielding to the host, so I/O is
-   * polled once per trip to the host, like a selector loop. @internal
+   * Queues host I/O (a transport's next read) to start when the loop next
+   * goes to the host, and wakes a waiting loop so that it does. @internal
+   */
+  _queueIo(starter: IoStarter): void {
+    this._ioStarts.push(starter);
+    if (this.#wakeResolve !== null) this._wake();
+  }
+
+  /**
+   * Starts the queued host I/O. It runs in a macrotask scheduled when the
+   * loop goes to the host, so after the promise continuations of that turn:
+   * an async function resumed by a future can still act on a connection
+   * (pause it, upgrade it to TLS) before its next read is in flight. I/O is
+   * thus polled once per trip to the host, like a selector loop. @internal
    */
   _startIo(): void {
     const list = this._ioStarts;
@@ -536,6 +547,9 @@ export class BaseEventLoop extends AbstractEventLoop {
   #waitHost(seconds: number): Promise<void> {
     return new Promise<void>((resolve) => {
       this.#wakeResolve = resolve;
+      if (this._ioStarts.length > 0 && this.#ioImmediate === undefined) {
+        this.#ioImmediate = setImmediate(this.#onIoImmediate);
+      }
       if (seconds === 0) {
         const h = setImmediate(this.#onHostTimer);
         if (this.#wakeResolve === resolve) this.#hostImmediate = h;
@@ -548,6 +562,11 @@ export class BaseEventLoop extends AbstractEventLoop {
       }
     });
   }
+
+  #onIoImmediate = (): void => {
+    this.#ioImmediate = undefined;
+    this._startIo();
+  };
 
   #onHostTimer = (): void => {
     this.#hostTimer = undefined;

@@ -177,7 +177,7 @@ export class TestLoop extends SelectorEventLoop {
   /** @internal */
   override _idle(delay: number): number {
     if (!this.#autoAdvance || delay === Infinity) return Infinity;
-    if (this._pendingIo > 0) {
+    if (this._pendingIo > 0 || this._ioStarts.length > 0) {
       const now = performance.now();
       if (this.#ioIdleSince < 0) this.#ioIdleSince = now;
       const left = this.#ioJumpAfter - (now - this.#ioIdleSince) / 1000;

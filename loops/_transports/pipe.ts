@@ -156,7 +156,7 @@ export class ReadPipeTransport extends ReadTransport {
     if (this.#readQueued || this.#readInFlight || this.#pending !== undefined) return;
     if (this.#paused || this.#closing) return;
     this.#readQueued = true;
-    this._loop._ioStarts.push(this);
+    this._loop._queueIo(this);
   }
 
   /** Starts the queued read; the loop calls it. @internal */

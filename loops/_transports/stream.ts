@@ -164,7 +164,7 @@ export class StreamTransport extends Transport {
     if (this.#readQueued || this.#readInFlight || this.#hasPending || this.#paused) return;
     if (this.#closing || this.#eofReceived) return;
     this.#readQueued = true;
-    this._loop._ioStarts.push(this);
+    this._loop._queueIo(this);
   }
 
   /** Starts the queued read; the loop calls it. @internal */
@@ -196,7 +196,7 @@ export class StreamTransport extends Transport {
   #onRead = (n: number | null): void => {
     this.#readInFlight = false;
     this._loop._pendingIo--;
-    if (this.#closed || this.#closing) return;
+    if (this.#closed || this.#closing || this._loop.isClosed()) return;
     this.#pendingN = n;
     this.#hasPending = true;
     if (!this.#paused) this._loop._callSoonRunnable(this);
@@ -338,6 +338,7 @@ export class StreamTransport extends Transport {
     if (this.#closed) return;
     if (n < buf.length) {
       this.#send(buf.subarray(n));
+      this.#maybeResumeProtocol();
       return;
     }
     if (this.#chunkBytes > 0) {

@@ -414,11 +414,26 @@ export function* tlsUpgrade(
   timeout: number,
 ): Coroutine<StreamTransport> {
   const conn = yield* transport._detachForTls();
-  const [tls, alpn] = yield* tlsClient(loop, conn as Deno.TcpConn, ctx, hostname, timeout);
-  const [t] = yield* startStream(loop, tls, protocol, {
-    ssl: ctx,
-    extra: { alpnProtocol: alpn },
-    connectionMade: false,
-  });
-  return t;
+  try {
+    const [tls, alpn] = yield* tlsClient(loop, conn as Deno.TcpConn, ctx, hostname, timeout);
+    const [t] = yield* startStream(loop, tls, protocol, {
+      ssl: ctx,
+      extra: { alpnProtocol: alpn },
+      connectionMade: false,
+    });
+    return t;
+  } catch (e) {
+    // The plain transport is retired and the connection closed: nobody else
+    // will tell the protocol that it is gone.
+    try {
+      protocol.connectionLost(e instanceof Error ? e : new Error(String(e)));
+    } catch (lostError) {
+      loop.callExceptionHandler({
+        message: "Exception in protocol.connectionLost()",
+        exception: lostError,
+        protocol,
+      });
+    }
+    throw e;
+  }
 }
