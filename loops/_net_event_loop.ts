@@ -1,0 +1,573 @@
+/**
+ * The network part of the I/O loops: the platform and its matrix checks,
+ * connections, servers, TLS, Unix sockets, UDP and name resolution on
+ * Deno's APIs. `IoEventLoop` builds on it.
+ *
+ * @module
+ */
+
+import { BaseEventLoop } from "./base_event_loop.ts";
+import type { LoopOptions } from "./events.ts";
+import { NotImplementedError } from "./exceptions.ts";
+import type { Future } from "./futures.ts";
+import type {
+  CreateConnectionOptions,
+  CreateDatagramEndpointOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  StartTlsOptions,
+} from "./io_options.ts";
+import type { BaseProtocol } from "./protocols.ts";
+import {
+  type AddrInfo,
+  type GetaddrinfoOptions,
+  resolveAddrInfo,
+  resolveNameInfo,
+  type SockAddr,
+} from "./resolve.ts";
+import type { Server } from "./server.ts";
+import { resolveSsl, SSLContext } from "./ssl.ts";
+import { Task } from "./tasks.ts";
+import type { Transport } from "./transports.ts";
+import { checkCallback, checkSeconds, describe } from "./_validate.ts";
+import { hasUnstableNet } from "./_deno_features.ts";
+import { StreamTransport } from "./_transports/stream.ts";
+import { SSL_HANDSHAKE_TIMEOUT, tcpConnection, tcpServer, tlsUpgrade } from "./_transports/tcp.ts";
+import { unixConnection, unixServer } from "./_transports/unix.ts";
+import {
+  checkConnectionSock,
+  checkServerSock,
+  sockConnection,
+  sockServer,
+} from "./_transports/sock.ts";
+import type { UdpTransport } from "./_transports/datagram.ts";
+import { checkDatagramOptions, datagramEndpoint } from "./_transports/datagram_endpoint.ts";
+import { currentPlatform, type Platform } from "../platform/detect.ts";
+import { checkSupported, type SupportDetails, supports } from "../platform/matrix.ts";
+import type { Feature, LoopKind } from "../platform/matrix_rows.ts";
+
+/** Options every I/O loop accepts. */
+export interface IoLoopOptions extends LoopOptions {
+  /**
+   * The platform the loop behaves as (default: this machine). Inject
+   * `simulatePlatform("windows")` to get Windows' limits on any OS.
+   */
+  platform?: Platform;
+}
+
+/** Throws TypeError/RangeError unless `port` is a valid port (or null when allowed). */
+function checkPort(port: unknown, name = "port"): number {
+  if (typeof port !== "number" || !Number.isInteger(port)) {
+    throw new TypeError(`${name} must be an integer: got ${describe(port)}`);
+  }
+  if (port < 0 || port > 65535) throw new RangeError(`${name} must be 0-65535: got ${port}`);
+  return port;
+}
+
+function checkTimeout(value: unknown, name: string): void {
+  if (value === null || value === undefined) return;
+  checkSeconds(value, name);
+  if (value === 0) throw new RangeError(`${name} must be a positive number: got 0`);
+}
+
+function denoCannot(option: string, why: string): never {
+  throw new NotImplementedError(`${option}: ${why}`);
+}
+/**
+ * The I/O loops' network methods and their platform checks. Not used
+ * directly: see `IoEventLoop`, `SelectorEventLoop`, `ProactorEventLoop`.
+ */
+export abstract class NetEventLoop extends BaseEventLoop {
+  /** The platform whose limits the loop follows. */
+  readonly platform: Platform;
+
+  /** The loop kind the matrix knows it as. */
+  abstract readonly kind: LoopKind;
+
+  /**
+   * Creates the loop.
+   *
+   * @param options The platform, the clock and its resolution (default: the
+   *   platform's), debug mode.
+   */
+  constructor(options: IoLoopOptions = {}) {
+    const platform = options.platform ?? currentPlatform();
+    super({ ...options, clockResolution: options.clockResolution ?? platform.clockResolution });
+    this.platform = platform;
+  }
+
+  /** Extra facts for matrix checks (the selector loop adds its selector). @internal */
+  _supportDetails(): SupportDetails {
+    return {};
+  }
+
+  /**
+   * Whether this loop supports a feature on its platform, per the matrix.
+   *
+   * @param feature A camelCased asyncio method name, an SSL variant such as
+   *   `"createServer(ssl)"`, or `"characterDevices"`.
+   * @param details The object kind, for features that depend on it.
+   * @returns Whether the call would be allowed.
+   *
+   * @example
+   * ```ts
+   * import { ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
+   * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
+   * console.assert(!loop.supports("createUnixServer") && loop.supports("createServer"));
+   * loop.close();
+   * ```
+   */
+  supports(feature: Feature, details: SupportDetails = {}): boolean {
+    return supports(feature, {
+      ...this._supportDetails(),
+      ...details,
+      loop: this.kind,
+      platform: this.platform,
+    }).supported;
+  }
+
+  /** Throws NotImplementedError unless the matrix allows `feature`. @internal */
+  _check(feature: Feature, details: SupportDetails = {}): void {
+    checkSupported(feature, this.kind, this.platform, { ...this._supportDetails(), ...details });
+  }
+
+  /** Runs an I/O coroutine as a task of this loop. @internal */
+  _spawn<T>(coro: Generator<unknown, T, unknown>): Future<T> {
+    return new Task<T>(coro, { loop: this });
+  }
+
+  /**
+   * Opens a TCP connection to `host`:`port` (each resolved address in turn,
+   * or Happy Eyeballs with `happyEyeballsDelay`), optionally with TLS, and
+   * makes a protocol for it.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param host The host name or address.
+   * @param port The port.
+   * @param options `ssl`, `serverHostname`, `family`, `happyEyeballsDelay`, ...;
+   *   or `sock`: a connected `Socket` to wrap instead (host and port null; with
+   *   `ssl`, `serverHostname` is required). The transport then owns the socket.
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it (SSL on the proactor
+   *   loop) or an option Deno cannot honour is given (`localAddr`).
+   * @throws {TypeError} On bad arguments.
+   *
+   * @example
+   * ```ts
+   * import { Protocol, SelectorEventLoop, type Transport } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * class Hello extends Protocol {
+   *   override connectionMade(t: Transport) {
+   *     t.write(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
+   * const port = server.sockets[0].getsockname()[1] as number;
+   * const [transport] = await loop.runUntilComplete(loop.createConnection(() => new Hello(), "127.0.0.1", port));
+   * transport.close();
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  override createConnection<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    host?: string | null,
+    port?: number | null,
+    options: CreateConnectionOptions = {},
+  ): Future<[Transport, P]> {
+    const ssl = resolveSsl(options.ssl, "options.ssl");
+    this._check(ssl === null ? "createConnection" : "createConnection(ssl)");
+    checkCallback(protocolFactory, "protocolFactory");
+    if (options.sock !== undefined && options.sock !== null) {
+      const sock = checkConnectionSock(options.sock, [host, port], false, options, ssl);
+      return this._spawn(sockConnection(this, protocolFactory, sock, ssl, options));
+    }
+    if (typeof host !== "string" || host === "") {
+      throw new TypeError(
+        `host must be a non-empty string when no sock is given: got ${describe(host)}`,
+      );
+    }
+    checkPort(port);
+    this.#checkConnectionOptions(options, ssl);
+    return this._spawn(tcpConnection(this, protocolFactory, host, port as number, ssl, options));
+  }
+
+  #checkConnectionOptions(options: CreateConnectionOptions, ssl: SSLContext | null): void {
+    if (options.localAddr !== undefined && options.localAddr !== null) {
+      denoCannot("options.localAddr", "Deno.connect cannot bind a local address first");
+    }
+    if ((options.proto ?? 0) !== 0) denoCannot("options.proto", "only protocol 0 is available");
+    if ((options.flags ?? 0) !== 0) denoCannot("options.flags", "no getaddrinfo flag applies");
+    if (
+      options.interleave !== undefined && options.interleave !== null && options.interleave !== 1
+    ) {
+      denoCannot("options.interleave", "Deno's Happy Eyeballs interleaves one address per family");
+    }
+    if (ssl?.certChain != null && options.serverHostname != null) {
+      denoCannot(
+        "serverHostname with a client certificate",
+        "Deno.connectTls checks the certificate against the host it connects to",
+      );
+    }
+    if (ssl === null) {
+      if (options.serverHostname !== undefined && options.serverHostname !== null) {
+        throw new TypeError("options.serverHostname is only meaningful with ssl");
+      }
+      if (options.sslHandshakeTimeout !== undefined && options.sslHandshakeTimeout !== null) {
+        throw new TypeError("options.sslHandshakeTimeout is only meaningful with ssl");
+      }
+    }
+    checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
+    checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
+    checkTimeout(options.happyEyeballsDelay, "options.happyEyeballsDelay");
+  }
+
+  /**
+   * Starts a TCP (or TLS) server on `host` (a name, a list of names, or
+   * null for every interface) and `port` (0: any free port).
+   *
+   * @param protocolFactory Makes a protocol for each connection.
+   * @param host Where to listen.
+   * @param port The port.
+   * @param options `ssl`, `backlog`, `reusePort`, `keepAlive`, `startServing`, ...;
+   *   or `sock`: a bound or listening `Socket` to serve (host and port null).
+   * @returns A future of the `Server`.
+   * @throws {NotImplementedError} If the matrix forbids it, or `reusePort`
+   *   without Deno's `--unstable-net` flag, or `reuseAddress: false`, or `ssl` with `sock`.
+   *
+   * @example
+   * ```ts
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
+   * console.assert(server.isServing());
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  override createServer(
+    protocolFactory: () => BaseProtocol,
+    host?: string | string[] | null,
+    port?: number | null,
+    options: CreateServerOptions = {},
+  ): Future<Server> {
+    const ssl = resolveSsl(options.ssl, "options.ssl");
+    this._check(ssl === null ? "createServer" : "createServer(ssl)");
+    checkCallback(protocolFactory, "protocolFactory");
+    if (options.sock !== undefined && options.sock !== null) {
+      const sock = checkServerSock(options.sock, [host, port], false, options);
+      return this._spawn(sockServer(this, protocolFactory, sock, options));
+    }
+    if (host !== null && host !== undefined && typeof host !== "string" && !Array.isArray(host)) {
+      throw new TypeError(
+        `host must be a string, an array of strings or null: got ${describe(host)}`,
+      );
+    }
+    const p = port === null || port === undefined ? 0 : checkPort(port);
+    this.#checkServerOptions(options, ssl);
+    return this._spawn(tcpServer(this, protocolFactory, host, p, ssl, options));
+  }
+
+  #checkServerOptions(options: CreateServerOptions, ssl: SSLContext | null): void {
+    if (options.reuseAddress === false) {
+      denoCannot("options.reuseAddress", "Deno always sets SO_REUSEADDR on listening sockets");
+    }
+    if (options.reusePort && !hasUnstableNet()) {
+      denoCannot(
+        "options.reusePort",
+        "SO_REUSEPORT needs Deno's --unstable-net flag (without it Deno would exit the process)",
+      );
+    }
+    if ((options.flags ?? 0) !== 0 && options.flags !== 1) {
+      denoCannot("options.flags", "only AI_PASSIVE applies");
+    }
+    if (options.backlog !== undefined) {
+      if (!Number.isInteger(options.backlog) || options.backlog < 0) {
+        throw new RangeError(
+          `options.backlog must be a non-negative integer: got ${describe(options.backlog)}`,
+        );
+      }
+    }
+    if (ssl !== null && (ssl.certChain === null || ssl.privateKey === null)) {
+      throw new TypeError("options.ssl: a server context needs loadCertChain(cert, key) first");
+    }
+    if (ssl === null && options.sslHandshakeTimeout != null) {
+      throw new TypeError("options.sslHandshakeTimeout is only meaningful with ssl");
+    }
+    checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
+    checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
+  }
+
+  /**
+   * Opens a connection to the Unix socket at `path`.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param path The socket path.
+   * @param options `sock`: a connected AF_UNIX `Socket` to wrap (path null).
+   *   `ssl` is not available (Deno has no TLS over Unix sockets).
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl`.
+   *
+   * @example
+   * ```ts
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const path = Deno.makeTempDirSync() + "/demo.sock";
+   * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
+   * const [t] = await loop.runUntilComplete(loop.createUnixConnection(() => new Protocol(), path));
+   * t.close();
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  override createUnixConnection<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    path?: string | null,
+    options: CreateUnixConnectionOptions = {},
+  ): Future<[Transport, P]> {
+    this._check("createUnixConnection");
+    checkCallback(protocolFactory, "protocolFactory");
+    if (resolveSsl(options.ssl, "options.ssl") !== null) {
+      denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
+    }
+    if (options.sock !== undefined && options.sock !== null) {
+      const sock = checkConnectionSock(options.sock, [path], true, options, null);
+      return this._spawn(sockConnection(this, protocolFactory, sock, null, options));
+    }
+    if (typeof path !== "string" || path === "") {
+      throw new TypeError(`path must be a non-empty string: got ${describe(path)}`);
+    }
+    return this._spawn(unixConnection(this, protocolFactory, path));
+  }
+
+  /**
+   * Starts a server on the Unix socket at `path`. A stale socket file left
+   * there is removed first (any other file is an error); with
+   * `cleanupSocket` (default) the file is removed when the server closes.
+   *
+   * @param protocolFactory Makes a protocol for each connection.
+   * @param path The socket path.
+   * @param options `startServing`, `cleanupSocket`, `backlog`; or `sock`: a
+   *   bound or listening AF_UNIX `Socket` to serve (path null).
+   * @returns A future of the `Server`.
+   * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl`.
+   *
+   * @example
+   * ```ts
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const path = Deno.makeTempDirSync() + "/srv.sock";
+   * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
+   * console.assert(server.sockets[0].getsockname() === path);
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  override createUnixServer(
+    protocolFactory: () => BaseProtocol,
+    path?: string | null,
+    options: CreateUnixServerOptions = {},
+  ): Future<Server> {
+    this._check("createUnixServer");
+    checkCallback(protocolFactory, "protocolFactory");
+    if (resolveSsl(options.ssl, "options.ssl") !== null) {
+      denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
+    }
+    if (options.sock !== undefined && options.sock !== null) {
+      const sock = checkServerSock(options.sock, [path], true, options);
+      return this._spawn(sockServer(this, protocolFactory, sock, options));
+    }
+    if (typeof path !== "string" || path === "") {
+      throw new TypeError(`path must be a non-empty string: got ${describe(path)}`);
+    }
+    return this._spawn(unixServer(this, protocolFactory, path, options));
+  }
+
+  /**
+   * Creates a UDP endpoint: binds `localAddr` (or an ephemeral port), makes
+   * the protocol, and calls its `connectionMade` before resolving. With
+   * `remoteAddr`, `sendto()` defaults to that peer and datagrams from other
+   * addresses are dropped.
+   *
+   * The socket comes from `Deno.listenDatagram` when Deno runs with
+   * `--unstable-net`, otherwise from `node:dgram`, which needs no flag
+   * (`getExtraInfo("backend")` tells which).
+   *
+   * Differences from asyncio: the endpoint is never connected at the OS level
+   * (Deno cannot), so an ICMP "port unreachable" is not reported as
+   * `ConnectionRefusedError`; with `Deno.listenDatagram` broadcasting is
+   * always allowed; `reusePort` and `sock` are not available; asyncio's
+   * ValueErrors are RangeErrors.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol (a `DatagramProtocol`).
+   * @param options `localAddr`, `remoteAddr`, `family`, `allowBroadcast`, ...
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it (the proactor loop),
+   *   or with `reusePort`, `sock` or `family: AF_UNIX`.
+   * @throws {TypeError} On malformed arguments.
+   * @throws {RangeError} With `reuseAddress: true`, or without any address
+   *   and without `family`.
+   *
+   * @example Echo over loopback
+   * ```ts
+   * import {
+   *   DatagramProtocol,
+   *   type DatagramTransport,
+   *   gather,
+   *   SelectorEventLoop,
+   * } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const reply = loop.createFuture<string>();
+   * class Echo extends DatagramProtocol {
+   *   transport: DatagramTransport | null = null;
+   *   lost = loop.createFuture<void>();
+   *   override connectionMade(t: DatagramTransport) {
+   *     this.transport = t;
+   *   }
+   *   override datagramReceived(data: Uint8Array, addr: [string, number]) {
+   *     this.transport!.sendto(data, addr);
+   *   }
+   *   override connectionLost() {
+   *     this.lost.setResult(undefined);
+   *   }
+   * }
+   * class Client extends Echo {
+   *   override datagramReceived(data: Uint8Array) {
+   *     reply.setResult(new TextDecoder().decode(data));
+   *   }
+   * }
+   * const [server, echo] = await loop.runUntilComplete(
+   *   loop.createDatagramEndpoint(() => new Echo(), { localAddr: ["127.0.0.1", 0] }),
+   * );
+   * const [client, me] = await loop.runUntilComplete(
+   *   loop.createDatagramEndpoint(() => new Client(), {
+   *     remoteAddr: server.getExtraInfo("sockname") as [string, number],
+   *   }),
+   * );
+   * client.sendto(new TextEncoder().encode("ping"));
+   * console.assert(await loop.runUntilComplete(reply) === "ping");
+   * client.close();
+   * server.close();
+   * await loop.runUntilComplete(gather(echo.lost, me.lost));
+   * loop.close();
+   * ```
+   */
+  override createDatagramEndpoint<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    options: CreateDatagramEndpointOptions = {},
+  ): Future<[UdpTransport, P]> {
+    this._check("createDatagramEndpoint");
+    checkCallback(protocolFactory, "protocolFactory");
+    const plan = checkDatagramOptions(options);
+    return this._spawn(datagramEndpoint(this, protocolFactory, plan));
+  }
+
+  /**
+   * Upgrades an open connection to TLS as the client (STARTTLS). Reading
+   * stops, buffered writes are flushed, the handshake runs, and the returned
+   * transport continues with `protocol` (its `connectionMade` is not called
+   * again). The old transport must not be used afterwards.
+   *
+   * Differences from asyncio: only the client side (Deno has no API to start
+   * TLS as a server on an accepted connection), and only while no read is
+   * pending on the connection. A transport starts its next read when the loop
+   * next waits for I/O, so call `startTls` from `dataReceived()` (or from a
+   * coroutine woken by it, e.g. on the peer's "go ahead" reply) before the
+   * loop goes idle; otherwise it fails with `RuntimeError` and the plaintext
+   * transport stays usable.
+   *
+   * @param transport A TCP transport of this loop.
+   * @param protocol The protocol for the TLS transport.
+   * @param sslcontext The client context.
+   * @param options `serverHostname`, `sslHandshakeTimeout`.
+   * @returns A future of the TLS transport.
+   * @throws {NotImplementedError} On the proactor loop, or with `serverSide: true`.
+   * @throws {RuntimeError} (from the future) If a read is pending on the transport.
+   */
+  override startTls(
+    transport: Transport,
+    protocol: BaseProtocol,
+    sslcontext: SSLContext,
+    options: StartTlsOptions = {},
+  ): Future<Transport> {
+    this._check("startTls");
+    if (options.serverSide) {
+      denoCannot(
+        "startTls(serverSide: true)",
+        "Deno has no API to start TLS as the server on an accepted connection; " +
+          "listen with createServer({ ssl }) instead",
+      );
+    }
+    if (!(transport instanceof StreamTransport) || transport._loop !== this) {
+      throw new TypeError(
+        `transport must be a stream transport of this loop: got ${describe(transport)}`,
+      );
+    }
+    if (!(sslcontext instanceof SSLContext)) {
+      throw new TypeError(`sslcontext must be an SSLContext: got ${describe(sslcontext)}`);
+    }
+    checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
+    const peer = transport.getExtraInfo("peername");
+    const hostname = options.serverHostname ?? (Array.isArray(peer) ? String(peer[0]) : "");
+    const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+    return this._spawn(tlsUpgrade(this, transport, protocol, sslcontext, hostname, timeout));
+  }
+
+  /**
+   * Resolves `host` and `port` with the operating system's resolver
+   * (`/etc/hosts` applies), as `socket.getaddrinfo` does.
+   *
+   * @param host A host name or address (null: localhost).
+   * @param port A port number, numeric string, or null.
+   * @param options `family`, `type`, `proto`, `flags`.
+   * @returns A future of `[family, type, proto, canonname, sockaddr][]`.
+   *
+   * @example
+   * ```ts
+   * import { AF_INET, SelectorEventLoop, SOCK_STREAM } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const infos = await loop.runUntilComplete(
+   *   loop.getaddrinfo("localhost", 80, { family: AF_INET, type: SOCK_STREAM }),
+   * );
+   * console.assert(infos[0][4][0] === "127.0.0.1" && infos[0][4][1] === 80);
+   * loop.close();
+   * ```
+   */
+  override getaddrinfo(
+    host: string | null,
+    port: number | string | null,
+    options: GetaddrinfoOptions = {},
+  ): Future<AddrInfo[]> {
+    this._check("getaddrinfo");
+    return this._spawn(resolveAddrInfo(this, host, port, options));
+  }
+
+  /**
+   * Looks up the host and service names of a numeric address.
+   *
+   * @param sockaddr `[host, port]`.
+   * @param flags Accepted for compatibility.
+   * @returns A future of `[host, service]`.
+   *
+   * @example
+   * ```ts
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const [, service] = await loop.runUntilComplete(loop.getnameinfo(["127.0.0.1", 22]));
+   * console.assert(typeof service === "string");
+   * loop.close();
+   * ```
+   */
+  override getnameinfo(sockaddr: SockAddr, flags = 0): Future<[string, string]> {
+    this._check("getnameinfo");
+    return this._spawn(resolveNameInfo(this, sockaddr, flags));
+  }
+}
