@@ -1,5 +1,6 @@
-// `deno task demo`: tasks, timers and cancellation on a real event loop,
-// printing what happened and when. Later parts add network and subprocess work.
+// `deno task demo`: tasks, timers and cancellation on a real event loop, an
+// echo server and clients on loopback with their throughput, and a subprocess
+// pipeline, printing what happened and when.
 
 import {
   CancelledError,
@@ -7,11 +8,14 @@ import {
   createTask,
   gather,
   getRunningLoop,
+  openConnection,
   run,
   sleep,
   TimeoutError,
   waitFor,
 } from "../mod.ts";
+import { startEchoServer } from "./echo_protocol.ts";
+import { subprocessPipeline } from "./subprocess_pipeline.ts";
 
 const t0 = performance.now();
 function log(line: string): void {
@@ -64,5 +68,49 @@ function* main(): Coroutine<void> {
   }
 }
 
+/** One streams client: sends `count` messages of `size` bytes, each after the last echo. */
+function* echoClient(port: number, size: number, count: number): Coroutine<number> {
+  const [reader, writer] = yield* openConnection("127.0.0.1", port);
+  const message = new Uint8Array(size).fill(0x61);
+  let received = 0;
+  for (let i = 0; i < count; i++) {
+    writer.write(message);
+    received += (yield* reader.readexactly(size)).length;
+  }
+  writer.close();
+  yield* writer.waitClosed();
+  return received;
+}
+
+function* network(): Coroutine<void> {
+  const server = yield* startEchoServer("127.0.0.1", 0);
+  const port = (server.sockets[0].getsockname() as [string, number])[1];
+  log(`network: echo server (a Protocol) listening on 127.0.0.1:${port}`);
+  for (const size of [100, 16 * 1024]) {
+    const clients = 8;
+    const count = size === 100 ? 2000 : 500;
+    const t0 = performance.now();
+    const received = yield* gather(
+      ...Array.from({ length: clients }, () => echoClient(port, size, count)),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const total = received.reduce((a, b) => a + b, 0);
+    log(
+      `network: ${clients} stream clients echoed ${clients * count} messages of ${size} B ` +
+        `in ${seconds.toFixed(2)} s: ${Math.round((clients * count) / seconds)} msg/s, ` +
+        `${(total / seconds / 1e6).toFixed(1)} MB/s, nothing lost: ${
+          total === clients * count * size
+        }`,
+    );
+  }
+  server.close();
+  yield* server.waitClosed();
+  log("network: server closed");
+}
+
 await run(main());
-log("loop closed; demo complete");
+await run(network());
+await run(function* () {
+  yield* subprocessPipeline((line) => log(line));
+}());
+log("loops closed; demo complete");
