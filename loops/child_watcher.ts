@@ -14,6 +14,8 @@ import { RuntimeError } from "./exceptions.ts";
 import { ChildProcessError } from "./os_errors.ts";
 import { checkCallback, describe } from "./_validate.ts";
 
+/** Exited children nobody asked about that a watcher remembers by default, at most. */
+const MAX_UNCLAIMED_EXITS = 1024;
 /** What a child handler receives: the pid, the return code, then its own arguments. */
 export type ChildCallback<A extends unknown[]> = (
   pid: number,
@@ -134,7 +136,28 @@ function countIo(loop: LoopWithIo, delta: number): void {
 export class PromiseChildWatcher extends AbstractChildWatcher {
   #loop: LoopWithIo | null = null;
   #children = new Map<number, Child>();
+  #unclaimed: Child[] = [];
+  #maxUnclaimed: number;
   #closed = false;
+
+  /**
+   * Creates a watcher.
+   *
+   * @param options `maxUnclaimedExits`: how many exited children without a
+   *   handler it remembers for a handler added later (default 1024; the
+   *   oldest are forgotten).
+   * @throws {RangeError} If `maxUnclaimedExits` is not a non-negative integer.
+   */
+  constructor(options: { maxUnclaimedExits?: number } = {}) {
+    super();
+    const max = options.maxUnclaimedExits ?? MAX_UNCLAIMED_EXITS;
+    if (!Number.isInteger(max) || max < 0) {
+      throw new RangeError(
+        `options.maxUnclaimedExits must be a non-negative integer: got ${describe(max)}`,
+      );
+    }
+    this.#maxUnclaimed = max;
+  }
 
   /**
    * Starts watching a child process (idempotent); the subprocess layer
@@ -236,6 +259,7 @@ export class PromiseChildWatcher extends AbstractChildWatcher {
   close(): void {
     for (const entry of this.#children.values()) this.#dropHandler(entry);
     this.#children.clear();
+    this.#unclaimed = [];
     this.#loop = null;
     this.#closed = true;
   }
@@ -269,6 +293,17 @@ export class PromiseChildWatcher extends AbstractChildWatcher {
     if (entry.handler !== null) {
       countIo(entry.handler.loop, -1);
       this.#deliver(entry);
+      return;
+    }
+    // Kept so that a handler added later still gets the return code; the
+    // oldest such entries are forgotten so a long-running program's watcher
+    // does not grow without bound.
+    this.#unclaimed.push(entry);
+    if (this.#unclaimed.length > this.#maxUnclaimed) {
+      const old = this.#unclaimed.shift()!;
+      if (this.#children.get(old.pid) === old && old.handler === null) {
+        this.#children.delete(old.pid);
+      }
     }
   }
 

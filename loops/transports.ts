@@ -75,9 +75,17 @@ export abstract class BaseTransport {
 }
 
 /**
- * The read side of a transport.
+ * The read side of a transport. `instanceof ReadTransport` also holds for a
+ * `Transport`, which is both a read and a write transport (as in asyncio,
+ * where `Transport` inherits from both).
  */
 export abstract class ReadTransport extends BaseTransport {
+  /** Also true for a `Transport`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) ||
+      (this === ReadTransport && value instanceof Transport);
+  }
+
   /** Whether the transport is receiving. */
   isReading(): boolean {
     return abstract("isReading");

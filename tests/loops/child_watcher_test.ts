@@ -244,3 +244,31 @@ Deno.test("AbstractChildWatcher is an abstract interface with dispose", () => {
   }
   assert.equal(closed, 1);
 });
+
+Deno.test({
+  name: "PromiseChildWatcher forgets the oldest exited children nobody asked about",
+  ignore: !unix,
+  fn: async () => {
+    await withLoop(() => new SelectorEventLoop(), async (loop) => {
+      using watcher = new PromiseChildWatcher({ maxUnclaimedExits: 2 });
+      watcher.attachLoop(loop);
+      const children = [spawn("true"), spawn("true"), spawn("true")];
+      for (const child of children) {
+        watcher.registerProcess(child);
+        await child.status;
+        await new Promise((r) => setTimeout(r, 0)); // the watcher's own status callback
+      }
+      assert.throws(() => watcher.addChildHandler(children[0].pid, () => {}), {
+        name: "ChildProcessError",
+      });
+      const done = loop.createFuture<Report>();
+      watcher.addChildHandler(children[2].pid, recorder(loop, done));
+      assert.deepEqual(await loop.runUntilComplete(done), [children[2].pid, 0]);
+    });
+  },
+});
+
+Deno.test("PromiseChildWatcher refuses a bad maxUnclaimedExits", () => {
+  assert.throws(() => new PromiseChildWatcher({ maxUnclaimedExits: -1 }), RangeError);
+  assert.throws(() => new PromiseChildWatcher({ maxUnclaimedExits: 1.5 }), RangeError);
+});

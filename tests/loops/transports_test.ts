@@ -403,3 +403,14 @@ Deno.test("BufferedProtocol receives into its own buffer", async () => {
     yield* shutdown(server);
   });
 });
+
+Deno.test("a Transport is both a ReadTransport and a WriteTransport, as in asyncio", async () => {
+  const { ReadTransport, WriteTransport, Transport, StreamTransport } = await import(
+    "../../mod.ts"
+  );
+  const proto = StreamTransport.prototype;
+  assert.ok(Object.create(proto) instanceof ReadTransport);
+  assert.ok(Object.create(proto) instanceof WriteTransport);
+  assert.ok(Object.create(proto) instanceof Transport);
+  assert.ok(!({} instanceof ReadTransport));
+});
