@@ -3,13 +3,13 @@
 
 import { _getEventLoop, type AbstractEventLoop, type Coroutine } from "./events.ts";
 import { Future } from "./futures.ts";
-import { ConnectionResetError } from "./os_errors.ts";
 import { Protocol } from "./protocols.ts";
 import type { Task } from "./tasks.ts";
 import type { BaseTransport, Transport } from "./transports.ts";
 import { StreamReader } from "./_stream_reader.ts";
 import { StreamWriter } from "./_stream_writer.ts";
 import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "./_validate.ts";
+import { FlowControl } from "./_flow_control.ts";
 
 /**
  * What `startServer` calls for each connection: a plain function, a
@@ -70,10 +70,7 @@ export class StreamReaderProtocol extends Protocol {
   #overSsl = false;
   #closed: Future<void>;
   #lost = false;
-  // flow control (asyncio's FlowControlMixin)
-  #paused = false;
-  #drainWaiters: Future<void>[] = [];
-  #ready: Future<void>;
+  #flow: FlowControl;
 
   /**
    * Creates the protocol.
@@ -102,8 +99,7 @@ export class StreamReaderProtocol extends Protocol {
     this.#clientConnected = clientConnected;
     this.#serverSide = clientConnected !== null;
     this.#closed = new Future<void>({ loop });
-    this.#ready = new Future<void>({ loop });
-    this.#ready.setResult(undefined);
+    this.#flow = new FlowControl(loop);
   }
 
   /** The task running the client-connected callback's coroutine, if any. */
@@ -179,7 +175,7 @@ export class StreamReaderProtocol extends Protocol {
         closed.exception(); // reported through the reader and drain(), not as "never retrieved"
       }
     }
-    if (this.#paused) this.#wakeDrainWaiters(exc);
+    this.#flow.lost(exc);
     this.#reader = null;
     this.#writer = null;
   }
@@ -205,39 +201,17 @@ export class StreamReaderProtocol extends Protocol {
 
   /** The transport's buffer went over the high water mark: `drain()` waits. */
   override pauseWriting(): void {
-    this.#paused = true;
+    this.#flow.pause();
   }
 
   /** The transport's buffer went under the low water mark: `drain()` returns. */
   override resumeWriting(): void {
-    this.#paused = false;
-    this.#wakeDrainWaiters(null);
-  }
-
-  #wakeDrainWaiters(exc: Error | null): void {
-    const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
-    for (const w of waiters) {
-      if (w.done()) continue;
-      if (exc === null) w.setResult(undefined);
-      else w.setException(exc);
-    }
+    this.#flow.resume();
   }
 
   /** What `drain()` waits for once it is not failing already. @internal */
   _drainHelper(): Future<void> {
-    if (this.#lost) {
-      const fut = new Future<void>({ loop: this._loop });
-      fut.setException(new ConnectionResetError("Connection lost"));
-      return fut;
-    }
-    if (!this.#paused) return this.#ready;
-    const waiter = new Future<void>({ loop: this._loop });
-    const waiters = this.#drainWaiters;
-    if (waiters.length > 8) this.#drainWaiters = waiters.filter((w) => !w.done());
-    this.#drainWaiters.push(waiter);
-    return waiter;
+    return this.#flow.drainHelper();
   }
 
   /** The future `waitClosed()` returns. @internal */

@@ -4,13 +4,13 @@
 
 import type { AbstractEventLoop } from "./events.ts";
 import { Future } from "./futures.ts";
-import { ConnectionResetError } from "./os_errors.ts";
 import { SubprocessProtocol } from "./protocols.ts";
 import type { SubprocessTransport, Transport } from "./transports.ts";
 import { StreamReader } from "./_stream_reader.ts";
 import type { StreamReaderProtocol } from "./_stream_protocol.ts";
 import { StreamWriter } from "./_stream_writer.ts";
 import { checkLimit } from "./_stream_args.ts";
+import { FlowControl } from "./_flow_control.ts";
 
 /**
  * The protocol behind `Process` (asyncio's `SubprocessStreamProtocol`):
@@ -46,11 +46,7 @@ export class SubprocessStreamProtocol extends SubprocessProtocol {
   #processExited = false;
   #pipeFds: number[] = [];
   #stdinClosed: Future<void>;
-  // flow control of stdin (asyncio's FlowControlMixin)
-  #paused = false;
-  #lost = false;
-  #drainWaiters: Future<void>[] = [];
-  #ready: Future<void>;
+  #flow: FlowControl;
 
   /**
    * Creates the protocol.
@@ -63,8 +59,7 @@ export class SubprocessStreamProtocol extends SubprocessProtocol {
     this.#limit = checkLimit(limit, "limit");
     this._loop = loop;
     this.#stdinClosed = new Future<void>({ loop });
-    this.#ready = new Future<void>({ loop });
-    this.#ready.setResult(undefined);
+    this.#flow = new FlowControl(loop);
   }
 
   /** Creates the readers and the writer for the pipes the child has. */
@@ -130,41 +125,21 @@ export class SubprocessStreamProtocol extends SubprocessProtocol {
 
   /** The stdin buffer went over its high water mark: `drain()` waits. */
   override pauseWriting(): void {
-    this.#paused = true;
+    this.#flow.pause();
   }
 
   /** The stdin buffer went under its low water mark: `drain()` returns. */
   override resumeWriting(): void {
-    this.#paused = false;
-    this.#wakeDrainWaiters(null);
+    this.#flow.resume();
   }
 
   #connectionLost(exc: Error | null): void {
-    this.#lost = true;
-    if (this.#paused) this.#wakeDrainWaiters(exc);
-  }
-
-  #wakeDrainWaiters(exc: Error | null): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const w of waiters) {
-      if (w.done()) continue;
-      if (exc === null) w.setResult(undefined);
-      else w.setException(exc);
-    }
+    this.#flow.lost(exc);
   }
 
   /** What `stdin.drain()` waits for. @internal */
   _drainHelper(): Future<void> {
-    if (this.#lost) {
-      const fut = new Future<void>({ loop: this._loop });
-      fut.setException(new ConnectionResetError("Connection lost"));
-      return fut;
-    }
-    if (!this.#paused) return this.#ready;
-    const waiter = new Future<void>({ loop: this._loop });
-    this.#drainWaiters.push(waiter);
-    return waiter;
+    return this.#flow.drainHelper();
   }
 
   /** What `stdin.waitClosed()` returns. @internal */

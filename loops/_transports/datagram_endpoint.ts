@@ -29,6 +29,7 @@ import {
   NO_UNSTABLE_NET,
   openBackend,
 } from "./datagram_backend.ts";
+import { startTransport } from "./_start.ts";
 
 /** The checked options. */
 export interface DatagramPlan {
@@ -223,15 +224,6 @@ export function* datagramEndpoint<P extends BaseProtocol>(
     connected: !plan.broadcast,
   };
   const transport = new UdpTransport(loop, backend, protocol, remote);
-  const waiter = loop.createFuture<void>();
-  transport._start(() => {
-    if (!waiter.done()) waiter.setResult(undefined);
-  });
-  try {
-    yield* waiter;
-  } catch (e) {
-    transport.close();
-    throw e;
-  }
+  yield* startTransport(loop, transport);
   return [transport, protocol];
 }

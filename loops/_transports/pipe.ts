@@ -17,6 +17,7 @@ import { mapIoError } from "../_errors.ts";
 import { OSError } from "../os_errors.ts";
 import { openSource, type PipeSource, type ReadPipe } from "./_pipe_ends.ts";
 import { toBytes } from "./stream.ts";
+import { startTransport } from "./_start.ts";
 
 /**
  * Options of the pipe transports' internal constructors (the subprocess
@@ -343,16 +344,7 @@ export function* startPipe<P extends BaseProtocol, T extends { _start(r: () => v
 ): Coroutine<[T, P]> {
   const protocol = protocolFactory();
   const transport = make(protocol);
-  const waiter = loop.createFuture<void>();
-  transport._start(() => {
-    if (!waiter.done()) waiter.setResult(undefined);
-  });
-  try {
-    yield* waiter;
-  } catch (e) {
-    transport.close();
-    throw e;
-  }
+  yield* startTransport(loop, transport);
   return [transport, protocol];
 }
 

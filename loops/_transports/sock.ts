@@ -23,6 +23,7 @@ import { errnoOf } from "../_errors.ts";
 import { describe } from "../_validate.ts";
 import { StreamTransport } from "./stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
+import { startTransport } from "./_start.ts";
 
 /** The socket's claim on its transport (set once the transport exists). */
 class TransportClaim implements SocketOwner {
@@ -155,17 +156,8 @@ export function* sockConnection<P extends BaseProtocol>(
 }
 
 /** Starts the transport (`connectionMade`, then reading) and waits until it has. */
-function* started(loop: BaseEventLoop, transport: StreamTransport): Coroutine<void> {
-  const waiter = loop.createFuture<void>();
-  transport._start(() => {
-    if (!waiter.done()) waiter.setResult(undefined);
-  });
-  try {
-    yield* waiter;
-  } catch (e) {
-    transport.close();
-    throw e;
-  }
+function started(loop: BaseEventLoop, transport: StreamTransport): Coroutine<void> {
+  return startTransport(loop, transport);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { BaseProtocol } from "../protocols.ts";
 import { mapIoError } from "../_errors.ts";
 import type { SpawnPlan } from "../_subprocess_options.ts";
 import { DenoSubprocessTransport } from "./subprocess.ts";
+import { startTransport } from "./_start.ts";
 
 /** What the subprocess layer needs of the policy's child watcher. */
 interface WatcherLike {
@@ -73,16 +74,6 @@ export function* spawnSubprocess<P extends BaseProtocol>(
   }
   const transport = new DenoSubprocessTransport(loop, child, protocol, plan);
   registerChild(loop, child);
-  const waiter = loop.createFuture<void>();
-  transport._start(() => {
-    if (!waiter.done()) waiter.setResult(undefined);
-  });
-  try {
-    yield* waiter;
-  } catch (e) {
-    transport.close();
-    yield* transport._wait();
-    throw e;
-  }
+  yield* startTransport(loop, transport, () => transport._wait());
   return [transport, protocol];
 }

@@ -16,6 +16,7 @@ import { waitFor } from "../wait.ts";
 import { hostCall } from "../_host.ts";
 import { errnoOf, mapIoError, mapTlsError } from "../_errors.ts";
 import { StreamTransport, type TransportOwner } from "./stream.ts";
+import { startTransport } from "./_start.ts";
 
 /** asyncio's default TLS handshake timeout, seconds. */
 export const SSL_HANDSHAKE_TIMEOUT = 60;
@@ -117,16 +118,11 @@ export function* startStream<P extends BaseProtocol>(
     },
   );
   options.owner?._attach(transport);
-  const waiter = loop.createFuture<void>();
-  transport._start(() => {
-    if (!waiter.done()) waiter.setResult(undefined);
-  }, options.connectionMade ?? true);
-  try {
-    yield* waiter;
-  } catch (e) {
-    transport.close();
-    throw e;
-  }
+  const connectionMade = options.connectionMade ?? true;
+  yield* startTransport(loop, {
+    _start: (onReady) => transport._start(onReady, connectionMade),
+    close: () => transport.close(),
+  });
   return [transport, protocol];
 }
 
