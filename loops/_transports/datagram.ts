@@ -14,7 +14,7 @@ import { type Address, DatagramTransport } from "../transports.ts";
 import { RingQueue } from "../_ring_queue.ts";
 import { mapIoError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
-import { DEFAULT_HIGH_WATER, toBytes } from "./stream.ts";
+import { DEFAULT_HIGH_WATER, toBytes, waterMarks } from "./stream.ts";
 import {
   type DatagramBackend,
   datagramExtra,
@@ -292,13 +292,7 @@ export class UdpTransport extends DatagramTransport {
    * @throws {RangeError} Unless `high >= low >= 0`.
    */
   setWriteBufferLimits(high?: number, low?: number): void {
-    const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
-    const l = low ?? Math.floor(h / 4);
-    if (!(typeof h === "number" && typeof l === "number" && h >= l && l >= 0)) {
-      throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
-    }
-    this.#high = h;
-    this.#low = l;
+    [this.#high, this.#low] = waterMarks(high, low);
     this.#maybePauseProtocol();
     this.#maybeResumeProtocol();
   }

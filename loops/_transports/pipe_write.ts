@@ -18,7 +18,7 @@ import { WriteTransport } from "../transports.ts";
 import { mapIoError } from "../_errors.ts";
 import { openSink, type PipeSink, type WritePipe } from "./_pipe_ends.ts";
 import { callConnectionLost, type PipeTransportOptions, startPipe } from "./pipe.ts";
-import { DEFAULT_HIGH_WATER, toBytes } from "./stream.ts";
+import { DEFAULT_HIGH_WATER, toBytes, waterMarks } from "./stream.ts";
 
 /** Largest single write to the pipe (a Linux pipe holds 64 KiB). */
 const MAX_PIPE_WRITE = 64 * 1024;
@@ -236,13 +236,7 @@ export class WritePipeTransport extends WriteTransport {
    * @throws {RangeError} Unless `high >= low >= 0`.
    */
   override setWriteBufferLimits(high?: number, low?: number): void {
-    const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
-    const l = low ?? Math.floor(h / 4);
-    if (!(typeof h === "number" && typeof l === "number" && h >= l && l >= 0)) {
-      throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
-    }
-    this.#high = h;
-    this.#low = l;
+    [this.#high, this.#low] = waterMarks(high, low);
     this.#maybePauseProtocol();
     this.#maybeResumeProtocol();
   }

@@ -29,6 +29,19 @@ export interface TransportOwner {
 
 /** Default high water mark of the write buffer (asyncio's 64 KiB). */
 export const DEFAULT_HIGH_WATER = 64 * 1024;
+
+/**
+ * Resolves `setWriteBufferLimits(high, low)` as asyncio does: high defaults
+ * to 64 KiB (or 4 × low), low to high / 4; returns `[high, low]`.
+ */
+export function waterMarks(high?: number, low?: number): [high: number, low: number] {
+  const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
+  const l = low ?? Math.floor(h / 4);
+  if (!(typeof h === "number" && typeof l === "number" && h >= l && l >= 0)) {
+    throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
+  }
+  return [h, l];
+}
 /** Size of the reusable read buffer. */
 const READ_BUFFER_SIZE = 64 * 1024;
 /** Largest single write when coalescing buffered chunks. */
@@ -447,13 +460,7 @@ export class StreamTransport extends Transport {
    * @throws {RangeError} Unless `high >= low >= 0`.
    */
   override setWriteBufferLimits(high?: number, low?: number): void {
-    const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
-    const l = low ?? Math.floor(h / 4);
-    if (!(typeof h === "number" && typeof l === "number" && h >= l && l >= 0)) {
-      throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
-    }
-    this.#high = h;
-    this.#low = l;
+    [this.#high, this.#low] = waterMarks(high, low);
     this.#maybePauseProtocol();
     this.#maybeResumeProtocol();
   }
