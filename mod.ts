@@ -39,7 +39,12 @@ export {
   realClock,
   TimerHandle,
 } from "./loops/events.ts";
-export { BaseEventLoop, type TaskFactory } from "./loops/base_event_loop.ts";
+export {
+  BaseEventLoop,
+  type IoStarter,
+  type Runnable,
+  type TaskFactory,
+} from "./loops/base_event_loop.ts";
 export { Future, type FutureOptions, wrapFuture } from "./loops/futures.ts";
 export {
   allTasks,
@@ -79,7 +84,7 @@ export {
   WriteTransport,
 } from "./loops/transports.ts";
 export { Server, type ServerSocket } from "./loops/server.ts";
-export { StreamTransport } from "./loops/_transports/stream.ts";
+export { type StreamConn, StreamTransport } from "./loops/_transports/stream.ts";
 export type { TransportSocket } from "./loops/_transports/tcp.ts";
 export {
   createDefaultContext,
@@ -111,6 +116,8 @@ export {
 } from "./loops/resolve.ts";
 export * from "./loops/os_errors.ts";
 export { IoEventLoop, type IoLoopOptions } from "./loops/io_event_loop.ts";
+export { NetEventLoop } from "./loops/_net_event_loop.ts";
+export { SockEventLoop } from "./loops/_sock_event_loop.ts";
 export { SelectorEventLoop, type SelectorEventLoopOptions } from "./loops/selector_event_loop.ts";
 export { ProactorEventLoop } from "./loops/proactor_event_loop.ts";
 export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/test_loop.ts";
@@ -123,7 +130,7 @@ export {
   setEventLoop,
   setEventLoopPolicy,
 } from "./policy/policy.ts";
-export { run, Runner, type RunnerOptions } from "./policy/runner.ts";
+export { type Main, run, Runner, type RunnerOptions } from "./policy/runner.ts";
 export {
   currentPlatform,
   detectPlatform,
@@ -215,7 +222,12 @@ export {
   WorkerPoolExecutor,
   type WorkerPoolExecutorOptions,
 } from "./loops/worker_pool_executor.ts";
-export { type FileDescriptorLike, Socket, type SocketAddress } from "./loops/socket.ts";
+export {
+  type FileDescriptorLike,
+  Socket,
+  type SocketAddress,
+  type SocketState,
+} from "./loops/socket.ts";
 export {
   AbstractChildWatcher,
   type ChildCallback,

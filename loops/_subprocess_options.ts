@@ -20,7 +20,7 @@ import { describe } from "./_validate.ts";
  * console.assert(out === "hi\n");
  * ```
  */
-export const PIPE = -1;
+export const PIPE: -1 = -1;
 /**
  * asyncio's `subprocess.STDOUT`, for `stderr` only: send the child's stderr
  * where its stdout goes. With `stdout: PIPE` both arrive on fd 1, but Deno
@@ -39,7 +39,7 @@ export const PIPE = -1;
  * console.assert(out === "oops\n");
  * ```
  */
-export const STDOUT = -2;
+export const STDOUT: -2 = -2;
 /**
  * asyncio's `subprocess.DEVNULL`: connect the stream to the null device.
  *
@@ -53,7 +53,7 @@ export const STDOUT = -2;
  * console.assert(code === 0);
  * ```
  */
-export const DEVNULL = -3;
+export const DEVNULL: -3 = -3;
 
 /**
  * Where a child's stdin, stdout or stderr goes: `PIPE`, `DEVNULL`, or

@@ -41,13 +41,18 @@ const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
 /** Default clock resolution when none is given (seconds). */
 const DEFAULT_CLOCK_RESOLUTION = 1e-6;
 
-/** Anything the ready queue can run: a `Handle`, or a `Task` taking a step. */
+/**
+ * Anything the ready queue can run: a `Handle`, a `Task` taking a step, a
+ * transport delivering what it read. Internal extension point of the loop.
+ */
 export interface Runnable {
+  /** Runs once, as a loop callback; must not throw (report errors instead). */
   _run(): void;
 }
 
-/** Host I/O (a read) to start when the loop next goes to the host. */
+/** Host I/O (a read) to start when the loop next goes to the host. Internal. */
 export interface IoStarter {
+  /** Starts the queued operation. */
   _startIo(): void;
 }
 
@@ -574,6 +579,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._wake();
   };
 
+  /** Wakes a loop that waits on the host (no-op otherwise). @internal */
   _wake(): void {
     const resolve = this.#wakeResolve;
     if (resolve === null) return;

@@ -206,6 +206,7 @@ export class TimerHandle extends Handle {
     }
   }
 
+  /** A description such as `<TimerHandle tick() when=5>`. */
   override toString(): string {
     return `${super.toString().slice(0, -1)} when=${this._when}>`;
   }

@@ -33,7 +33,8 @@ export interface SocketOwner {
   close(): void;
 }
 
-type State = "new" | "bound" | "connecting" | "connected" | "listening" | "closed";
+/** The life cycle of a `Socket`. */
+export type SocketState = "new" | "bound" | "connecting" | "connected" | "listening" | "closed";
 
 /** The first number `fileno()` hands out (0–2 look like stdio). */
 const FIRST_FILENO = 3;
@@ -95,7 +96,7 @@ export class Socket implements Disposable {
   /** @internal */ readonly _io: SocketIo;
   /** @internal */ _owner: SocketOwner | null = null;
   #fileno: number;
-  #state: State = "new";
+  #state: SocketState = "new";
   #bound: SocketAddress | null = null;
   #connectAbort: AbortController | null = null;
 
@@ -138,7 +139,7 @@ export class Socket implements Disposable {
   }
 
   /** The life-cycle state. @internal */
-  get _state(): State {
+  get _state(): SocketState {
     return this.#state;
   }
 

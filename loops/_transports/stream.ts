@@ -16,9 +16,13 @@ import { describe } from "../_validate.ts";
 
 /** The Deno connection surface the transport uses (Deno.Conn and friends). */
 export interface StreamConn {
+  /** Reads into `p`; resolves with the count, or null at EOF. */
   read(p: Uint8Array): Promise<number | null>;
+  /** Writes from `p`; resolves with the count written. */
   write(p: Uint8Array): Promise<number>;
+  /** Releases the connection. */
   close(): void;
+  /** Shuts down the write side, when the connection can. */
   closeWrite?(): Promise<void>;
 }
 

@@ -240,7 +240,10 @@ export class DenoSubprocessTransport extends SubprocessTransport {
   }
 
   /** A pipe transport was lost; the fd is lost once all its pipes are. @internal */
-  _pipeLost(slot: PipeSlot, exc: Error | null): void {
+  _pipeLost(
+    slot: { readonly fd: number; open: number; exc: Error | null },
+    exc: Error | null,
+  ): void {
     if (exc !== null && slot.exc === null) slot.exc = exc;
     if (--slot.open > 0) return;
     this.#slotsOpen--;
