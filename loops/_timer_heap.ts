@@ -78,3 +78,70 @@ export class TimerHeap<T extends HeapEntry> {
     a[i] = item;
   }
 }
+
+/** What the loop's timer queue needs to know about a timer. */
+export interface TimerEntry extends HeapEntry {
+  _cancelled: boolean;
+  /** Whether it sits in the queue. */
+  _scheduled: boolean;
+}
+
+/** Compact the heap once it holds more than this many timers... */
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+/** ...and more than this fraction of them are cancelled (CPython's rule). */
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+
+/**
+ * The loop's timers: the heap plus lazy cancellation. A cancelled timer
+ * stays until it reaches the top, unless so many are cancelled that
+ * rebuilding the heap without them is cheaper (CPython's rule).
+ */
+export class TimerQueue<T extends TimerEntry> extends TimerHeap<T> {
+  /** How many timers in the heap are cancelled. */
+  cancelledCount = 0;
+
+  /** Schedules a timer. */
+  add(timer: T): void {
+    timer._scheduled = true;
+    this.push(timer);
+  }
+
+  /** Drops cancelled timers: all of them (compaction), or those on top. */
+  dropCancelled(): void {
+    const size = this.items.length;
+    if (
+      size > MIN_SCHEDULED_TIMER_HANDLES &&
+      this.cancelledCount > size * MIN_CANCELLED_TIMER_HANDLES_FRACTION
+    ) {
+      this.filter((t) => {
+        if (!t._cancelled) return true;
+        t._scheduled = false;
+        return false;
+      });
+      this.cancelledCount = 0;
+      return;
+    }
+    while (this.items.length > 0 && this.items[0]._cancelled) {
+      this.pop()._scheduled = false;
+      this.cancelledCount--;
+    }
+  }
+
+  /** Moves every live timer due before `end` to `ready`, in order. */
+  popDue(end: number, ready: { push(timer: T): void }): void {
+    const items = this.items;
+    while (items.length > 0 && items[0]._when < end) {
+      const t = this.pop();
+      t._scheduled = false;
+      if (t._cancelled) this.cancelledCount--;
+      else ready.push(t);
+    }
+  }
+
+  /** Forgets every timer. */
+  override clear(): void {
+    for (const t of this.items) t._scheduled = false;
+    super.clear();
+    this.cancelledCount = 0;
+  }
+}

@@ -24,14 +24,11 @@ import { RuntimeError } from "./exceptions.ts";
 import { Future } from "./futures.ts";
 import { ensureFuture, Task, type TaskOptions } from "./tasks.ts";
 import { RingQueue } from "./_ring_queue.ts";
-import { TimerHeap } from "./_timer_heap.ts";
-import { checkCallback, checkSeconds, describe } from "./_validate.ts";
+import { TimerQueue } from "./_timer_heap.ts";
+import { checkCallback, checkSeconds } from "./_validate.ts";
 import { sourceTraceback } from "./_stack.ts";
+import { formatExceptionContext } from "./_format_context.ts";
 
-/** Compact the timer heap once it holds more than this many timers... */
-const MIN_SCHEDULED_TIMER_HANDLES = 100;
-/** ...and more than this fraction of them are cancelled (CPython's rule). */
-const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 /** A busy loop returns to the host at least this often (ms), so I/O completes. */
 const HOST_YIELD_INTERVAL_MS = 4;
 /** How many iterations run between two looks at the real clock for that. */
@@ -92,8 +89,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   slowCallbackDuration = 0.1;
 
   /** @internal */ _ready: RingQueue<Runnable> = new RingQueue();
-  /** @internal */ _timers: TimerHeap<TimerHandle> = new TimerHeap();
-  /** @internal */ _timerCancelledCount = 0;
+  /** @internal */ _timers: TimerQueue<TimerHandle> = new TimerQueue();
   /** @internal */ _clock: Clock;
   /** @internal */ _clockResolution: number;
   /** @internal */ _closed = false;
@@ -255,8 +251,7 @@ export class BaseEventLoop extends AbstractEventLoop {
       this,
       this._debug ? sourceTraceback() : undefined,
     );
-    h._scheduled = true;
-    this._timers.push(h);
+    this._timers.add(h);
     if (this.#wakeResolve !== null) this._wake();
     return h;
   }
@@ -270,7 +265,12 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   /** @internal called by TimerHandle.cancel() */
   _timerCancelled(_h: TimerHandle): void {
-    this._timerCancelledCount++;
+    this._timers.cancelledCount++;
+  }
+
+  /** How many scheduled timers are cancelled (for tests). @internal */
+  get _timerCancelledCount(): number {
+    return this._timers.cancelledCount;
   }
 
   /**
@@ -473,19 +473,9 @@ export class BaseEventLoop extends AbstractEventLoop {
    */
   _runOnce(): number {
     const timers = this._timers;
-    if (timers.size > 0) {
-      this.#dropCancelledTimers();
-      if (timers.size > 0) {
-        const end = this.time() + this._clockResolution;
-        while (timers.size > 0) {
-          const h = timers.peek()!;
-          if (h._when >= end) break;
-          timers.pop();
-          h._scheduled = false;
-          if (h._cancelled) this._timerCancelledCount--;
-          else this._ready.push(h);
-        }
-      }
+    if (timers.items.length > 0) {
+      timers.dropCancelled();
+      if (timers.items.length > 0) timers.popDue(this.time() + this._clockResolution, this._ready);
     }
     const ready = this._ready;
     const count = ready.length;
@@ -509,29 +499,9 @@ export class BaseEventLoop extends AbstractEventLoop {
     }
   }
 
-  #dropCancelledTimers(): void {
-    const timers = this._timers;
-    if (
-      timers.size > MIN_SCHEDULED_TIMER_HANDLES &&
-      this._timerCancelledCount > timers.size * MIN_CANCELLED_TIMER_HANDLES_FRACTION
-    ) {
-      timers.filter((h) => {
-        if (!h._cancelled) return true;
-        h._scheduled = false;
-        return false;
-      });
-      this._timerCancelledCount = 0;
-      return;
-    }
-    while (timers.size > 0 && timers.peek()!._cancelled) {
-      timers.pop()._scheduled = false;
-      this._timerCancelledCount--;
-    }
-  }
-
   /** Seconds until the earliest live timer (Infinity if none). @internal */
   _nextTimerDelay(): number {
-    this.#dropCancelledTimers();
+    this._timers.dropCancelled();
     const top = this._timers.peek();
     return top === undefined ? Infinity : top._when - this.time();
   }
@@ -687,9 +657,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._closed = true;
     this._ready.clear();
     this._ioStarts.length = 0;
-    for (const h of this._timers.items) h._scheduled = false;
     this._timers.clear();
-    this._timerCancelledCount = 0;
   }
 
   /** `using loop = new BaseEventLoop()` closes it at the end of the scope. */
@@ -754,18 +722,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @param context The asyncio exception context.
    */
   defaultExceptionHandler(context: ExceptionContext): void {
-    const lines = [context.message || "Unhandled exception in event loop"];
-    for (const key of Object.keys(context).sort()) {
-      if (key === "message" || key === "exception") continue;
-      const value = context[key];
-      if (key === "sourceTraceback") lines.push(`Object created at:\n${value}`);
-      else lines.push(`${key}: ${describeContextValue(value)}`);
-    }
-    if ("exception" in context) {
-      const e = context.exception;
-      lines.push(e instanceof Error && e.stack ? e.stack : String(e));
-    }
-    console.error(lines.join("\n"));
+    console.error(formatExceptionContext(context));
   }
 
   /**
@@ -824,11 +781,3 @@ function stopLoopWhenDone(fut: Future<unknown>): void {
 // A context value for the log: objects with their own toString (handles,
 // futures, errors) as themselves; a plain object, such as the context of a
 // failed handler call, with its keys, so the original error is not lost.
-function describeContextValue(value: unknown, depth = 0): string {
-  if (value === null || typeof value !== "object") return describe(value);
-  if (value.toString !== Object.prototype.toString) return String(value);
-  const proto = Object.getPrototypeOf(value);
-  if (depth > 0 || (proto !== Object.prototype && proto !== null)) return describe(value);
-  const entries = Object.entries(value).map(([k, v]) => `${k}: ${describeContextValue(v, 1)}`);
-  return `{ ${entries.join(", ")} }`;
-}

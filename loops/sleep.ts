@@ -36,11 +36,12 @@ function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknow
  * ```
  */
 export function* sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
-  checkSeconds(delay, "delay");
   if (delay === 0) {
+    // The task switch: give way for one iteration, no timer (the hot path).
     yield;
     return result as T;
   }
+  checkSeconds(delay, "delay");
   const loop = getRunningLoop() as BaseEventLoop;
   const fut = loop.createFuture<T>();
   const h = loop.callLater(delay, wakeSleeper, fut, result);
