@@ -6,6 +6,9 @@ import { type BaseEventLoop, sleep } from "../../mod.ts";
 import { busyWait, captureConsole, collectGarbageUntil, withLoop } from "../_helpers.ts";
 
 const THIS_FILE = "debug.ts";
+// The slow-callback threshold of these tests: large enough that a trivial
+// callback never reaches it on a loaded machine, small enough to stay quick.
+const SLOW = 0.05;
 
 // Created in helper functions so that no frame of the test keeps them.
 function loseFutureException(loop: BaseEventLoop, message: string): void {
@@ -26,10 +29,10 @@ export function defineDebugCases(name: string, createLoop: () => BaseEventLoop):
       withLoop(createLoop, async (loop) => {
         loop.setDebug(debug);
         assert.equal(loop.getDebug(), debug);
-        loop.slowCallbackDuration = 0.005;
+        loop.slowCallbackDuration = SLOW;
         const { calls } = await captureConsole("warn", async () => {
           loop.callSoon(function slowCallback() {
-            busyWait(0.008);
+            busyWait(2 * SLOW);
           });
           loop.callSoon(function quickCallback() {});
           loop.callSoon(() => loop.stop());
@@ -48,11 +51,11 @@ export function defineDebugCases(name: string, createLoop: () => BaseEventLoop):
     await t.step("a slow task step is reported with the task", async () => {
       await withLoop(createLoop, async (loop) => {
         loop.setDebug(true);
-        loop.slowCallbackDuration = 0.005;
+        loop.slowCallbackDuration = SLOW;
         const { calls } = await captureConsole("warn", async () => {
           await loop.runUntilComplete(loop.createTask(
             function* () {
-              busyWait(0.008);
+              busyWait(2 * SLOW);
               yield* sleep(0);
             }(),
             { name: "sluggish" },
