@@ -42,9 +42,12 @@ export abstract class BaseTransport {
    * @returns The value.
    */
   getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    void name;
-    return defaultValue;
+    const extra = this._extra;
+    return Object.hasOwn(extra, name) ? extra[name] : defaultValue;
   }
+
+  /** What `getExtraInfo` serves; concrete transports fill it in. @internal */
+  _extra: Record<string, unknown> = {};
 
   /** Whether the transport is closing or closed. */
   isClosing(): boolean {

@@ -62,6 +62,9 @@ export function checkAddr(addr: unknown, name: string): [string, number] {
  * addresses are dropped by the transport rather than the OS, and an ICMP
  * "port unreachable" is not reported as `ConnectionRefusedError`.
  *
+ * `getExtraInfo` keys: `sockname`, `peername` (the remote address of a connected endpoint, else
+ * `null`), `socket`, and `backend` (`"deno"` or `"node"`, the route to the socket).
+ *
  * @example
  * ```ts
  * import { DatagramProtocol, SelectorEventLoop, UdpTransport } from "@asyncio/deno";
@@ -85,7 +88,6 @@ export class UdpTransport extends DatagramTransport {
   /** @internal */ _loop: BaseEventLoop;
   /** @internal */ _protocol: BaseProtocol;
   #backend: DatagramBackend;
-  #extra: Record<string, unknown>;
   /** Where `sendto()` without an address goes. */
   #remote: Peer | null;
   /** Another spelling of the remote host `sendto()` accepts (the one given). */
@@ -119,7 +121,7 @@ export class UdpTransport extends DatagramTransport {
     this.#remote = remote?.peer ?? null;
     this.#remoteAlias = remote?.alias ?? null;
     this.#filter = remote?.connected ?? false;
-    this.#extra = datagramExtra(backend, this.#filter ? this.#remote : null);
+    this._extra = datagramExtra(backend, this.#filter ? this.#remote : null);
     // An open endpoint is host work in progress (its receive), as a stream's read is.
     loop._pendingIo++;
   }
@@ -380,15 +382,6 @@ export class UdpTransport extends DatagramTransport {
   }
 
   // ---- the rest -------------------------------------------------------------
-
-  /**
-   * Extra information: `sockname`, `peername` (the remote address of a
-   * connected endpoint, else `null`), `socket`, and `backend` (`"deno"` or
-   * `"node"`, the route to the socket).
-   */
-  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    return name in this.#extra ? this.#extra[name] : defaultValue;
-  }
 
   /** Replaces the protocol. */
   override setProtocol(protocol: BaseProtocol): void {

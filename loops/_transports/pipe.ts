@@ -79,6 +79,8 @@ export function callConnectionLost(
  * loops refuse them because epoll cannot watch them; Deno reads them fine).
  * A `BufferedProtocol` is supported, as by asyncio's proactor pipes.
  *
+ * `getExtraInfo` keys: `pipe` (the object given to `connectReadPipe`).
+ *
  * @example Reading a stream, pausing after the first chunk
  * ```ts
  * import { type BaseTransport, Protocol, ReadPipeTransport, SelectorEventLoop } from "@asyncio/deno";
@@ -109,7 +111,6 @@ export class ReadPipeTransport extends ReadTransport {
   /** @internal */ _loop: BaseEventLoop;
   #protocol: BaseProtocol;
   #source: PipeSource;
-  #extra: Record<string, unknown>;
   #onLost: ((exc: Error | null) => void) | undefined;
   #readQueued = false;
   #readInFlight = false;
@@ -134,7 +135,7 @@ export class ReadPipeTransport extends ReadTransport {
     this._loop = loop;
     this.#protocol = protocol;
     this.#source = openSource(pipe);
-    this.#extra = { ...options.extra, pipe };
+    this._extra = { ...options.extra, pipe };
     this.#onLost = options.onLost;
   }
 
@@ -292,11 +293,6 @@ export class ReadPipeTransport extends ReadTransport {
     };
     if (this._loop.isClosed()) finish();
     else this._loop.callSoon(finish);
-  }
-
-  /** Extra information: `pipe` (the object given to `connectReadPipe`). */
-  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    return name in this.#extra ? this.#extra[name] : defaultValue;
   }
 
   /** Replaces the protocol. */

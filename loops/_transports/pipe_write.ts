@@ -35,6 +35,8 @@ const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
  * the next write (`connectionLost(BrokenPipeError)`). For a stream, an error
  * of the stream itself is noticed at once.
  *
+ * `getExtraInfo` keys: `pipe` (the object given to `connectWritePipe`).
+ *
  * @example Flow control: the protocol pauses above the high water mark
  * ```ts
  * import { Protocol, SelectorEventLoop, WritePipeTransport } from "@asyncio/deno";
@@ -65,7 +67,6 @@ export class WritePipeTransport extends WriteTransport {
   /** @internal */ _loop: BaseEventLoop;
   #protocol: BaseProtocol;
   #sink: PipeSink;
-  #extra: Record<string, unknown>;
   #onLost: ((exc: Error | null) => void) | undefined;
   #chunks: Uint8Array[] = [];
   #chunkBytes = 0;
@@ -89,7 +90,7 @@ export class WritePipeTransport extends WriteTransport {
     this._loop = loop;
     this.#protocol = protocol;
     this.#sink = openSink(pipe, this.#onPeerError);
-    this.#extra = { ...options.extra, pipe };
+    this._extra = { ...options.extra, pipe };
     this.#onLost = options.onLost;
   }
 
@@ -333,11 +334,6 @@ export class WritePipeTransport extends WriteTransport {
     };
     if (this._loop.isClosed()) finish();
     else this._loop.callSoon(finish);
-  }
-
-  /** Extra information: `pipe` (the object given to `connectWritePipe`). */
-  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    return name in this.#extra ? this.#extra[name] : defaultValue;
   }
 
   /** Replaces the protocol. */

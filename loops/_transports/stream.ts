@@ -83,12 +83,14 @@ function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
  *
  * Created by the loop (`createConnection`, `createServer`, ...); not meant
  * to be constructed directly.
+ *
+ * `getExtraInfo` keys: `peername`, `sockname`, `socket`, and for TLS `sslcontext`,
+ * `peercert`, `cipher`, `compression`, `alpnProtocol`.
  */
 export class StreamTransport extends Transport {
   /** @internal */ _loop: BaseEventLoop;
   /** @internal */ _conn: StreamConn;
   /** @internal */ _protocol: BaseProtocol;
-  #extra: Record<string, unknown>;
   #owner: TransportOwner | null;
   #buffered = false;
   #kind: string;
@@ -139,7 +141,7 @@ export class StreamTransport extends Transport {
     this._conn = conn;
     this._protocol = protocol;
     this.#setProtocolKind(protocol);
-    this.#extra = extra;
+    this._extra = extra;
     this.#owner = options.owner ?? null;
     this.#kind = options.kind ?? "socket";
     this.#canWriteEof = options.canWriteEof ?? typeof conn.closeWrite === "function";
@@ -611,14 +613,6 @@ export class StreamTransport extends Transport {
   }
 
   // ---- the rest -------------------------------------------------------------
-
-  /**
-   * Extra information: `peername`, `sockname`, `socket`, and for TLS
-   * `sslcontext`, `peercert`, `cipher`, `compression`, `alpnProtocol`.
-   */
-  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    return name in this.#extra ? this.#extra[name] : defaultValue;
-  }
 
   /** Replaces the protocol. */
   override setProtocol(protocol: BaseProtocol): void {

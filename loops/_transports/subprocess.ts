@@ -109,6 +109,8 @@ class MergedReadTransport extends ReadTransport {
  * reported to the exception handler and closes the transport (which kills a
  * running child); asyncio only reports it.
  *
+ * `getExtraInfo` keys: `subprocess` (the `Deno.ChildProcess`).
+ *
  * @example
  * ```ts
  * import { DenoSubprocessTransport, SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
@@ -129,7 +131,6 @@ export class DenoSubprocessTransport extends SubprocessTransport {
   #protocol: BaseProtocol;
   #child: Deno.ChildProcess | null;
   #pid: number;
-  #extra: Record<string, unknown>;
   #slots: (PipeSlot | null)[] = [null, null, null];
   #pipes: (ReadPipeTransport | WritePipeTransport)[] = [];
   #slotsOpen = 0;
@@ -151,7 +152,7 @@ export class DenoSubprocessTransport extends SubprocessTransport {
     this.#protocol = protocol;
     this.#child = child;
     this.#pid = child.pid;
-    this.#extra = { subprocess: child };
+    this._extra = { subprocess: child };
     const { stdin, stdout, stderr } = plan.command;
     if (stdin === "piped") this.#addWriteSlot(child.stdin);
     const reads: ReadableStream<Uint8Array>[] = [];
@@ -381,11 +382,6 @@ export class DenoSubprocessTransport extends SubprocessTransport {
   /** `using t = ...` closes the transport at the end of the scope. */
   [Symbol.dispose](): void {
     this.close();
-  }
-
-  /** Extra information: `subprocess` (the `Deno.ChildProcess`). */
-  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    return name in this.#extra ? this.#extra[name] : defaultValue;
   }
 
   /** Replaces the protocol. */

@@ -414,3 +414,12 @@ Deno.test("a Transport is both a ReadTransport and a WriteTransport, as in async
   assert.ok(Object.create(proto) instanceof Transport);
   assert.ok(!({} instanceof ReadTransport));
 });
+
+Deno.test("getExtraInfo() knows only its own keys, not Object.prototype's", async () => {
+  const { StreamTransport } = await import("../../mod.ts");
+  const t = Object.create(StreamTransport.prototype) as InstanceType<typeof StreamTransport>;
+  t._extra = { peername: ["127.0.0.1", 1] };
+  assert.deepEqual(t.getExtraInfo("peername"), ["127.0.0.1", 1]);
+  assert.equal(t.getExtraInfo("toString", "none"), "none");
+  assert.equal(t.getExtraInfo("constructor"), undefined);
+});
