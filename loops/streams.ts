@@ -152,11 +152,7 @@ export function startServer(
   port?: number | null,
   options: StartServerOptions = {},
 ): Future<Server> {
-  checkCallback(clientConnected, "clientConnected");
-  const loop = getRunningLoop();
-  const [limit, rest] = splitLimit(options);
-  const factory = () =>
-    new StreamReaderProtocol(new StreamReader({ limit, loop }), clientConnected, { loop });
+  const [loop, factory, rest] = serverParts(clientConnected, options);
   return loop.createServer(factory, host, port, rest);
 }
 
@@ -226,10 +222,20 @@ export function startUnixServer(
   path?: string | null,
   options: StartUnixServerOptions = {},
 ): Future<Server> {
+  const [loop, factory, rest] = serverParts(clientConnected, options);
+  return loop.createUnixServer(factory, path, rest);
+}
+
+// What both servers need: the running loop, a protocol factory giving each
+// client a reader of the requested limit, and the options left for the loop.
+function serverParts<O extends StreamLimitOption>(
+  clientConnected: ClientConnectedCallback,
+  options: O,
+): [AbstractEventLoop, () => StreamReaderProtocol, Omit<O, "limit">] {
   checkCallback(clientConnected, "clientConnected");
   const loop = getRunningLoop();
   const [limit, rest] = splitLimit(options);
   const factory = () =>
     new StreamReaderProtocol(new StreamReader({ limit, loop }), clientConnected, { loop });
-  return loop.createUnixServer(factory, path, rest);
+  return [loop, factory, rest];
 }
