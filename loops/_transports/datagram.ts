@@ -21,6 +21,7 @@ import {
   type DatagramSink,
   sockaddr,
 } from "./datagram_backend.ts";
+import { callConnectionLost, soonOrNow } from "./_lifecycle.ts";
 
 /** What each queued datagram adds to the write buffer size besides its bytes (asyncio's). */
 const HEADER_SIZE = 8;
@@ -363,22 +364,8 @@ export class UdpTransport extends DatagramTransport {
     const sending = this.#sending ?? undefined;
     Promise.all([this.#backend.close(), sending]).then(() => {
       this._loop._pendingIo--;
-      if (this._loop.isClosed()) this.#callConnectionLost(exc);
-      else this._loop.callSoon(() => this.#callConnectionLost(exc));
+      soonOrNow(this._loop, () => callConnectionLost(this._loop, this, exc));
     });
-  }
-
-  #callConnectionLost(exc: Error | null): void {
-    try {
-      this._protocol.connectionLost(exc);
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: "Exception in protocol.connectionLost()",
-        exception: e,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
   }
 
   // ---- the rest -------------------------------------------------------------

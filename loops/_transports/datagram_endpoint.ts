@@ -29,7 +29,7 @@ import {
   NO_UNSTABLE_NET,
   openBackend,
 } from "./datagram_backend.ts";
-import { startTransport } from "./_start.ts";
+import { startTransport } from "./_lifecycle.ts";
 
 /** The checked options. */
 export interface DatagramPlan {

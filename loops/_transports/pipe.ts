@@ -17,7 +17,7 @@ import { mapIoError } from "../_errors.ts";
 import { OSError } from "../os_errors.ts";
 import { openSource, type PipeSource, type ReadPipe } from "./_pipe_ends.ts";
 import { toBytes } from "./stream.ts";
-import { startTransport } from "./_start.ts";
+import { callConnectionLost, soonOrNow, startTransport } from "./_lifecycle.ts";
 
 /**
  * Options of the pipe transports' internal constructors (the subprocess
@@ -41,33 +41,6 @@ export interface PipeTransportOptions {
    * callback (the subprocess transport counts its closed pipes with it).
    */
   onLost?: (exc: Error | null) => void;
-}
-
-/** Calls `protocol.connectionLost(exc)` then the `onLost` hook, reporting what throws. */
-export function callConnectionLost(
-  loop: BaseEventLoop,
-  transport: { getProtocol(): BaseProtocol },
-  exc: Error | null,
-  onLost: ((exc: Error | null) => void) | undefined,
-): void {
-  const protocol = transport.getProtocol();
-  try {
-    protocol.connectionLost(exc);
-  } catch (e) {
-    loop.callExceptionHandler({
-      message: "Exception in protocol.connectionLost()",
-      exception: e,
-      transport,
-      protocol,
-    });
-  }
-  if (onLost !== undefined) {
-    try {
-      onLost(exc);
-    } catch (e) {
-      loop.callExceptionHandler({ message: "Exception in a pipe's onLost hook", exception: e });
-    }
-  }
 }
 
 /**
@@ -287,12 +260,10 @@ export class ReadPipeTransport extends ReadTransport {
     if (this.#lostScheduled || this.#readInFlight || this.#lostExc === undefined) return;
     this.#lostScheduled = true;
     const exc = this.#lostExc;
-    const finish = () => {
+    soonOrNow(this._loop, () => {
       this.#closed = true;
       callConnectionLost(this._loop, this, exc, this.#onLost);
-    };
-    if (this._loop.isClosed()) finish();
-    else this._loop.callSoon(finish);
+    });
   }
 
   /** Replaces the protocol. */

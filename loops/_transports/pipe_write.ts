@@ -17,7 +17,8 @@ import type { BaseProtocol } from "../protocols.ts";
 import { WriteTransport } from "../transports.ts";
 import { mapIoError } from "../_errors.ts";
 import { openSink, type PipeSink, type WritePipe } from "./_pipe_ends.ts";
-import { callConnectionLost, type PipeTransportOptions, startPipe } from "./pipe.ts";
+import { type PipeTransportOptions, startPipe } from "./pipe.ts";
+import { callConnectionLost, soonOrNow } from "./_lifecycle.ts";
 import { DEFAULT_HIGH_WATER, toBytes, waterMarks } from "./stream.ts";
 
 /** Largest single write to the pipe (a Linux pipe holds 64 KiB). */
@@ -328,12 +329,10 @@ export class WritePipeTransport extends WriteTransport {
   }
 
   #scheduleLost(exc: Error | null): void {
-    const finish = () => {
+    soonOrNow(this._loop, () => {
       this.#closed = true;
       callConnectionLost(this._loop, this, exc, this.#onLost);
-    };
-    if (this._loop.isClosed()) finish();
-    else this._loop.callSoon(finish);
+    });
   }
 
   /** Replaces the protocol. */

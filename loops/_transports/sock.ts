@@ -23,7 +23,7 @@ import { errnoOf } from "../_errors.ts";
 import { describe } from "../_validate.ts";
 import { StreamTransport } from "./stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
-import { startTransport } from "./_start.ts";
+import { startTransport } from "./_lifecycle.ts";
 
 /** The socket's claim on its transport (set once the transport exists). */
 class TransportClaim implements SocketOwner {

@@ -13,6 +13,7 @@ import { Transport } from "../transports.ts";
 import { OSError } from "../os_errors.ts";
 import { mapIoError, mapTlsError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
+import { callConnectionLost, soonOrNow } from "./_lifecycle.ts";
 
 /** The Deno connection surface the transport uses (Deno.Conn and friends). */
 export interface StreamConn {
@@ -551,20 +552,12 @@ export class StreamTransport extends Transport {
     if (this.#lostCalled) return;
     this.#lostCalled = true;
     if (this.#connLost === 0) this.#connLost = 1; // later writes are dropped
-    if (this._loop.isClosed()) this.#callConnectionLost(exc);
-    else this._loop.callSoon(() => this.#callConnectionLost(exc));
+    soonOrNow(this._loop, () => this.#callConnectionLost(exc));
   }
 
   #callConnectionLost(exc: Error | null): void {
     try {
-      this._protocol.connectionLost(exc);
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: "Exception in protocol.connectionLost()",
-        exception: e,
-        transport: this,
-        protocol: this._protocol,
-      });
+      callConnectionLost(this._loop, this, exc);
     } finally {
       this.#closed = true;
       try {

@@ -23,6 +23,7 @@ import { checkSignal } from "../_signals.ts";
 import type { SpawnPlan } from "../_subprocess_options.ts";
 import { ReadPipeTransport } from "./pipe.ts";
 import { WritePipeTransport } from "./pipe_write.ts";
+import { soonOrNow } from "./_lifecycle.ts";
 
 /** One of the child's fds as the protocol sees it (fd 1 may be fed by two pipes). */
 interface PipeSlot {
@@ -261,8 +262,7 @@ export class DenoSubprocessTransport extends SubprocessTransport {
     if (this.#finished || this.#returncode === null || this.#slotsOpen > 0) return;
     this.#finished = true;
     // On a closed loop (the pipe transports end synchronously there) at once.
-    if (this._loop.isClosed()) this.#callConnectionLost();
-    else this._loop.callSoon(this.#callConnectionLost);
+    soonOrNow(this._loop, this.#callConnectionLost);
   }
 
   #callConnectionLost = (): void => {

@@ -9,7 +9,7 @@ import type { BaseProtocol } from "../protocols.ts";
 import { mapIoError } from "../_errors.ts";
 import type { SpawnPlan } from "../_subprocess_options.ts";
 import { DenoSubprocessTransport } from "./subprocess.ts";
-import { startTransport } from "./_start.ts";
+import { startTransport } from "./_lifecycle.ts";
 
 /** What the subprocess layer needs of the policy's child watcher. */
 interface WatcherLike {

@@ -16,7 +16,7 @@ import { waitFor } from "../wait.ts";
 import { hostCall } from "../_host.ts";
 import { errnoOf, mapIoError, mapTlsError } from "../_errors.ts";
 import { StreamTransport, type TransportOwner } from "./stream.ts";
-import { startTransport } from "./_start.ts";
+import { startTransport } from "./_lifecycle.ts";
 
 /** asyncio's default TLS handshake timeout, seconds. */
 export const SSL_HANDSHAKE_TIMEOUT = 60;
