@@ -6,6 +6,7 @@
  *
  * @example Tasks, timers and cancellation
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createTask, gather, run, sleep } from "@asyncio/deno";
  *
  * function* worker(name: string, delay: number) {
@@ -19,7 +20,7 @@
  *   slow.cancel();
  *   return both;
  * }());
- * console.assert(results.join() === "a done,b done");
+ * assert(results.join() === "a done,b done");
  * ```
  *
  * @module

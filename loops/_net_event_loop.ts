@@ -77,6 +77,15 @@ function denoCannot(option: string, why: string): never {
 /**
  * The I/O loops' network methods and their platform checks. Not used
  * directly: see `IoEventLoop`, `SelectorEventLoop`, `ProactorEventLoop`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NetEventLoop, ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
+ * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
+ * assert(loop instanceof NetEventLoop && loop.platform.os === "windows");
+ * loop.close();
+ * ```
  */
 export abstract class NetEventLoop extends BaseEventLoop {
   /** The platform whose limits the loop follows. */
@@ -112,9 +121,10 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
    * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
-   * console.assert(!loop.supports("createUnixServer") && loop.supports("createServer"));
+   * assert(!loop.supports("createUnixServer") && loop.supports("createServer"));
    * loop.close();
    * ```
    */
@@ -240,10 +250,11 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
-   * console.assert(server.isServing());
+   * assert(server.isServing());
    * server.close();
    * await loop.runUntilComplete(server.waitClosed());
    * loop.close();
@@ -360,11 +371,12 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const path = Deno.makeTempDirSync() + "/srv.sock";
    * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
-   * console.assert(server.sockets[0].getsockname() === path);
+   * assert(server.sockets[0].getsockname() === path);
    * server.close();
    * await loop.runUntilComplete(server.waitClosed());
    * loop.close();
@@ -418,6 +430,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @example Echo over loopback
    * ```ts
+   * import assert from "node:assert/strict";
    * import {
    *   DatagramProtocol,
    *   type DatagramTransport,
@@ -453,7 +466,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   }),
    * );
    * client.sendto(new TextEncoder().encode("ping"));
-   * console.assert(await loop.runUntilComplete(reply) === "ping");
+   * assert(await loop.runUntilComplete(reply) === "ping");
    * client.close();
    * server.close();
    * await loop.runUntilComplete(gather(echo.lost, me.lost));
@@ -532,12 +545,13 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { AF_INET, SelectorEventLoop, SOCK_STREAM } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const infos = await loop.runUntilComplete(
    *   loop.getaddrinfo("localhost", 80, { family: AF_INET, type: SOCK_STREAM }),
    * );
-   * console.assert(infos[0][4][0] === "127.0.0.1" && infos[0][4][1] === 80);
+   * assert(infos[0][4][0] === "127.0.0.1" && infos[0][4][1] === 80);
    * loop.close();
    * ```
    */
@@ -559,10 +573,11 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const [, service] = await loop.runUntilComplete(loop.getnameinfo(["127.0.0.1", 22]));
-   * console.assert(typeof service === "string");
+   * assert(typeof service === "string");
    * loop.close();
    * ```
    */

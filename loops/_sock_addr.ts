@@ -14,10 +14,11 @@ import { describe } from "./_validate.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SocketAddress } from "@asyncio/deno";
  * const tcp: SocketAddress = ["127.0.0.1", 8080];
  * const unix: SocketAddress = "/tmp/app.sock";
- * console.assert(Array.isArray(tcp) && typeof unix === "string");
+ * assert(Array.isArray(tcp) && typeof unix === "string");
  * ```
  */
 export type SocketAddress =
@@ -32,10 +33,11 @@ export type SocketAddress =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type FileDescriptorLike, Socket } from "@asyncio/deno";
  * using sock = new Socket();
  * const targets: FileDescriptorLike[] = [sock, sock.fileno(), Deno.stdin];
- * console.assert(targets.length === 3);
+ * assert(targets.length === 3);
  * ```
  */
 export type FileDescriptorLike =

@@ -23,6 +23,15 @@ import {
 /**
  * The I/O loops' socket operations and readiness callbacks. Not used
  * directly: see `IoEventLoop`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SelectorEventLoop, SockEventLoop } from "@asyncio/deno";
+ * const loop = new SelectorEventLoop();
+ * assert(loop instanceof SockEventLoop && loop.supports("addReader"));
+ * loop.close();
+ * ```
  */
 export abstract class SockEventLoop extends NetEventLoop {
   /**
@@ -39,6 +48,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { ConnectionRefusedError, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   using probe = new Socket();
@@ -49,7 +59,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *   try {
    *     await getRunningLoop().sockConnect(sock, ["127.0.0.1", port]);
    *   } catch (e) {
-   *     console.assert(e instanceof ConnectionRefusedError);
+   *     assert(e instanceof ConnectionRefusedError);
    *   }
    * });
    * ```
@@ -70,6 +80,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
@@ -80,7 +91,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *   await loop.sockConnect(client, server.getsockname());
    *   const [conn, peer] = await loop.sockAccept(server);
    *   conn.close();
-   *   console.assert((peer as [string, number])[0] === "127.0.0.1");
+   *   assert((peer as [string, number])[0] === "127.0.0.1");
    * });
    * ```
    */
@@ -102,6 +113,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
@@ -111,7 +123,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
    *   const [conn] = await loop.sockAccept(server);
    *   conn.close();
-   *   console.assert((await loop.sockRecv(client, 10)).length === 0); // EOF
+   *   assert((await loop.sockRecv(client, 10)).length === 0); // EOF
    * });
    * ```
    */
@@ -130,6 +142,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
@@ -142,7 +155,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *   await loop.sockSendall(conn, new Uint8Array([1, 2, 3]));
    *   const buf = new Uint8Array(8);
    *   const n = await loop.sockRecvInto(client, buf);
-   *   console.assert(n >= 1 && buf[0] === 1);
+   *   assert(n >= 1 && buf[0] === 1);
    * });
    * ```
    */
@@ -163,6 +176,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
@@ -173,7 +187,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *   const [conn] = await loop.sockAccept(server);
    *   using _ = conn;
    *   await loop.sockSendall(client, new TextEncoder().encode("hi"));
-   *   console.assert(new TextDecoder().decode(await loop.sockRecv(conn, 2)) === "hi");
+   *   assert(new TextDecoder().decode(await loop.sockRecv(conn, 2)) === "hi");
    * });
    * ```
    */
@@ -203,6 +217,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
@@ -218,7 +233,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *     got.setResult(new TextDecoder().decode(conn.recv(100)));
    *   });
    *   await loop.sockSendall(client, new TextEncoder().encode("ready"));
-   *   console.assert(await got === "ready");
+   *   assert(await got === "ready");
    * });
    * ```
    */
@@ -241,10 +256,11 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   using sock = new Socket();
-   *   console.assert(getRunningLoop().removeReader(sock) === false);
+   *   assert(getRunningLoop().removeReader(sock) === false);
    * });
    * ```
    */
@@ -267,6 +283,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
@@ -281,8 +298,8 @@ export abstract class SockEventLoop extends NetEventLoop {
    *     loop.removeWriter(client);
    *     sent.setResult(client.send(new TextEncoder().encode("hello")));
    *   });
-   *   console.assert(await sent === 5);
-   *   console.assert((await loop.sockRecv(conn, 5)).length > 0);
+   *   assert(await sent === 5);
+   *   assert((await loop.sockRecv(conn, 5)).length > 0);
    * });
    * ```
    */
@@ -304,10 +321,11 @@ export abstract class SockEventLoop extends NetEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   using sock = new Socket();
-   *   console.assert(getRunningLoop().removeWriter(sock.fileno()) === false);
+   *   assert(getRunningLoop().removeWriter(sock.fileno()) === false);
    * });
    * ```
    */

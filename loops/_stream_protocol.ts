@@ -41,6 +41,7 @@ export interface StreamReaderProtocolOptions {
  *
  * @example A protocol for a hand-made connection
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, run, StreamReader, StreamReaderProtocol, StreamWriter } from "@asyncio/deno";
  * await run(async () => {
  *   const loop = getRunningLoop();
@@ -51,7 +52,7 @@ export interface StreamReaderProtocolOptions {
  *   const protocol = new StreamReaderProtocol(reader);
  *   const [transport] = await loop.createConnection(() => protocol, "127.0.0.1", port);
  *   const writer = new StreamWriter(transport, protocol, reader, loop);
- *   console.assert((await reader.read()).length === 0); // the server closed
+ *   assert((await reader.read()).length === 0); // the server closed
  *   writer.close();
  *   await writer.waitClosed();
  *   server.close();

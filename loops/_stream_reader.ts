@@ -63,6 +63,7 @@ export interface StreamReaderOptions {
  *
  * @example Feeding a reader by hand
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StreamReader, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const reader = new StreamReader({ loop });
@@ -70,8 +71,8 @@ export interface StreamReaderOptions {
  * reader.feedEof();
  * const line = await loop.runUntilComplete(reader.readline());
  * const rest = await loop.runUntilComplete(reader.read());
- * console.assert(new TextDecoder().decode(line) === "hello\n");
- * console.assert(new TextDecoder().decode(rest) === "world" && reader.atEof());
+ * assert(new TextDecoder().decode(line) === "hello\n");
+ * assert(new TextDecoder().decode(rest) === "world" && reader.atEof());
  * loop.close();
  * ```
  */

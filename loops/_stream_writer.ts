@@ -35,6 +35,7 @@ function isStreamProtocol(value: unknown): value is StreamReaderProtocol {
  *
  * @example Writing with flow control
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openConnection, run, startServer } from "@asyncio/deno";
  * await run(function* () {
  *   const server = yield* startServer((_r, w) => w.close(), "127.0.0.1", 0);
@@ -42,7 +43,7 @@ function isStreamProtocol(value: unknown): value is StreamReaderProtocol {
  *   const [reader, writer] = yield* openConnection("127.0.0.1", port);
  *   writer.write(new TextEncoder().encode("hello"));
  *   yield* writer.drain();
- *   console.assert((yield* reader.read()).length === 0); // the server closed
+ *   assert((yield* reader.read()).length === 0); // the server closed
  *   writer.close();
  *   yield* writer.waitClosed();
  *   server.close();

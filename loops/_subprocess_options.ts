@@ -11,13 +11,14 @@ import { describe } from "./_validate.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSubprocessExec, PIPE, run } from "@asyncio/deno";
  * const out = await run(async () => {
  *   const proc = await createSubprocessExec("echo", "hi", { stdout: PIPE });
  *   const [stdout] = await proc.communicate();
  *   return new TextDecoder().decode(stdout!);
  * });
- * console.assert(out === "hi\n");
+ * assert(out === "hi\n");
  * ```
  */
 export const PIPE: -1 = -1;
@@ -29,14 +30,15 @@ export const PIPE: -1 = -1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSubprocessShell, PIPE, run, STDOUT } from "@asyncio/deno";
  * const out = await run(async () => {
  *   const proc = await createSubprocessShell("echo oops >&2", { stdout: PIPE, stderr: STDOUT });
  *   const [stdout, stderr] = await proc.communicate();
- *   console.assert(stderr === null);
+ *   assert(stderr === null);
  *   return new TextDecoder().decode(stdout!);
  * });
- * console.assert(out === "oops\n");
+ * assert(out === "oops\n");
  * ```
  */
 export const STDOUT: -2 = -2;
@@ -45,12 +47,13 @@ export const STDOUT: -2 = -2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSubprocessExec, DEVNULL, run } from "@asyncio/deno";
  * const code = await run(async () => {
  *   const proc = await createSubprocessExec("echo", "unseen", { stdout: DEVNULL });
  *   return await proc.wait();
  * });
- * console.assert(code === 0);
+ * assert(code === 0);
  * ```
  */
 export const DEVNULL: -3 = -3;

@@ -20,6 +20,7 @@ import { FlowControl } from "./_flow_control.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, Process, run, SubprocessStreamProtocol } from "@asyncio/deno";
  * const text = await run(async () => {
  *   const loop = getRunningLoop();
@@ -30,7 +31,7 @@ import { FlowControl } from "./_flow_control.ts";
  *   await new Process(t, p, loop).wait(); // what createSubprocessExec() returns
  *   return new TextDecoder().decode(out);
  * });
- * console.assert(text === "hi\n");
+ * assert(text === "hi\n");
  * ```
  */
 export class SubprocessStreamProtocol extends SubprocessProtocol {

@@ -74,6 +74,7 @@ const CONTINUE = -1;
  *
  * @example Running callbacks and a timer
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BaseEventLoop } from "@asyncio/deno";
  * const loop = new BaseEventLoop();
  * const seen: string[] = [];
@@ -81,7 +82,7 @@ const CONTINUE = -1;
  * loop.callSoon((x: string) => seen.push(x), "soon");
  * await loop.runForever();
  * loop.close();
- * console.assert(seen.join() === "soon,timer");
+ * assert(seen.join() === "soon,timer");
  * ```
  */
 export class BaseEventLoop extends AbstractEventLoop {
@@ -137,6 +138,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const order: number[] = [];
@@ -144,7 +146,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.callSoon(() => loop.stop());
    * await loop.runForever();
    * loop.close();
-   * console.assert(order.join() === "1,2,3");
+   * assert(order.join() === "1,2,3");
    * ```
    */
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
@@ -195,11 +197,12 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * loop.callLater(3600, () => loop.stop());
    * await loop.runForever(); // virtual time: returns at once
-   * console.assert(loop.time() === 3600);
+   * assert(loop.time() === 3600);
    * loop.close();
    * ```
    */
@@ -224,11 +227,12 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const h = loop.callAt(loop.time() + 10, () => loop.stop());
    * await loop.runForever();
-   * console.assert(loop.time() === h.when());
+   * assert(loop.time() === h.when());
    * loop.close();
    * ```
    */
@@ -280,9 +284,10 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BaseEventLoop } from "@asyncio/deno";
    * const loop = new BaseEventLoop();
-   * console.assert(loop.time() <= loop.time());
+   * assert(loop.time() <= loop.time());
    * loop.close();
    * ```
    */
@@ -304,11 +309,12 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const fut = loop.createFuture<number>();
    * loop.callSoon(() => fut.setResult(42));
-   * console.assert(await loop.runUntilComplete(fut) === 42);
+   * assert(await loop.runUntilComplete(fut) === 42);
    * loop.close();
    * ```
    */
@@ -329,14 +335,15 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop, sleep } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const task = loop.createTask(function* () {
    *   yield* sleep(1);
    *   return "done";
    * }(), { name: "worker" });
-   * console.assert(task.getName() === "worker");
-   * console.assert(await loop.runUntilComplete(task) === "done");
+   * assert(task.getName() === "worker");
+   * assert(await loop.runUntilComplete(task) === "done");
    * loop.close();
    * ```
    */
@@ -354,12 +361,13 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Task, TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * let made = 0;
    * loop.setTaskFactory((l, coro, opts) => { made++; return new Task(coro, { ...opts, loop: l }); });
    * await loop.runUntilComplete(function* () {}());
-   * console.assert(made === 1);
+   * assert(made === 1);
    * loop.close();
    * ```
    */
@@ -577,13 +585,14 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop, sleep } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const result = await loop.runUntilComplete(function* () {
    *   yield* sleep(2);
    *   return 7;
    * }());
-   * console.assert(result === 7 && loop.time() === 2);
+   * assert(result === 7 && loop.time() === 2);
    * loop.close();
    * ```
    */
@@ -612,13 +621,14 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * let ran = false;
    * loop.callSoon(() => { ran = true; });
    * loop.stop();
    * await loop.runForever();
-   * console.assert(ran);
+   * assert(ran);
    * loop.close();
    * ```
    */
@@ -644,11 +654,12 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BaseEventLoop } from "@asyncio/deno";
    * const loop = new BaseEventLoop();
    * loop.close();
    * loop.close();
-   * console.assert(loop.isClosed());
+   * assert(loop.isClosed());
    * ```
    */
   close(): void {
@@ -694,6 +705,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const seen: unknown[] = [];
@@ -702,7 +714,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.callSoon(() => loop.stop());
    * await loop.runForever();
    * loop.close();
-   * console.assert((seen[0] as Error).message === "boom");
+   * assert((seen[0] as Error).message === "boom");
    * ```
    */
   setExceptionHandler(handler: ExceptionHandler | null): void {

@@ -29,9 +29,10 @@ export type ChildCallback<A extends unknown[]> = (
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AbstractChildWatcher, PromiseChildWatcher } from "@asyncio/deno";
  * using watcher = new PromiseChildWatcher();
- * console.assert(watcher instanceof AbstractChildWatcher);
+ * assert(watcher instanceof AbstractChildWatcher);
  * ```
  */
 export abstract class AbstractChildWatcher {
@@ -64,9 +65,10 @@ export abstract class AbstractChildWatcher {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { returncodeOf } from "@asyncio/deno";
- * console.assert(returncodeOf({ success: false, code: 143, signal: "SIGTERM" }) === -15);
- * console.assert(returncodeOf({ success: false, code: 3, signal: null }) === 3);
+ * assert(returncodeOf({ success: false, code: 143, signal: "SIGTERM" }) === -15);
+ * assert(returncodeOf({ success: false, code: 3, signal: null }) === 3);
  * ```
  */
 export function returncodeOf(status: Deno.CommandStatus): number {
@@ -122,6 +124,7 @@ function countIo(loop: LoopWithIo, delta: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PromiseChildWatcher, SelectorEventLoop } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * using watcher = new PromiseChildWatcher();
@@ -129,7 +132,7 @@ function countIo(loop: LoopWithIo, delta: number): void {
  * const exited = loop.createFuture<number>();
  * const child = new Deno.Command("sh", { args: ["-c", "exit 3"] }).spawn();
  * watcher.addChildHandler(child, (_pid, code) => exited.setResult(code));
- * console.assert((await loop.runUntilComplete(exited)) === 3);
+ * assert((await loop.runUntilComplete(exited)) === 3);
  * loop.close();
  * ```
  */

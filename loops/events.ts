@@ -38,7 +38,18 @@ export interface Clock {
   now(): number;
 }
 
-/** The real monotonic clock (`performance.now()` in seconds). */
+/**
+ * The real monotonic clock (`performance.now()` in seconds).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BaseEventLoop, realClock } from "@asyncio/deno";
+ * const loop = new BaseEventLoop({ clock: realClock });
+ * assert(Math.abs(loop.time() - realClock.now()) < 1);
+ * loop.close();
+ * ```
+ */
 export const realClock: Clock = Object.freeze({
   now(): number {
     return performance.now() / 1000;
@@ -90,6 +101,7 @@ export function callbackName(cb: unknown): string {
  *
  * @example Cancelling a scheduled callback
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const ran: string[] = [];
@@ -99,7 +111,7 @@ export function callbackName(cb: unknown): string {
  * loop.callSoon(() => loop.stop());
  * await loop.runForever();
  * loop.close();
- * console.assert(ran.join() === "a" && h.cancelled());
+ * assert(ran.join() === "a" && h.cancelled());
  * ```
  */
 export class Handle {
@@ -168,10 +180,11 @@ export class Handle {
  *
  * @example Reading a timer's deadline
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const h = loop.callLater(5, () => {});
- * console.assert(h.when() === loop.time() + 5);
+ * assert(h.when() === loop.time() + 5);
  * h.cancel();
  * loop.close();
  * ```
@@ -228,6 +241,14 @@ export interface LoopOptions {
 /**
  * The interface every event loop implements (asyncio's
  * `AbstractEventLoop`). Use `BaseEventLoop` or one of its subclasses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type AbstractEventLoop, getEventLoop } from "@asyncio/deno";
+ * const loop: AbstractEventLoop = getEventLoop();
+ * assert(!loop.isRunning());
+ * ```
  */
 export abstract class AbstractEventLoop {
   /** Schedules `callback(...args)` for the next iteration. */
@@ -481,11 +502,12 @@ let runningLoop: AbstractEventLoop | null = null;
  *
  * @example Inside a task
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, run } from "@asyncio/deno";
  * const loop = await run(function* () {
  *   return getRunningLoop();
  * }());
- * console.assert(loop.isClosed());
+ * assert(loop.isClosed());
  * ```
  */
 export function getRunningLoop(): AbstractEventLoop {

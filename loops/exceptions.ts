@@ -14,9 +14,10 @@
  *
  * @example Catching a cancellation
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CancelledError } from "@asyncio/deno";
  * const err = new CancelledError("stop");
- * console.assert(err.name === "CancelledError" && err.message === "stop");
+ * assert(err.name === "CancelledError" && err.message === "stop");
  * ```
  */
 export class CancelledError extends Error {
@@ -33,8 +34,9 @@ export class CancelledError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InvalidStateError } from "@asyncio/deno";
- * console.assert(new InvalidStateError("x").name === "InvalidStateError");
+ * assert(new InvalidStateError("x").name === "InvalidStateError");
  * ```
  */
 export class InvalidStateError extends Error {
@@ -53,8 +55,9 @@ export class InvalidStateError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TimeoutError } from "@asyncio/deno";
- * console.assert(new TimeoutError().name === "TimeoutError");
+ * assert(new TimeoutError().name === "TimeoutError");
  * ```
  */
 export class TimeoutError extends Error {
@@ -71,9 +74,10 @@ export class TimeoutError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IncompleteReadError } from "@asyncio/deno";
  * const err = new IncompleteReadError(new Uint8Array(2), 5);
- * console.assert(err.partial.length === 2 && err.expected === 5);
+ * assert(err.partial.length === 2 && err.expected === 5);
  * ```
  */
 export class IncompleteReadError extends Error {
@@ -100,9 +104,10 @@ export class IncompleteReadError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LimitOverrunError } from "@asyncio/deno";
  * const err = new LimitOverrunError("Separator is not found", 10);
- * console.assert(err.consumed === 10);
+ * assert(err.consumed === 10);
  * ```
  */
 export class LimitOverrunError extends Error {
@@ -122,8 +127,9 @@ export class LimitOverrunError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SendfileNotAvailableError } from "@asyncio/deno";
- * console.assert(new SendfileNotAvailableError().name === "SendfileNotAvailableError");
+ * assert(new SendfileNotAvailableError().name === "SendfileNotAvailableError");
  * ```
  */
 export class SendfileNotAvailableError extends Error {
@@ -140,8 +146,9 @@ export class SendfileNotAvailableError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RuntimeError } from "@asyncio/deno";
- * console.assert(new RuntimeError("Event loop is closed").name === "RuntimeError");
+ * assert(new RuntimeError("Event loop is closed").name === "RuntimeError");
  * ```
  */
 export class RuntimeError extends Error {
@@ -170,6 +177,7 @@ export interface NotImplementedDetails {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotImplementedError } from "@asyncio/deno";
  * const err = new NotImplementedError({
  *   feature: "addSignalHandler",
@@ -177,7 +185,7 @@ export interface NotImplementedDetails {
  *   loop: "proactor",
  *   reason: "Windows has no POSIX signals",
  * });
- * console.assert(err.feature === "addSignalHandler" && err.os === "windows");
+ * assert(err.feature === "addSignalHandler" && err.os === "windows");
  * ```
  */
 export class NotImplementedError extends Error {
@@ -216,9 +224,10 @@ export class NotImplementedError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BrokenExecutor, RuntimeError } from "@asyncio/deno";
  * const err = new BrokenExecutor("worker ended");
- * console.assert(err instanceof RuntimeError && err.name === "BrokenExecutor");
+ * assert(err instanceof RuntimeError && err.name === "BrokenExecutor");
  * ```
  */
 export class BrokenExecutor extends RuntimeError {

@@ -35,6 +35,7 @@ export interface ShutdownOptions {
  *
  * @example A custom executor that runs functions on the main thread
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Executor, SelectorEventLoop } from "@asyncio/deno";
  * const direct: Executor = {
  *   async submit(work, ...args) {
@@ -45,7 +46,7 @@ export interface ShutdownOptions {
  * };
  * const loop = new SelectorEventLoop();
  * const n = await loop.runUntilComplete(loop.runInExecutor(direct, (a: number) => a + 1, 1));
- * console.assert(n === 2);
+ * assert(n === 2);
  * loop.close();
  * ```
  */
@@ -80,9 +81,10 @@ export interface Executor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { moduleTask } from "@asyncio/deno";
  * const task = moduleTask<(n: number) => number>(new URL("./tasks.ts", import.meta.url), "fib");
- * console.assert(task.export === "fib");
+ * assert(task.export === "fib");
  * ```
  */
 export function moduleTask<F extends WorkFunction = WorkFunction>(
@@ -102,8 +104,9 @@ export function moduleTask<F extends WorkFunction = WorkFunction>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isExecutor, WorkerPoolExecutor } from "@asyncio/deno";
- * console.assert(isExecutor(new WorkerPoolExecutor()) && !isExecutor({ submit() {} }));
+ * assert(isExecutor(new WorkerPoolExecutor()) && !isExecutor({ submit() {} }));
  * ```
  */
 export function isExecutor(value: unknown): value is Executor {
@@ -121,12 +124,13 @@ export function isExecutor(value: unknown): value is Executor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InlineExecutor, SelectorEventLoop } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * const seen: number[] = [];
  * const add = (n: number) => seen.push(n); // a closure: it cannot go to a worker
  * await loop.runUntilComplete(loop.runInExecutor(new InlineExecutor(), add, 7));
- * console.assert(seen[0] === 7);
+ * assert(seen[0] === 7);
  * loop.close();
  * ```
  */

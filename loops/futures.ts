@@ -85,6 +85,7 @@ function formatResult(value: unknown): string {
  *
  * @example Awaiting a future from a coroutine
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const fut = loop.createFuture<string>();
@@ -93,7 +94,7 @@ function formatResult(value: unknown): string {
  *   const v: string = yield* fut;
  *   return v.toUpperCase();
  * }());
- * console.assert(value === "READY");
+ * assert(value === "READY");
  * loop.close();
  * ```
  */
@@ -149,11 +150,12 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Future, TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop();
    * const fut = new Future<number>({ loop });
    * fut.setResult(1);
-   * console.assert(fut.result() === 1);
+   * assert(fut.result() === 1);
    * loop.close();
    * ```
    */
@@ -341,12 +343,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TestLoop, wrapFuture } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const v = await loop.runUntilComplete(function* () {
  *   return yield* wrapFuture(Promise.resolve(5));
  * }());
- * console.assert(v === 5);
+ * assert(v === 5);
  * loop.close();
  * ```
  */

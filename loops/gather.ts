@@ -24,6 +24,24 @@ export type GatherResults<A extends readonly unknown[]> = {
  * The future `gather` returns; cancelling it cancels every child.
  *
  * @typeParam T The results array type.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CancelledError, gather, GatheringFuture, run, sleep } from "@asyncio/deno";
+ * const raised = await run(function* () {
+ *   const g = gather(sleep(10), sleep(10));
+ *   assert(g instanceof GatheringFuture);
+ *   g.cancel(); // cancels both children; the gather then raises CancelledError
+ *   try {
+ *     yield* g;
+ *     return null;
+ *   } catch (e) {
+ *     return e;
+ *   }
+ * }());
+ * assert(raised instanceof CancelledError);
+ * ```
  */
 export class GatheringFuture<T extends unknown[]> extends Future<T> {
   /** @internal */ _children: Future<unknown>[];
@@ -68,22 +86,24 @@ function isOptions(x: unknown): x is GatherOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gather, run, sleep } from "@asyncio/deno";
  * const results = await run(function* () {
  *   return yield* gather(sleep(0.02, "a"), sleep(0.01, "b"), Promise.resolve(3));
  * }());
- * console.assert(results.join() === "a,b,3");
+ * assert(results.join() === "a,b,3");
  * ```
  *
  * @example Collecting failures
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gather, run } from "@asyncio/deno";
  * const results = await run(function* () {
  *   return yield* gather(Promise.reject(new Error("x")), Promise.resolve(1), {
  *     returnExceptions: true,
  *   });
  * }());
- * console.assert(results[0] instanceof Error && results[1] === 1);
+ * assert(results[0] instanceof Error && results[1] === 1);
  * ```
  */
 export function gather<A extends readonly Awaitable<unknown>[]>(

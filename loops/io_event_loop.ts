@@ -50,6 +50,15 @@ import { currentPlatform } from "../platform/detect.ts";
  * Methods that are coroutines in asyncio return a `Future` here (a task
  * already scheduled), so they work both as `yield* loop.createConnection(...)`
  * in coroutines and as `await loop.createConnection(...)` in async functions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IoEventLoop, SelectorEventLoop } from "@asyncio/deno";
+ * const loop = new SelectorEventLoop();
+ * assert(loop instanceof IoEventLoop && loop.supports("subprocessExec"));
+ * loop.close();
+ * ```
  */
 export abstract class IoEventLoop extends SockEventLoop {
   #signals: SignalHandlers | null = null;
@@ -78,6 +87,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const done = loop.createFuture<string>();
@@ -92,7 +102,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    * }
    * const stream = ReadableStream.from([new TextEncoder().encode("hi")]);
    * await loop.runUntilComplete(loop.connectReadPipe(() => new Collect(), stream));
-   * console.assert((await loop.runUntilComplete(done)) === "hi");
+   * assert((await loop.runUntilComplete(done)) === "hi");
    * loop.close();
    * ```
    */
@@ -123,6 +133,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const lost = loop.createFuture<Error | null>();
@@ -138,7 +149,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    * const [t] = await loop.runUntilComplete(loop.connectWritePipe(() => new Writer(), sink));
    * t.write(new TextEncoder().encode("hello"));
    * t.close(); // flushes, closes the stream, then connectionLost(null)
-   * console.assert((await loop.runUntilComplete(lost)) === null && text === "hello");
+   * assert((await loop.runUntilComplete(lost)) === null && text === "hello");
    * loop.close();
    * ```
    */
@@ -189,6 +200,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const done = loop.createFuture<string>();
@@ -204,7 +216,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    * const [t] = await loop.runUntilComplete(
    *   loop.subprocessExec(() => new Collect(), "echo", ["hello"], { stdin: null }),
    * );
-   * console.assert((await loop.runUntilComplete(done)) === "hello\n" && t.getReturncode() === 0);
+   * assert((await loop.runUntilComplete(done)) === "hello\n" && t.getReturncode() === 0);
    * loop.close();
    * ```
    */
@@ -235,6 +247,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const lost = loop.createFuture<void>();
@@ -247,7 +260,7 @@ export abstract class IoEventLoop extends SockEventLoop {
    *   loop.subprocessShell(() => new Watch(), "exit 3", { stdin: null }),
    * );
    * await loop.runUntilComplete(lost);
-   * console.assert(t.getReturncode() === 3);
+   * assert(t.getReturncode() === 3);
    * loop.close();
    * ```
    */
@@ -287,12 +300,13 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const got = loop.createFuture<string>();
    * loop.addSignalHandler("SIGUSR1", (name: string) => got.setResult(name), "usr1");
    * Deno.kill(Deno.pid, "SIGUSR1");
-   * console.assert((await loop.runUntilComplete(got)) === "usr1");
+   * assert((await loop.runUntilComplete(got)) === "usr1");
    * loop.close(); // removes the handler
    * ```
    */
@@ -317,11 +331,12 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * loop.addSignalHandler("SIGUSR2", () => {});
-   * console.assert(loop.removeSignalHandler("SIGUSR2"));
-   * console.assert(!loop.removeSignalHandler("SIGUSR2"));
+   * assert(loop.removeSignalHandler("SIGUSR2"));
+   * assert(!loop.removeSignalHandler("SIGUSR2"));
    * loop.close();
    * ```
    */
@@ -366,11 +381,12 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * loop.addSignalHandler("SIGUSR1", () => {});
    * loop.close();
-   * console.assert(loop.isClosed());
+   * assert(loop.isClosed());
    * ```
    */
   override close(): void {
@@ -406,13 +422,14 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop } from "@asyncio/deno";
    * function fib(n: number): number {
    *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
    * }
    * const loop = new SelectorEventLoop();
    * const result = await loop.runUntilComplete(loop.runInExecutor(null, fib, 20));
-   * console.assert(result === 6765);
+   * assert(result === 6765);
    * loop.close(); // ends the default executor's workers
    * ```
    */
@@ -444,11 +461,12 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop, WorkerPoolExecutor } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * loop.setDefaultExecutor(new WorkerPoolExecutor({ maxWorkers: 1 }));
    * const v = await loop.runUntilComplete(loop.runInExecutor(null, () => 42));
-   * console.assert(v === 42);
+   * assert(v === 42);
    * await loop.runUntilComplete(loop.shutdownDefaultExecutor());
    * loop.close();
    * ```
@@ -470,11 +488,12 @@ export abstract class IoEventLoop extends SockEventLoop {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorEventLoop } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const v = await loop.runUntilComplete(loop.runInExecutor(null, (a: number) => a * 2, 21));
    * await loop.runUntilComplete(loop.shutdownDefaultExecutor());
-   * console.assert(v === 42);
+   * assert(v === 42);
    * loop.close();
    * ```
    */

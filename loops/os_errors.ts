@@ -23,9 +23,10 @@ export interface OSErrorOptions extends ErrorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConnectionRefusedError, OSError } from "@asyncio/deno";
  * const err = new ConnectionRefusedError("Connect call failed", { code: "ECONNREFUSED" });
- * console.assert(err instanceof OSError && err.code === "ECONNREFUSED");
+ * assert(err instanceof OSError && err.code === "ECONNREFUSED");
  * ```
  */
 export class OSError extends Error {
@@ -46,29 +47,148 @@ export class OSError extends Error {
   }
 }
 
-/** Python's `ConnectionError`: the base of the connection failures below. */
+/**
+ * Python's `ConnectionError`: the base of the connection failures below.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConnectionError, ConnectionRefusedError } from "@asyncio/deno";
+ * assert(new ConnectionRefusedError("refused") instanceof ConnectionError);
+ * ```
+ */
 export class ConnectionError extends OSError {}
-/** The peer closed the connection while we were writing (`EPIPE`). */
+/**
+ * The peer closed the connection while we were writing (`EPIPE`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BrokenPipeError, OSError } from "@asyncio/deno";
+ * const err = new BrokenPipeError("what failed");
+ * assert(err instanceof OSError && err.name === "BrokenPipeError");
+ * ```
+ */
 export class BrokenPipeError extends ConnectionError {}
-/** The connection was aborted on this side (`ECONNABORTED`). */
+/**
+ * The connection was aborted on this side (`ECONNABORTED`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConnectionAbortedError, OSError } from "@asyncio/deno";
+ * const err = new ConnectionAbortedError("what failed");
+ * assert(err instanceof OSError && err.name === "ConnectionAbortedError");
+ * ```
+ */
 export class ConnectionAbortedError extends ConnectionError {}
-/** Nobody listens at the address (`ECONNREFUSED`). */
+/**
+ * Nobody listens at the address (`ECONNREFUSED`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConnectionRefusedError, OSError } from "@asyncio/deno";
+ * const err = new ConnectionRefusedError("what failed");
+ * assert(err instanceof OSError && err.name === "ConnectionRefusedError");
+ * ```
+ */
 export class ConnectionRefusedError extends ConnectionError {}
-/** The peer reset the connection (`ECONNRESET`). */
+/**
+ * The peer reset the connection (`ECONNRESET`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConnectionResetError, OSError } from "@asyncio/deno";
+ * const err = new ConnectionResetError("what failed");
+ * assert(err instanceof OSError && err.name === "ConnectionResetError");
+ * ```
+ */
 export class ConnectionResetError extends ConnectionError {}
-/** A file or socket path does not exist (`ENOENT`). */
+/**
+ * A file or socket path does not exist (`ENOENT`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileNotFoundError, OSError } from "@asyncio/deno";
+ * const err = new FileNotFoundError("what failed");
+ * assert(err instanceof OSError && err.name === "FileNotFoundError");
+ * ```
+ */
 export class FileNotFoundError extends OSError {}
-/** A file or socket path already exists (`EEXIST`). */
+/**
+ * A file or socket path already exists (`EEXIST`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileExistsError, OSError } from "@asyncio/deno";
+ * const err = new FileExistsError("what failed");
+ * assert(err instanceof OSError && err.name === "FileExistsError");
+ * ```
+ */
 export class FileExistsError extends OSError {}
-/** The OS refused the operation (`EACCES`/`EPERM`), or Deno lacks a permission flag. */
+/**
+ * The OS refused the operation (`EACCES`/`EPERM`), or Deno lacks a permission flag.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PermissionError, OSError } from "@asyncio/deno";
+ * const err = new PermissionError("what failed");
+ * assert(err instanceof OSError && err.name === "PermissionError");
+ * ```
+ */
 export class PermissionError extends OSError {}
-/** A blocking call was interrupted (`EINTR`). */
+/**
+ * A blocking call was interrupted (`EINTR`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InterruptedError, OSError } from "@asyncio/deno";
+ * const err = new InterruptedError("what failed");
+ * assert(err instanceof OSError && err.name === "InterruptedError");
+ * ```
+ */
 export class InterruptedError extends OSError {}
-/** A directory was given where a file was expected (`EISDIR`). */
+/**
+ * A directory was given where a file was expected (`EISDIR`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IsADirectoryError, OSError } from "@asyncio/deno";
+ * const err = new IsADirectoryError("what failed");
+ * assert(err instanceof OSError && err.name === "IsADirectoryError");
+ * ```
+ */
 export class IsADirectoryError extends OSError {}
-/** A file was given where a directory was expected (`ENOTDIR`). */
+/**
+ * A file was given where a directory was expected (`ENOTDIR`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotADirectoryError, OSError } from "@asyncio/deno";
+ * const err = new NotADirectoryError("what failed");
+ * assert(err instanceof OSError && err.name === "NotADirectoryError");
+ * ```
+ */
 export class NotADirectoryError extends OSError {}
-/** Python's `socket.gaierror`: a host name or service could not be resolved. */
+/**
+ * Python's `socket.gaierror`: a host name or service could not be resolved.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GaiError, OSError } from "@asyncio/deno";
+ * const err = new GaiError("what failed");
+ * assert(err instanceof OSError && err.name === "GaiError");
+ * ```
+ */
 export class GaiError extends OSError {}
 /**
  * Python's `ssl.SSLError`: a TLS handshake or TLS stream failed (an untrusted
@@ -78,17 +198,51 @@ export class GaiError extends OSError {}
  * Differences from Python: there are no subclasses such as
  * `SSLCertVerificationError`; Deno reports every TLS failure with one error
  * class, and the message says which it was.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SSLError, OSError } from "@asyncio/deno";
+ * const err = new SSLError("what failed");
+ * assert(err instanceof OSError && err.name === "SSLError");
+ * ```
  */
 export class SSLError extends OSError {}
 /**
  * A non-blocking socket operation would have to wait (`EAGAIN`): raised by
  * `Socket.recv()`, `send()` and `accept()` when nothing is ready.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BlockingIOError, OSError } from "@asyncio/deno";
+ * const err = new BlockingIOError("what failed");
+ * assert(err instanceof OSError && err.name === "BlockingIOError");
+ * ```
  */
 export class BlockingIOError extends OSError {}
-/** An operation on a child process failed (`ECHILD`): no such child is known. */
+/**
+ * An operation on a child process failed (`ECHILD`): no such child is known.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ChildProcessError, OSError } from "@asyncio/deno";
+ * const err = new ChildProcessError("what failed");
+ * assert(err instanceof OSError && err.name === "ChildProcessError");
+ * ```
+ */
 export class ChildProcessError extends OSError {}
 /**
  * No such process (`ESRCH`): raised when signalling a child process whose
  * subprocess transport has already finished.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ProcessLookupError, OSError } from "@asyncio/deno";
+ * const err = new ProcessLookupError("what failed");
+ * assert(err instanceof OSError && err.name === "ProcessLookupError");
+ * ```
  */
 export class ProcessLookupError extends OSError {}

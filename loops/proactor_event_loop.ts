@@ -19,10 +19,11 @@ import type { LoopKind } from "../platform/matrix_rows.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
  * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
- * console.assert(!loop.supports("createDatagramEndpoint"));
- * console.assert(loop.clockResolution === 0.0156); // Windows' usual timer resolution
+ * assert(!loop.supports("createDatagramEndpoint"));
+ * assert(loop.clockResolution === 0.0156); // Windows' usual timer resolution
  * loop.close();
  * ```
  */

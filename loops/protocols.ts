@@ -56,6 +56,7 @@ export class BaseProtocol {
  *
  * @example An echo protocol
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Protocol, type Transport } from "@asyncio/deno";
  * class Echo extends Protocol {
  *   transport: Transport | null = null;
@@ -66,7 +67,7 @@ export class BaseProtocol {
  *     this.transport!.write(data);
  *   }
  * }
- * console.assert(new Echo().eofReceived() === undefined);
+ * assert(new Echo().eofReceived() === undefined);
  * ```
  */
 export class Protocol extends BaseProtocol {
@@ -100,6 +101,7 @@ export class Protocol extends BaseProtocol {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BufferedProtocol } from "@asyncio/deno";
  * class Counter extends BufferedProtocol {
  *   buf = new Uint8Array(4096);
@@ -113,7 +115,7 @@ export class Protocol extends BaseProtocol {
  * }
  * const c = new Counter();
  * c.bufferUpdated(c.getBuffer(-1).length);
- * console.assert(c.total === 4096);
+ * assert(c.total === 4096);
  * ```
  */
 export class BufferedProtocol extends BaseProtocol {
@@ -155,6 +157,7 @@ export class BufferedProtocol extends BaseProtocol {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatagramProtocol } from "@asyncio/deno";
  * const seen: string[] = [];
  * class Recorder extends DatagramProtocol {
@@ -163,7 +166,7 @@ export class BufferedProtocol extends BaseProtocol {
  *   }
  * }
  * new Recorder().datagramReceived(new TextEncoder().encode("hi"), ["127.0.0.1", 9]);
- * console.assert(seen[0] === "hi from 127.0.0.1");
+ * assert(seen[0] === "hi from 127.0.0.1");
  * ```
  */
 export class DatagramProtocol extends BaseProtocol {
@@ -197,6 +200,7 @@ export class DatagramProtocol extends BaseProtocol {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SubprocessProtocol } from "@asyncio/deno";
  * const events: string[] = [];
  * class Watch extends SubprocessProtocol {
@@ -205,7 +209,7 @@ export class DatagramProtocol extends BaseProtocol {
  *   }
  * }
  * new Watch().processExited();
- * console.assert(events[0] === "exited");
+ * assert(events[0] === "exited");
  * ```
  */
 export class SubprocessProtocol extends BaseProtocol {

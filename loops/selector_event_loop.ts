@@ -33,23 +33,25 @@ export interface SelectorEventLoopOptions extends IoLoopOptions {
  *
  * @example The default selector, and an explicit one
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SelectorEventLoop } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * const poll = new SelectorEventLoop("PollSelector");
- * console.assert(poll.selector === "PollSelector" && loop.kind === "selector");
+ * assert(poll.selector === "PollSelector" && loop.kind === "selector");
  * poll.close();
  * loop.close();
  * ```
  *
  * @example Windows' limits, simulated
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotImplementedError, SelectorEventLoop, simulatePlatform } from "@asyncio/deno";
  * const loop = new SelectorEventLoop({ platform: simulatePlatform("windows") });
- * console.assert(loop.selector === "SelectSelector" && !loop.supports("subprocessExec"));
+ * assert(loop.selector === "SelectSelector" && !loop.supports("subprocessExec"));
  * try {
  *   loop.createUnixServer(() => ({}) as never, "/tmp/x.sock");
  * } catch (e) {
- *   console.assert(e instanceof NotImplementedError && e.os === "windows");
+ *   assert(e instanceof NotImplementedError && e.os === "windows");
  * }
  * loop.close();
  * ```

@@ -51,12 +51,13 @@ export type AcceptHandler = (
  *
  * @example Serving until the scope ends
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
  *   const [host, port] = server.sockets[0].getsockname() as [string, number];
- *   console.assert(host === "127.0.0.1" && port > 0 && server.isServing());
+ *   assert(host === "127.0.0.1" && port > 0 && server.isServing());
  * });
  * ```
  */

@@ -26,13 +26,14 @@ function forget(inner: Future<unknown>): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { run, shield, sleep } from "@asyncio/deno";
  * const innerResult = await run(function* () {
  *   const inner = shield(sleep(0.01, "kept"));
  *   inner.cancel();
  *   return inner.cancelled();
  * }());
- * console.assert(innerResult === true);
+ * assert(innerResult === true);
  * ```
  */
 export function shield<T>(awaitable: Awaitable<T>): Future<T> {

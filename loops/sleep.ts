@@ -28,10 +28,11 @@ function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknow
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sleep, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const v = await loop.runUntilComplete(sleep(60, "later"));
- * console.assert(v === "later" && loop.time() === 60);
+ * assert(v === "later" && loop.time() === 60);
  * loop.close();
  * ```
  */

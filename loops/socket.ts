@@ -72,6 +72,7 @@ export function socketByFileno(fd: number): Socket | undefined {
  *
  * @example A client and a server on 127.0.0.1
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
  * await run(async () => {
  *   const loop = getRunningLoop();
@@ -84,7 +85,7 @@ export function socketByFileno(fd: number): Socket | undefined {
  *   using _ = conn;
  *   await loop.sockSendall(client, new TextEncoder().encode("ping"));
  *   const data = await loop.sockRecv(conn, 100);
- *   console.assert(new TextDecoder().decode(data) === "ping");
+ *   assert(new TextDecoder().decode(data) === "ping");
  * });
  * ```
  */

@@ -27,11 +27,12 @@ export type VerifyMode = "CERT_NONE" | "CERT_OPTIONAL" | "CERT_REQUIRED";
  *
  * @example A client context trusting a private CA
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SSLContext } from "@asyncio/deno";
  * const ctx = new SSLContext("serverAuth");
  * ctx.loadVerifyLocations({ cadata: "-----BEGIN CERTIFICATE-----\n..." });
  * ctx.setAlpnProtocols(["h2", "http/1.1"]);
- * console.assert(ctx.checkHostname && ctx.caCerts.length === 1);
+ * assert(ctx.checkHostname && ctx.caCerts.length === 1);
  * ```
  */
 export class SSLContext {
@@ -138,8 +139,9 @@ export class SSLContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createDefaultContext } from "@asyncio/deno";
- * console.assert(createDefaultContext().verifyMode === "CERT_REQUIRED");
+ * assert(createDefaultContext().verifyMode === "CERT_REQUIRED");
  * ```
  */
 export function createDefaultContext(purpose: SSLPurpose = "serverAuth"): SSLContext {

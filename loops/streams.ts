@@ -76,6 +76,7 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
  *
  * @example An echo round trip from an async function
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openConnection, run, startServer, type StreamReader, type StreamWriter } from "@asyncio/deno";
  * await run(async () => {
  *   const server = await startServer(async (r: StreamReader, w: StreamWriter) => {
@@ -86,7 +87,7 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
  *   const port = server.sockets[0].getsockname()[1] as number;
  *   const [reader, writer] = await openConnection("127.0.0.1", port);
  *   writer.write(new TextEncoder().encode("ping\n"));
- *   console.assert(new TextDecoder().decode(await reader.readline()) === "ping\n");
+ *   assert(new TextDecoder().decode(await reader.readline()) === "ping\n");
  *   writer.close();
  *   await writer.waitClosed();
  *   server.close();
@@ -123,6 +124,7 @@ export function openConnection(
  *
  * @example An echo server written as a coroutine
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Coroutine, openConnection, run, startServer, StreamReader, StreamWriter } from "@asyncio/deno";
  * function* echo(reader: StreamReader, writer: StreamWriter): Coroutine<void> {
  *   for (;;) {
@@ -139,7 +141,7 @@ export function openConnection(
  *   const [reader, writer] = yield* openConnection("127.0.0.1", port);
  *   writer.write(new TextEncoder().encode("abc"));
  *   writer.writeEof();
- *   console.assert(new TextDecoder().decode(yield* reader.read()) === "abc");
+ *   assert(new TextDecoder().decode(yield* reader.read()) === "abc");
  *   writer.close();
  *   server.close();
  *   yield* server.waitClosed();
@@ -167,6 +169,7 @@ export function startServer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openUnixConnection, run, startUnixServer } from "@asyncio/deno";
  * const path = Deno.makeTempDirSync() + "/streams.sock";
  * await run(async () => {
@@ -175,7 +178,7 @@ export function startServer(
  *     w.close();
  *   }, path);
  *   const [reader, writer] = await openUnixConnection(path);
- *   console.assert(new TextDecoder().decode(await reader.read()) === "hi");
+ *   assert(new TextDecoder().decode(await reader.read()) === "hi");
  *   writer.close();
  *   server.close();
  *   await server.waitClosed();
@@ -207,11 +210,12 @@ export function openUnixConnection(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { run, startUnixServer } from "@asyncio/deno";
  * const path = Deno.makeTempDirSync() + "/srv.sock";
  * await run(async () => {
  *   const server = await startUnixServer((_r, w) => w.close(), path);
- *   console.assert(server.sockets[0].getsockname() === path);
+ *   assert(server.sockets[0].getsockname() === path);
  *   server.close();
  *   await server.waitClosed();
  * });

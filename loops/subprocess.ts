@@ -46,13 +46,14 @@ export interface CreateSubprocessOptions extends SubprocessOptions {
  *
  * @example Feeding stdin and reading stdout
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSubprocessExec, PIPE, run } from "@asyncio/deno";
  * const [out, code] = await run(function* () {
  *   const proc = yield* createSubprocessExec("cat", { stdin: PIPE, stdout: PIPE });
  *   const [stdout] = yield* proc.communicate(new TextEncoder().encode("meow"));
  *   return [new TextDecoder().decode(stdout!), proc.returncode] as const;
  * }());
- * console.assert(out === "meow" && code === 0);
+ * assert(out === "meow" && code === 0);
  * ```
  */
 export class Process {
@@ -232,6 +233,7 @@ function isOptions(value: unknown): value is CreateSubprocessOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSubprocessExec, PIPE, run } from "@asyncio/deno";
  * const line = await run(async () => {
  *   const proc = await createSubprocessExec("printf", "%s\\n", "one", "two", { stdout: PIPE });
@@ -239,7 +241,7 @@ function isOptions(value: unknown): value is CreateSubprocessOptions {
  *   await proc.communicate();
  *   return new TextDecoder().decode(first);
  * });
- * console.assert(line === "one\n");
+ * assert(line === "one\n");
  * ```
  */
 export function createSubprocessExec(
@@ -269,13 +271,14 @@ export function createSubprocessExec(
  *
  * @example From a coroutine
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSubprocessShell, PIPE, run } from "@asyncio/deno";
  * const count = await run(function* () {
  *   const proc = yield* createSubprocessShell("printf 'a\\nb\\nc\\n' | wc -l", { stdout: PIPE });
  *   const [out] = yield* proc.communicate();
  *   return Number(new TextDecoder().decode(out!).trim());
  * }());
- * console.assert(count === 3);
+ * assert(count === 3);
  * ```
  */
 export function createSubprocessShell(

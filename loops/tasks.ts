@@ -64,6 +64,7 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  *
  * @example Cancelling a task
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CancelledError, sleep, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const log: string[] = [];
@@ -78,9 +79,9 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  * try {
  *   await loop.runUntilComplete(task);
  * } catch (e) {
- *   console.assert(e instanceof CancelledError && e.message === "enough");
+ *   assert(e instanceof CancelledError && e.message === "enough");
  * }
- * console.assert(log[0] === "cleanup" && task.cancelled());
+ * assert(log[0] === "cleanup" && task.cancelled());
  * loop.close();
  * ```
  */
@@ -320,10 +321,11 @@ export class Task<T = unknown> extends Future<T> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ensureFuture, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const task = ensureFuture(function* () { return 3; }(), loop);
- * console.assert(await loop.runUntilComplete(task) === 3);
+ * assert(await loop.runUntilComplete(task) === 3);
  * loop.close();
  * ```
  */
@@ -371,12 +373,13 @@ export function ensureFuture<T>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createTask, run, sleep } from "@asyncio/deno";
  * const out = await run(function* () {
  *   const t = createTask(function* () { yield* sleep(0.01); return 2; }());
  *   return (yield* t) * 21;
  * }());
- * console.assert(out === 42);
+ * assert(out === 42);
  * ```
  */
 export function createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T> {
@@ -395,9 +398,10 @@ export function createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: Tas
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { currentTask, run } from "@asyncio/deno";
  * const name = await run(function* () { return currentTask()!.getName(); }());
- * console.assert(name.startsWith("Task-"));
+ * assert(name.startsWith("Task-"));
  * ```
  */
 export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
@@ -417,9 +421,10 @@ export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { allTasks, run } from "@asyncio/deno";
  * const n = await run(function* () { return allTasks().size; }());
- * console.assert(n === 1);
+ * assert(n === 1);
  * ```
  */
 export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {

@@ -14,10 +14,11 @@ import { checkSeconds } from "./_validate.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VirtualClock } from "@asyncio/deno";
  * const clock = new VirtualClock(10);
  * clock.advance(5);
- * console.assert(clock.now() === 15);
+ * assert(clock.now() === 15);
  * ```
  */
 export class VirtualClock implements Clock {
@@ -79,6 +80,7 @@ export interface TestLoopOptions extends Omit<SelectorEventLoopOptions, "clock">
  *
  * @example An hour in an instant
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sleep, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * let ticks = 0;
@@ -88,7 +90,7 @@ export interface TestLoopOptions extends Omit<SelectorEventLoopOptions, "clock">
  *     ticks++;
  *   }
  * }());
- * console.assert(ticks === 3600 && loop.time() === 3600);
+ * assert(ticks === 3600 && loop.time() === 3600);
  * loop.close();
  * ```
  */
@@ -129,15 +131,16 @@ export class TestLoop extends SelectorEventLoop {
    *
    * @example Manual stepping
    * ```ts
+   * import assert from "node:assert/strict";
    * import { TestLoop } from "@asyncio/deno";
    * const loop = new TestLoop({ autoAdvance: false });
    * const fired: number[] = [];
    * loop.callLater(1, () => fired.push(1));
    * loop.callLater(5, () => fired.push(5));
    * loop.advance(2);
-   * console.assert(fired.join() === "1");
+   * assert(fired.join() === "1");
    * loop.advance(3);
-   * console.assert(fired.join() === "1,5");
+   * assert(fired.join() === "1,5");
    * loop.close();
    * ```
    */

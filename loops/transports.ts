@@ -24,11 +24,12 @@ function abstract(name: string): never {
  *
  * @example Typing against the interface
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { BaseTransport } from "@asyncio/deno";
  * function describePeer(t: BaseTransport): string {
  *   return String(t.getExtraInfo("peername", "unknown"));
  * }
- * console.assert(typeof describePeer === "function");
+ * assert(typeof describePeer === "function");
  * ```
  */
 export abstract class BaseTransport {
@@ -81,6 +82,14 @@ export abstract class BaseTransport {
  * The read side of a transport. `instanceof ReadTransport` also holds for a
  * `Transport`, which is both a read and a write transport (as in asyncio,
  * where `Transport` inherits from both).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ReadTransport, StreamTransport } from "@asyncio/deno";
+ * // A stream transport is readable (and writable).
+ * assert(Object.create(StreamTransport.prototype) instanceof ReadTransport);
+ * ```
  */
 export abstract class ReadTransport extends BaseTransport {
   /** Also true for a `Transport`. */
@@ -109,6 +118,17 @@ export abstract class ReadTransport extends BaseTransport {
  * The write side of a transport, with flow control: when the write buffer
  * goes over the high water mark the protocol's `pauseWriting()` is called,
  * and `resumeWriting()` when it drains to the low water mark.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WriteTransport } from "@asyncio/deno";
+ * function flush(t: WriteTransport, data: Uint8Array) {
+ *   t.write(data);
+ *   return t.getWriteBufferSize();
+ * }
+ * assert(typeof flush === "function");
+ * ```
  */
 export abstract class WriteTransport extends BaseTransport {
   /**
@@ -169,6 +189,20 @@ export abstract class WriteTransport extends BaseTransport {
 
 /**
  * A bidirectional stream transport (TCP, TLS, Unix sockets, pipes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getRunningLoop, Protocol, run, type Transport } from "@asyncio/deno";
+ * await run(async () => {
+ *   const loop = getRunningLoop();
+ *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+ *   const port = (server.sockets[0].getsockname() as [string, number])[1];
+ *   const [t]: [Transport, Protocol] = await loop.createConnection(() => new Protocol(), "127.0.0.1", port);
+ *   assert(t.isReading() && t.getWriteBufferLimits()[1] === 65536);
+ *   t.close();
+ * });
+ * ```
  */
 export abstract class Transport extends WriteTransport {
   /** Whether the transport is receiving. */
@@ -189,6 +223,19 @@ export abstract class Transport extends WriteTransport {
 
 /**
  * A datagram (UDP) transport.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DatagramProtocol, getRunningLoop, run } from "@asyncio/deno";
+ * await run(async () => {
+ *   const [t] = await getRunningLoop().createDatagramEndpoint(() => new DatagramProtocol(), {
+ *     localAddr: ["127.0.0.1", 0],
+ *   });
+ *   assert(t.getWriteBufferSize() === 0);
+ *   t.close();
+ * });
+ * ```
  */
 export abstract class DatagramTransport extends BaseTransport {
   /**
@@ -214,6 +261,25 @@ export abstract class DatagramTransport extends BaseTransport {
 
 /**
  * The transport of a child process.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getRunningLoop, run, SubprocessProtocol } from "@asyncio/deno";
+ * const code = await run(async () => {
+ *   const loop = getRunningLoop();
+ *   const exited = loop.createFuture<void>();
+ *   class P extends SubprocessProtocol {
+ *     override connectionLost() {
+ *       exited.setResult(undefined);
+ *     }
+ *   }
+ *   const [t] = await loop.subprocessExec(() => new P(), "true", [], { stdin: null, stdout: null, stderr: null });
+ *   await exited;
+ *   return t.getReturncode();
+ * });
+ * assert(code === 0);
+ * ```
  */
 export abstract class SubprocessTransport extends BaseTransport {
   /** The child's process id. */

@@ -11,11 +11,56 @@ import { ensureFuture } from "./tasks.ts";
 import { checkSeconds, describe, isCoroutine } from "./_validate.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 
-/** `wait()` returns when any future finishes or is cancelled. */
+/**
+ * `wait()` returns when any future finishes or is cancelled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTask, FIRST_COMPLETED, run, sleep, wait } from "@asyncio/deno";
+ * const n = await run(function* () {
+ *   const slow = createTask(sleep(10));
+ *   const [done] = yield* wait([createTask(sleep(0.01)), slow], { returnWhen: FIRST_COMPLETED });
+ *   slow.cancel();
+ *   return done.size;
+ * }());
+ * assert(n === 1);
+ * ```
+ */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
-/** `wait()` returns when any future finishes with an exception (or all are done). */
+/**
+ * `wait()` returns when any future finishes with an exception (or all are done).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTask, FIRST_EXCEPTION, run, sleep, wait } from "@asyncio/deno";
+ * const n = await run(function* () {
+ *   const fail = createTask(Promise.reject(new Error("x")));
+ *   const slow = createTask(sleep(10));
+ *   const [done] = yield* wait([fail, slow], { returnWhen: FIRST_EXCEPTION });
+ *   slow.cancel();
+ *   fail.exception();
+ *   return done.size;
+ * }());
+ * assert(n === 1);
+ * ```
+ */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
-/** `wait()` returns when all futures are done. */
+/**
+ * `wait()` returns when all futures are done.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ALL_COMPLETED, createTask, run, sleep, wait } from "@asyncio/deno";
+ * const [done, pending] = await run(function* () {
+ *   const [d, p] = yield* wait([createTask(sleep(0.01))], { returnWhen: ALL_COMPLETED });
+ *   return [d.size, p.size];
+ * }());
+ * assert(done === 1 && pending === 0);
+ * ```
+ */
 export const ALL_COMPLETED = "ALL_COMPLETED";
 
 /** When `wait()` returns. */
@@ -47,6 +92,7 @@ function releaseWaiter(waiter: Future<unknown>): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createTask, FIRST_COMPLETED, run, sleep, wait } from "@asyncio/deno";
  * const [doneCount, pendingCount] = await run(function* () {
  *   const a = createTask(sleep(0.01, "a"));
@@ -55,7 +101,7 @@ function releaseWaiter(waiter: Future<unknown>): void {
  *   b.cancel();
  *   return [done.size, pending.size];
  * }());
- * console.assert(doneCount === 1 && pendingCount === 1);
+ * assert(doneCount === 1 && pendingCount === 1);
  * ```
  */
 export function* wait<T>(
@@ -139,6 +185,7 @@ function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<vo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { run, sleep, TimeoutError, waitFor } from "@asyncio/deno";
  * const outcome = await run(function* () {
  *   try {
@@ -148,7 +195,7 @@ function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<vo
  *     return e instanceof TimeoutError ? "timed out" : "other";
  *   }
  * }());
- * console.assert(outcome === "timed out");
+ * assert(outcome === "timed out");
  * ```
  */
 export function* waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Coroutine<T> {

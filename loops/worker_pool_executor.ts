@@ -68,10 +68,11 @@ function defaultWorkers(): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WorkerPoolExecutor } from "@asyncio/deno";
  * await using pool = new WorkerPoolExecutor({ maxWorkers: 2 });
  * const squares = await Promise.all([1, 2, 3].map((n) => pool.submit((x: number) => x * x, n)));
- * console.assert(squares.join() === "1,4,9");
+ * assert(squares.join() === "1,4,9");
  * ```
  */
 export class WorkerPoolExecutor implements Executor {

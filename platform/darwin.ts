@@ -16,9 +16,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { darwinMajor } from "@asyncio/deno";
- * console.assert(darwinMajor("12.6.0") === 12);
- * console.assert(darwinMajor("") === undefined);
+ * assert(darwinMajor("12.6.0") === 12);
+ * assert(darwinMajor("") === undefined);
  * ```
  */
 export function darwinMajor(release: string): number | undefined {
@@ -37,10 +38,11 @@ export function darwinMajor(release: string): number | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { macosVersion } from "@asyncio/deno";
- * console.assert(macosVersion("12.6.0") === "10.8");
- * console.assert(macosVersion(13) === "10.9");
- * console.assert(macosVersion("23.1.0") === "14");
+ * assert(macosVersion("12.6.0") === "10.8");
+ * assert(macosVersion(13) === "10.9");
+ * assert(macosVersion("23.1.0") === "14");
  * ```
  */
 export function macosVersion(release: string | number): string | undefined {

@@ -14,9 +14,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { OsName } from "@asyncio/deno";
  * const os: OsName = Deno.build.os;
- * console.assert(typeof os === "string");
+ * assert(typeof os === "string");
  * ```
  */
 export type OsName =
@@ -35,8 +36,9 @@ export type OsName =
  *
  * @example Listing the operating systems
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OS_NAMES } from "@asyncio/deno";
- * console.assert(OS_NAMES.includes("linux") && OS_NAMES.includes("windows"));
+ * assert(OS_NAMES.includes("linux") && OS_NAMES.includes("windows"));
  * ```
  */
 export const OS_NAMES: readonly OsName[] = Object.freeze(
@@ -60,9 +62,10 @@ export const OS_NAMES: readonly OsName[] = Object.freeze(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Platform, simulatePlatform } from "@asyncio/deno";
  * const p: Platform = simulatePlatform("linux", { release: "6.8.0" });
- * console.assert(p.os === "linux" && p.release === "6.8.0");
+ * assert(p.os === "linux" && p.release === "6.8.0");
  * ```
  */
 export interface Platform {
@@ -81,9 +84,10 @@ export interface Platform {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type SimulatePlatformOptions, simulatePlatform } from "@asyncio/deno";
  * const options: SimulatePlatformOptions = { clockResolution: 0.0005 };
- * console.assert(simulatePlatform("windows", options).clockResolution === 0.0005);
+ * assert(simulatePlatform("windows", options).clockResolution === 0.0005);
  * ```
  */
 export interface SimulatePlatformOptions {
@@ -161,9 +165,10 @@ function readRelease(): string {
  *
  * @example Detecting the machine
  * ```ts
+ * import assert from "node:assert/strict";
  * import { detectPlatform } from "@asyncio/deno";
  * const p = detectPlatform();
- * console.assert(p.simulated === false && p.clockResolution > 0);
+ * assert(p.simulated === false && p.clockResolution > 0);
  * ```
  */
 export function detectPlatform(): Platform {
@@ -188,11 +193,12 @@ export function detectPlatform(): Platform {
  *
  * @example A simulated Windows machine
  * ```ts
+ * import assert from "node:assert/strict";
  * import { simulatePlatform } from "@asyncio/deno";
  * const win = simulatePlatform("windows");
- * console.assert(win.clockResolution === 0.0156 && win.simulated);
+ * assert(win.clockResolution === 0.0156 && win.simulated);
  * const mac = simulatePlatform("darwin", { release: "12.6.0" });
- * console.assert(mac.release === "12.6.0" && mac.clockResolution === 1e-6);
+ * assert(mac.release === "12.6.0" && mac.clockResolution === 1e-6);
  * ```
  */
 export function simulatePlatform(os: OsName, options: SimulatePlatformOptions = {}): Platform {
@@ -224,8 +230,9 @@ let cached: Platform | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { currentPlatform } from "@asyncio/deno";
- * console.assert(currentPlatform() === currentPlatform());
+ * assert(currentPlatform() === currentPlatform());
  * ```
  */
 export function currentPlatform(): Platform {

@@ -34,12 +34,13 @@ const PROACTOR_AVAILABILITY = Object.freeze({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { simulatePlatform, type Support, supports } from "@asyncio/deno";
  * const answer: Support = supports("startTls", {
  *   loop: "proactor",
  *   platform: simulatePlatform("windows"),
  * });
- * console.assert(!answer.supported && answer.source?.includes("asyncio docs"));
+ * assert(!answer.supported && answer.source?.includes("asyncio docs"));
  * ```
  */
 export interface Support {
@@ -76,9 +77,10 @@ export interface SupportDetails {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { simulatePlatform, type SupportQuery, supports } from "@asyncio/deno";
  * const query: SupportQuery = { loop: "selector", platform: simulatePlatform("darwin") };
- * console.assert(supports("addSignalHandler", query).supported);
+ * assert(supports("addSignalHandler", query).supported);
  * ```
  */
 export interface SupportQuery extends SupportDetails {
@@ -100,9 +102,10 @@ export interface SupportQuery extends SupportDetails {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loopAvailability, simulatePlatform } from "@asyncio/deno";
  * const answer = loopAvailability("proactor", simulatePlatform("linux"));
- * console.assert(!answer.supported && answer.reason?.includes("Windows"));
+ * assert(!answer.supported && answer.reason?.includes("Windows"));
  * ```
  */
 export function loopAvailability(kind: LoopKind, platform: Platform): Support {
@@ -124,9 +127,10 @@ export function loopAvailability(kind: LoopKind, platform: Platform): Support {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loopAvailable, simulatePlatform } from "@asyncio/deno";
- * console.assert(loopAvailable("proactor", simulatePlatform("windows")));
- * console.assert(!loopAvailable("proactor", simulatePlatform("linux")));
+ * assert(loopAvailable("proactor", simulatePlatform("windows")));
+ * assert(!loopAvailable("proactor", simulatePlatform("linux")));
  * ```
  */
 export function loopAvailable(kind: LoopKind, platform: Platform): boolean {
@@ -143,13 +147,14 @@ export function loopAvailable(kind: LoopKind, platform: Platform): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkLoopAvailable, NotImplementedError, simulatePlatform } from "@asyncio/deno";
  * checkLoopAvailable("selector", simulatePlatform("linux"));
  * try {
  *   checkLoopAvailable("proactor", simulatePlatform("darwin"));
  *   throw new Error("unreachable");
  * } catch (err) {
- *   console.assert(err instanceof NotImplementedError && err.feature === "ProactorEventLoop");
+ *   assert(err instanceof NotImplementedError && err.feature === "ProactorEventLoop");
  * }
  * ```
  */
@@ -221,13 +226,14 @@ function applies(row: MatrixRow, feature: Feature, q: SupportQuery): "no" | "yes
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { simulatePlatform, supports } from "@asyncio/deno";
  * const windows = simulatePlatform("windows");
- * console.assert(!supports("addSignalHandler", { loop: "selector", platform: windows }).supported);
+ * assert(!supports("addSignalHandler", { loop: "selector", platform: windows }).supported);
  * const reader = supports("addReader", { loop: "selector", platform: windows });
- * console.assert(reader.supported && reader.partial === "sockets only");
+ * assert(reader.supported && reader.partial === "sockets only");
  * const file = supports("addReader", { loop: "selector", platform: windows, kind: "file" });
- * console.assert(!file.supported);
+ * assert(!file.supported);
  * ```
  */
 export function supports(feature: Feature, query: SupportQuery): Support {
@@ -269,6 +275,7 @@ export function supports(feature: Feature, query: SupportQuery): Support {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkSupported, NotImplementedError, simulatePlatform } from "@asyncio/deno";
  * checkSupported("createUnixServer", "selector", simulatePlatform("linux"));
  * try {
@@ -276,8 +283,8 @@ export function supports(feature: Feature, query: SupportQuery): Support {
  *   throw new Error("unreachable");
  * } catch (err) {
  *   if (!(err instanceof NotImplementedError)) throw err;
- *   console.assert(err.feature === "createUnixServer" && err.os === "windows");
- *   console.assert(err.loop === "proactor" && err.reason.length > 0);
+ *   assert(err.feature === "createUnixServer" && err.os === "windows");
+ *   assert(err.loop === "proactor" && err.reason.length > 0);
  * }
  * ```
  */

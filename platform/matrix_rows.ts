@@ -17,10 +17,11 @@ import type { ConcreteSelectorName } from "./selectors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type LoopKind, simulatePlatform, supports } from "@asyncio/deno";
  * const loop: LoopKind = "proactor";
  * const platform = simulatePlatform("windows");
- * console.assert(!supports("createDatagramEndpoint", { loop, platform }).supported);
+ * assert(!supports("createDatagramEndpoint", { loop, platform }).supported);
  * ```
  */
 export type LoopKind = "selector" | "proactor";
@@ -30,8 +31,9 @@ export type LoopKind = "selector" | "proactor";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LOOP_KINDS } from "@asyncio/deno";
- * console.assert(LOOP_KINDS.join() === "selector,proactor");
+ * assert(LOOP_KINDS.join() === "selector,proactor");
  * ```
  */
 export const LOOP_KINDS: readonly LoopKind[] = Object.freeze(["selector", "proactor"]);
@@ -43,8 +45,9 @@ export const LOOP_KINDS: readonly LoopKind[] = Object.freeze(["selector", "proac
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FEATURES } from "@asyncio/deno";
- * console.assert(FEATURES.includes("createUnixServer") && FEATURES.includes("createServer(ssl)"));
+ * assert(FEATURES.includes("createUnixServer") && FEATURES.includes("createServer(ssl)"));
  * ```
  */
 export const FEATURES = Object.freeze(
@@ -85,10 +88,11 @@ export const FEATURES = Object.freeze(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Feature, simulatePlatform, supports } from "@asyncio/deno";
  * const feature: Feature = "createServer(ssl)";
  * const platform = simulatePlatform("linux");
- * console.assert(supports(feature, { loop: "selector", platform }).supported);
+ * assert(supports(feature, { loop: "selector", platform }).supported);
  * ```
  */
 export type Feature = typeof FEATURES[number];
@@ -98,10 +102,11 @@ export type Feature = typeof FEATURES[number];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type ObjectKind, simulatePlatform, supports } from "@asyncio/deno";
  * const kind: ObjectKind = "socket";
  * const platform = simulatePlatform("windows");
- * console.assert(supports("addReader", { loop: "selector", platform, kind }).supported);
+ * assert(supports("addReader", { loop: "selector", platform, kind }).supported);
  * ```
  */
 export type ObjectKind = "socket" | "file" | "pipe" | "characterDevice";
@@ -111,9 +116,10 @@ export type ObjectKind = "socket" | "file" | "pipe" | "characterDevice";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matrixRows } from "@asyncio/deno";
  * const ranges = matrixRows().flatMap((row) => row.darwinKernel ? [row.darwinKernel] : []);
- * console.assert(ranges.some((r) => r.min === 10 && r.max === 12));
+ * assert(ranges.some((r) => r.min === 10 && r.max === 12));
  * ```
  */
 export interface DarwinKernelRange {
@@ -128,9 +134,10 @@ export interface DarwinKernelRange {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type MatrixRow, matrixRows } from "@asyncio/deno";
  * const windowsOnly: MatrixRow[] = matrixRows().filter((row) => row.os.join() === "windows");
- * console.assert(windowsOnly.every((row) => row.reason !== "" && row.source !== ""));
+ * assert(windowsOnly.every((row) => row.reason !== "" && row.source !== ""));
  * ```
  */
 export interface MatrixRow {
@@ -294,9 +301,10 @@ function deepFreeze<T>(value: T): T {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matrixRows } from "@asyncio/deno";
  * const row = matrixRows().find((r) => r.features.includes("createUnixServer"));
- * console.assert(row?.os.includes("windows") && row.supported === false);
+ * assert(row?.os.includes("windows") && row.supported === false);
  * ```
  */
 export function matrixRows(): readonly MatrixRow[] {

@@ -136,9 +136,10 @@ function alignTable(lines: readonly string[][]): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderMatrix } from "@asyncio/deno";
  * const table = renderMatrix();
- * console.assert(table.includes("| createUnixServer ") && table.includes("sockets only"));
+ * assert(table.includes("| createUnixServer ") && table.includes("sockets only"));
  * ```
  */
 export function renderMatrix(): string {

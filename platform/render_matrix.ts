@@ -24,9 +24,10 @@ import { renderMatrix } from "./matrix_table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MATRIX_END, MATRIX_START, replaceMatrixBlock } from "./render_matrix.ts";
  * const doc = replaceMatrixBlock(`${MATRIX_START}\n${MATRIX_END}`, "table");
- * console.assert(doc === `${MATRIX_START}\n\ntable\n\n${MATRIX_END}`);
+ * assert(doc === `${MATRIX_START}\n\ntable\n\n${MATRIX_END}`);
  * ```
  */
 export const MATRIX_START = "<!-- matrix:start -->";
@@ -36,8 +37,9 @@ export const MATRIX_START = "<!-- matrix:start -->";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MATRIX_END } from "./render_matrix.ts";
- * console.assert(MATRIX_END === "<!-- matrix:end -->");
+ * assert(MATRIX_END === "<!-- matrix:end -->");
  * ```
  */
 export const MATRIX_END = "<!-- matrix:end -->";
@@ -60,9 +62,10 @@ function locate(text: string): { start: number; end: number } {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractMatrixBlock } from "./render_matrix.ts";
  * const doc = "a\n<!-- matrix:start -->\n| x |\n<!-- matrix:end -->\nb";
- * console.assert(extractMatrixBlock(doc) === "| x |");
+ * assert(extractMatrixBlock(doc) === "| x |");
  * ```
  */
 export function extractMatrixBlock(text: string): string {
@@ -81,9 +84,10 @@ export function extractMatrixBlock(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractMatrixBlock, replaceMatrixBlock } from "./render_matrix.ts";
  * const doc = "a\n<!-- matrix:start -->\nold\n<!-- matrix:end -->\nb";
- * console.assert(extractMatrixBlock(replaceMatrixBlock(doc, "new")) === "new");
+ * assert(extractMatrixBlock(replaceMatrixBlock(doc, "new")) === "new");
  * ```
  */
 export function replaceMatrixBlock(text: string, content: string): string {
@@ -101,10 +105,11 @@ export function replaceMatrixBlock(text: string, content: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sameMatrixBlock } from "./render_matrix.ts";
- * console.assert(sameMatrixBlock("| a  | b |\n| -- | - |", "| a | b |\n| --- | --- |"));
- * console.assert(sameMatrixBlock("1. one two\n   three", "1. one two three"));
- * console.assert(!sameMatrixBlock("| a | b |", "| a | c |"));
+ * assert(sameMatrixBlock("| a  | b |\n| -- | - |", "| a | b |\n| --- | --- |"));
+ * assert(sameMatrixBlock("1. one two\n   three", "1. one two three"));
+ * assert(!sameMatrixBlock("| a | b |", "| a | c |"));
  * ```
  */
 export function sameMatrixBlock(a: string, b: string): boolean {

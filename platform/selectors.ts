@@ -16,9 +16,10 @@ import { OS_NAMES, type OsName, type Platform } from "./detect.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type ConcreteSelectorName, resolveSelector, simulatePlatform } from "@asyncio/deno";
  * const name: ConcreteSelectorName = resolveSelector(undefined, simulatePlatform("freebsd"));
- * console.assert(name === "KqueueSelector");
+ * assert(name === "KqueueSelector");
  * ```
  */
 export type ConcreteSelectorName =
@@ -33,9 +34,10 @@ export type ConcreteSelectorName =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type SelectorName, selectorAvailable, simulatePlatform } from "@asyncio/deno";
  * const name: SelectorName = "DevpollSelector";
- * console.assert(selectorAvailable(name, simulatePlatform("illumos")));
+ * assert(selectorAvailable(name, simulatePlatform("illumos")));
  * ```
  */
 export type SelectorName = "DefaultSelector" | ConcreteSelectorName;
@@ -81,8 +83,9 @@ function freezeRules(rules: readonly SelectorRule[]): readonly SelectorRule[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SELECTOR_NAMES } from "@asyncio/deno";
- * console.assert(SELECTOR_NAMES[0] === "DefaultSelector" && SELECTOR_NAMES.length === 6);
+ * assert(SELECTOR_NAMES[0] === "DefaultSelector" && SELECTOR_NAMES.length === 6);
  * ```
  */
 export const SELECTOR_NAMES: readonly SelectorName[] = Object.freeze([
@@ -105,9 +108,10 @@ function ruleOf(name: SelectorName): SelectorRule | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { availableSelectors, simulatePlatform } from "@asyncio/deno";
  * const names = availableSelectors(simulatePlatform("darwin"));
- * console.assert(names.join() === "KqueueSelector,PollSelector,SelectSelector");
+ * assert(names.join() === "KqueueSelector,PollSelector,SelectSelector");
  * ```
  */
 export function availableSelectors(platform: Platform): ConcreteSelectorName[] {
@@ -128,11 +132,12 @@ export function availableSelectors(platform: Platform): ConcreteSelectorName[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectorAvailable, simulatePlatform } from "@asyncio/deno";
  * const linux = simulatePlatform("linux");
- * console.assert(selectorAvailable("EpollSelector", linux));
- * console.assert(!selectorAvailable("KqueueSelector", linux));
- * console.assert(!selectorAvailable("PollSelector", simulatePlatform("windows")));
+ * assert(selectorAvailable("EpollSelector", linux));
+ * assert(!selectorAvailable("KqueueSelector", linux));
+ * assert(!selectorAvailable("PollSelector", simulatePlatform("windows")));
  * ```
  */
 export function selectorAvailable(name: SelectorName, platform: Platform): boolean {
@@ -154,15 +159,16 @@ export function selectorAvailable(name: SelectorName, platform: Platform): boole
  *
  * @example Defaults per OS, and an unavailable selector
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotImplementedError, resolveSelector, simulatePlatform } from "@asyncio/deno";
- * console.assert(resolveSelector(undefined, simulatePlatform("linux")) === "EpollSelector");
+ * assert(resolveSelector(undefined, simulatePlatform("linux")) === "EpollSelector");
  * const windows = simulatePlatform("windows");
- * console.assert(resolveSelector("DefaultSelector", windows) === "SelectSelector");
+ * assert(resolveSelector("DefaultSelector", windows) === "SelectSelector");
  * try {
  *   resolveSelector("EpollSelector", simulatePlatform("darwin"));
  *   throw new Error("unreachable");
  * } catch (err) {
- *   console.assert(err instanceof NotImplementedError && err.feature === "EpollSelector");
+ *   assert(err instanceof NotImplementedError && err.feature === "EpollSelector");
  * }
  * ```
  */

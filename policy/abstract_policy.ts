@@ -18,6 +18,7 @@ import type { ChildWatcherLike } from "./child_watcher_registry.ts";
  *
  * @example A custom policy
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   AbstractEventLoop, AbstractEventLoopPolicy, getEventLoop, setEventLoopPolicy, TestLoop,
  * } from "@asyncio/deno";
@@ -29,7 +30,7 @@ import type { ChildWatcherLike } from "./child_watcher_registry.ts";
  * }
  * setEventLoopPolicy(new TestPolicy());
  * const loop = getEventLoop();
- * console.assert(loop instanceof TestLoop);
+ * assert(loop instanceof TestLoop);
  * loop.close();
  * setEventLoopPolicy(null);
  * ```

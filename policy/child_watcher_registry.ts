@@ -20,6 +20,7 @@ import { describe } from "../loops/_validate.ts";
  *
  * @example A watcher that only records what it is asked
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AbstractEventLoop, ChildWatcherLike } from "@asyncio/deno";
  * class Recorder implements ChildWatcherLike {
  *   loop: AbstractEventLoop | null = null;
@@ -40,7 +41,7 @@ import { describe } from "../loops/_validate.ts";
  * const recorder = new Recorder();
  * const watcher: ChildWatcherLike = recorder;
  * watcher.addChildHandler(42, () => {});
- * console.assert(recorder.pids.has(42) && watcher.removeChildHandler(42));
+ * assert(recorder.pids.has(42) && watcher.removeChildHandler(42));
  * ```
  */
 export interface ChildWatcherLike {
@@ -84,8 +85,9 @@ const METHODS = ["addChildHandler", "removeChildHandler", "attachLoop", "close"]
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isChildWatcherLike } from "@asyncio/deno";
- * console.assert(!isChildWatcherLike({ close() {} }));
+ * assert(!isChildWatcherLike({ close() {} }));
  * ```
  */
 export function isChildWatcherLike(value: unknown): value is ChildWatcherLike {
@@ -128,6 +130,7 @@ let defaultFactory: ChildWatcherFactory | null = null;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   _defaultChildWatcherFactory,
  *   _setDefaultChildWatcherFactory,
@@ -142,7 +145,7 @@ let defaultFactory: ChildWatcherFactory | null = null;
  * const previous = _defaultChildWatcherFactory();
  * _setDefaultChildWatcherFactory(() => none);
  * const policy = new DefaultEventLoopPolicy({ platform: simulatePlatform("linux") });
- * console.assert(policy.getChildWatcher() === none);
+ * assert(policy.getChildWatcher() === none);
  * _setDefaultChildWatcherFactory(previous);
  * ```
  */

@@ -29,10 +29,11 @@ function inWorker(): boolean {
  *
  * @example A policy that behaves as on Windows
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultEventLoopPolicy, type DefaultEventLoopPolicyOptions, simulatePlatform } from "@asyncio/deno";
  * const options: DefaultEventLoopPolicyOptions = { platform: simulatePlatform("windows") };
  * const policy = new DefaultEventLoopPolicy(options);
- * console.assert(policy.platform.os === "windows" && policy.loopKind === "selector");
+ * assert(policy.platform.os === "windows" && policy.loopKind === "selector");
  * ```
  */
 export interface DefaultEventLoopPolicyOptions {
@@ -85,10 +86,11 @@ function checkPolicyOptions(options: DefaultEventLoopPolicyOptions): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultEventLoopPolicy } from "@asyncio/deno";
  * const policy = new DefaultEventLoopPolicy();
  * const loop = policy.getEventLoop();
- * console.assert(policy.getEventLoop() === loop);
+ * assert(policy.getEventLoop() === loop);
  * loop.close();
  * ```
  */
@@ -178,6 +180,7 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { type ChildWatcherLike, DefaultEventLoopPolicy, simulatePlatform } from "@asyncio/deno";
    * const watcher: ChildWatcherLike = {
    *   addChildHandler() {},
@@ -187,7 +190,7 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    * };
    * const policy = new DefaultEventLoopPolicy({ platform: simulatePlatform("linux") });
    * policy.setChildWatcher(watcher);
-   * console.assert(policy.getChildWatcher() === watcher);
+   * assert(policy.getChildWatcher() === watcher);
    * ```
    */
   override getChildWatcher(): ChildWatcherLike {
@@ -220,13 +223,14 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { DefaultEventLoopPolicy, NotImplementedError, simulatePlatform } from "@asyncio/deno";
    * const windows = new DefaultEventLoopPolicy({ platform: simulatePlatform("windows") });
    * try {
    *   windows.setChildWatcher(null);
    *   throw new Error("unreachable");
    * } catch (e) {
-   *   console.assert(e instanceof NotImplementedError && e.feature === "setChildWatcher");
+   *   assert(e instanceof NotImplementedError && e.feature === "setChildWatcher");
    * }
    * ```
    */

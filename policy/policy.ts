@@ -23,16 +23,18 @@
  *
  * @example The modern path: choose the loop with loopFactory
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, run, sleep, TestLoop } from "@asyncio/deno";
  * const t = await run(function* () {
  *   yield* sleep(3600); // virtual time: instant
  *   return getRunningLoop().time();
  * }(), { loopFactory: () => new TestLoop() });
- * console.assert(t === 3600);
+ * assert(t === 3600);
  * ```
  *
  * @example The policy path: a policy decides the loop class for everyone
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   type AbstractEventLoop, DefaultEventLoopPolicy, getRunningLoop, run, setEventLoopPolicy,
  *   sleep, TestLoop,
@@ -48,7 +50,7 @@
  *     yield* sleep(60);
  *     return getRunningLoop().time();
  *   }());
- *   console.assert(t === 60);
+ *   assert(t === 60);
  * } finally {
  *   setEventLoopPolicy(null);
  * }
@@ -84,8 +86,9 @@ let policy: AbstractEventLoopPolicy | null = null;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultEventLoopPolicy, getEventLoopPolicy } from "@asyncio/deno";
- * console.assert(getEventLoopPolicy() instanceof DefaultEventLoopPolicy);
+ * assert(getEventLoopPolicy() instanceof DefaultEventLoopPolicy);
  * ```
  */
 export function getEventLoopPolicy(): AbstractEventLoopPolicy {
@@ -100,12 +103,13 @@ export function getEventLoopPolicy(): AbstractEventLoopPolicy {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultEventLoopPolicy, getEventLoopPolicy, setEventLoopPolicy } from "@asyncio/deno";
  * const mine = new DefaultEventLoopPolicy();
  * setEventLoopPolicy(mine);
- * console.assert(getEventLoopPolicy() === mine);
+ * assert(getEventLoopPolicy() === mine);
  * setEventLoopPolicy(null);
- * console.assert(getEventLoopPolicy() !== mine);
+ * assert(getEventLoopPolicy() !== mine);
  * ```
  */
 export function setEventLoopPolicy(newPolicy: AbstractEventLoopPolicy | null): void {
@@ -135,14 +139,15 @@ export function setEventLoopPolicy(newPolicy: AbstractEventLoopPolicy | null): v
  *
  * @example Outside and inside a running loop
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getEventLoop, TestLoop } from "@asyncio/deno";
  * const current = getEventLoop();
- * console.assert(getEventLoop() === current);
+ * assert(getEventLoop() === current);
  * const other = new TestLoop();
  * const seen = await other.runUntilComplete(function* () {
  *   return getEventLoop();
  * }());
- * console.assert(seen === other && getEventLoop() === current);
+ * assert(seen === other && getEventLoop() === current);
  * other.close();
  * current.close();
  * ```
@@ -158,10 +163,11 @@ export function getEventLoop(): AbstractEventLoop {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getEventLoop, newEventLoop, setEventLoop } from "@asyncio/deno";
  * const loop = newEventLoop();
  * setEventLoop(loop);
- * console.assert(getEventLoop() === loop);
+ * assert(getEventLoop() === loop);
  * setEventLoop(null);
  * loop.close();
  * ```
@@ -177,9 +183,10 @@ export function setEventLoop(loop: AbstractEventLoop | null): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newEventLoop } from "@asyncio/deno";
  * const loop = newEventLoop();
- * console.assert(!loop.isRunning());
+ * assert(!loop.isRunning());
  * loop.close();
  * ```
  */

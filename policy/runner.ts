@@ -63,11 +63,12 @@ function asCoroutine<T>(main: Main<T>): Coroutine<T> | PromiseLike<T> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Runner, sleep } from "@asyncio/deno";
  * await using runner = new Runner();
  * const a = await runner.run(sleep(0.01, 1));
  * const b = await runner.run(sleep(0.01, 2));
- * console.assert(a + b === 3);
+ * assert(a + b === 3);
  * ```
  */
 export class Runner {
@@ -192,29 +193,32 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { run, sleep } from "@asyncio/deno";
  * const v = await run(function* () {
  *   yield* sleep(0.01);
  *   return "hello";
  * }());
- * console.assert(v === "hello");
+ * assert(v === "hello");
  * ```
  *
  * @example Choosing the loop class for this program only
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, run, SelectorEventLoop } from "@asyncio/deno";
  * const selector = await run(
  *   async () => (getRunningLoop() as SelectorEventLoop).selector,
  *   { loopFactory: () => new SelectorEventLoop("PollSelector") },
  * );
- * console.assert(selector === "PollSelector");
+ * assert(selector === "PollSelector");
  * ```
  *
  * @example An async function, called once the loop runs
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getRunningLoop, run } from "@asyncio/deno";
  * const running = await run(async () => getRunningLoop().isRunning());
- * console.assert(running);
+ * assert(running);
  * ```
  */
 export function run<T>(

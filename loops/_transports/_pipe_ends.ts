@@ -12,9 +12,10 @@ import { toBytes } from "./stream.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ReadableFile } from "@asyncio/deno";
  * const file: ReadableFile = Deno.stdin;
- * console.assert(typeof file.read === "function");
+ * assert(typeof file.read === "function");
  * ```
  */
 export interface ReadableFile {
@@ -31,9 +32,10 @@ export interface ReadableFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { WritableFile } from "@asyncio/deno";
  * const file: WritableFile = Deno.stdout;
- * console.assert(typeof file.write === "function");
+ * assert(typeof file.write === "function");
  * ```
  */
 export interface WritableFile {
@@ -50,9 +52,10 @@ export interface WritableFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ReadPipe } from "@asyncio/deno";
  * const pipes: ReadPipe[] = [Deno.stdin, ReadableStream.from<Uint8Array>([])];
- * console.assert(pipes.length === 2);
+ * assert(pipes.length === 2);
  * ```
  */
 export type ReadPipe = ReadableFile | ReadableStream<Uint8Array>;
@@ -61,9 +64,10 @@ export type ReadPipe = ReadableFile | ReadableStream<Uint8Array>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { WritePipe } from "@asyncio/deno";
  * const pipes: WritePipe[] = [Deno.stdout, new WritableStream<Uint8Array>()];
- * console.assert(pipes.length === 2);
+ * assert(pipes.length === 2);
  * ```
  */
 export type WritePipe = WritableFile | WritableStream<Uint8Array>;

@@ -68,6 +68,7 @@ export function checkAddr(addr: unknown, name: string): [string, number] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatagramProtocol, SelectorEventLoop, UdpTransport } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * const lost = loop.createFuture<void>();
@@ -79,7 +80,7 @@ export function checkAddr(addr: unknown, name: string): [string, number] {
  * const [transport] = await loop.runUntilComplete(
  *   loop.createDatagramEndpoint(() => new Quiet(), { localAddr: ["127.0.0.1", 0] }),
  * );
- * console.assert(transport instanceof UdpTransport);
+ * assert(transport instanceof UdpTransport);
  * transport.close();
  * await loop.runUntilComplete(lost);
  * loop.close();

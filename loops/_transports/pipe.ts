@@ -25,12 +25,13 @@ import { callConnectionLost, soonOrNow, startTransport } from "./_lifecycle.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PipeTransportOptions } from "@asyncio/deno";
  * const options: PipeTransportOptions = {
  *   extra: { fd: 1 },
- *   onLost: (exc) => console.assert(exc === null),
+ *   onLost: (exc) => assert(exc === null),
  * };
- * console.assert(options.extra?.fd === 1);
+ * assert(options.extra?.fd === 1);
  * ```
  */
 export interface PipeTransportOptions {
@@ -56,6 +57,7 @@ export interface PipeTransportOptions {
  *
  * @example Reading a stream, pausing after the first chunk
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type BaseTransport, Protocol, ReadPipeTransport, SelectorEventLoop } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * const chunks: string[] = [];
@@ -71,11 +73,11 @@ export interface PipeTransportOptions {
  * }
  * const stream = ReadableStream.from([new TextEncoder().encode("a"), new TextEncoder().encode("b")]);
  * const [t] = await loop.runUntilComplete(loop.connectReadPipe(() => new FirstOnly(), stream));
- * console.assert(t instanceof ReadPipeTransport && t.getExtraInfo("pipe") === stream);
+ * assert(t instanceof ReadPipeTransport && t.getExtraInfo("pipe") === stream);
  * await loop.runUntilComplete(function* () {
  *   while (chunks.length === 0) yield;
  * }());
- * console.assert(!t.isReading() && chunks.join() === "a");
+ * assert(!t.isReading() && chunks.join() === "a");
  * t.close(); // cancels the stream
  * loop.close();
  * ```

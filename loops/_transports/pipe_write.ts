@@ -40,6 +40,7 @@ const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
  *
  * @example Flow control: the protocol pauses above the high water mark
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Protocol, SelectorEventLoop, WritePipeTransport } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * let paused = false;
@@ -52,10 +53,10 @@ const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
  *   write: () => new Promise((resolve) => setTimeout(resolve, 5)),
  * });
  * const [t] = await loop.runUntilComplete(loop.connectWritePipe(() => new Producer(), slow));
- * console.assert(t instanceof WritePipeTransport);
+ * assert(t instanceof WritePipeTransport);
  * t.setWriteBufferLimits(1024);
  * t.write(new Uint8Array(4096));
- * console.assert(paused && t.getWriteBufferSize() === 4096);
+ * assert(paused && t.getWriteBufferSize() === 4096);
  * t.abort(); // drops the buffer and aborts the stream
  * await loop.runUntilComplete(function* () {
  *   for (let i = 0; i < 10; i++) yield;

@@ -87,6 +87,20 @@ function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
  *
  * `getExtraInfo` keys: `peername`, `sockname`, `socket`, and for TLS `sslcontext`,
  * `peercert`, `cipher`, `compression`, `alpnProtocol`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getRunningLoop, Protocol, run, StreamTransport } from "@asyncio/deno";
+ * await run(async () => {
+ *   const loop = getRunningLoop();
+ *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+ *   const port = (server.sockets[0].getsockname() as [string, number])[1];
+ *   const [t] = await loop.createConnection(() => new Protocol(), "127.0.0.1", port);
+ *   assert(t instanceof StreamTransport && t.canWriteEof());
+ *   t.close();
+ * });
+ * ```
  */
 export class StreamTransport extends Transport {
   /** @internal */ _loop: BaseEventLoop;

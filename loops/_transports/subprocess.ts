@@ -114,16 +114,17 @@ class MergedReadTransport extends ReadTransport {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DenoSubprocessTransport, SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * const [t] = await loop.runUntilComplete(
  *   loop.subprocessExec(() => new SubprocessProtocol(), "sleep", ["30"], { stdin: null }),
  * );
- * console.assert(t instanceof DenoSubprocessTransport);
- * console.assert(t.getExtraInfo("subprocess") instanceof Deno.ChildProcess);
+ * assert(t instanceof DenoSubprocessTransport);
+ * assert(t.getExtraInfo("subprocess") instanceof Deno.ChildProcess);
  * t.terminate();
  * const code = await loop.runUntilComplete((t as DenoSubprocessTransport)._wait());
- * console.assert(code === -15 && t.getReturncode() === -15);
+ * assert(code === -15 && t.getReturncode() === -15);
  * loop.close();
  * ```
  */
