@@ -178,9 +178,11 @@ export function defineCombinatorCases(name: string, createLoop: () => BaseEventL
       withLoop(createLoop, async (loop) => {
         const all = new Map<Future<unknown>, string>();
         const result = await loop.runUntilComplete(function* () {
-          const fast = createTask(sleep(0.001, "fast"));
-          const failing = createTask(failAfter(0.004, "bad"));
-          const slow = createTask(sleep(0.02, "slow"));
+          // Real-clock loops run this too: the gaps are wide enough that a
+          // briefly stalled machine does not make two of them due together.
+          const fast = createTask(sleep(0.005, "fast"));
+          const failing = createTask(failAfter(0.03, "bad"));
+          const slow = createTask(sleep(0.06, "slow"));
           all.set(fast, "fast").set(failing, "failing").set(slow, "slow");
           const [done, pending] = yield* wait<unknown>([fast, failing, slow], {
             returnWhen,
@@ -207,7 +209,7 @@ export function defineCombinatorCases(name: string, createLoop: () => BaseEventL
       assert.deepEqual(r, { done: ["failing", "fast", "slow"], pending: [], cancelled: 0 });
     });
     await t.step("timeout before anything finishes", async () => {
-      const r = await run(ALL_COMPLETED, 0.0005);
+      const r = await run(ALL_COMPLETED, 0.001);
       assert.deepEqual(r.done, []);
       assert.equal(r.pending.length, 3);
     });
@@ -227,7 +229,7 @@ export function defineCombinatorCases(name: string, createLoop: () => BaseEventL
   Deno.test(`${name}: shield protects the inner work from cancellation`, async (t) => {
     await t.step("cancelling the awaiting task leaves the inner task running", async () => {
       await withLoop(createLoop, async (loop) => {
-        const inner = loop.createTask(sleep(0.02, "kept"));
+        const inner = loop.createTask(sleep(0.05, "kept"));
         const outer = loop.createTask(function* () {
           return yield* shield(inner);
         }());
