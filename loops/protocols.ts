@@ -81,6 +81,11 @@ export class Protocol extends BaseProtocol {
   /**
    * Called with every chunk of data received.
    *
+   * The chunk is a new array the protocol owns, with a buffer of its own
+   * (`byteOffset` 0): keep it, modify it, write it. Producing it costs a
+   * fresh allocation per read, which dominates at high rates of large reads;
+   * a `BufferedProtocol` receives into a buffer it reuses instead.
+   *
    * @param _data The bytes (the protocol may keep them).
    */
   dataReceived(_data: Uint8Array): void {}

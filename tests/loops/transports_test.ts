@@ -69,6 +69,35 @@ Deno.test("Transport.write() and writelines() deliver every byte in order", asyn
   });
 });
 
+Deno.test("dataReceived() chunks are the protocol's: a buffer of their own, never reused", async () => {
+  await onLoop(function* (loop) {
+    const [server, port] = yield* echoServer(loop);
+    const [t, client] = yield* connectRecorder(loop, port);
+    const sent: Uint8Array[] = [];
+    // One message at a time, so that every echo arrives in reads of its own
+    // while the chunks of the earlier ones are still kept.
+    for (let i = 0; i < 20; i++) {
+      const message = pattern(1 + i * 1500, i);
+      sent.push(message);
+      const before = client.received;
+      t.write(message);
+      yield* until(() => client.received === before + message.length, `echo ${i}`);
+    }
+    for (const chunk of client.chunks) {
+      assert.equal(chunk.byteOffset, 0);
+      assert.equal(chunk.buffer.byteLength, chunk.length);
+    }
+    const buffers = new Set(client.chunks.map((c) => c.buffer));
+    assert.equal(buffers.size, client.chunks.length, "no two chunks share memory");
+    // Every kept chunk still holds what was received (later reads wrote elsewhere).
+    const all = sent.flatMap((m) => [...m]);
+    assert.deepEqual([...client.data()], all);
+    t.close();
+    yield* client.lost;
+    yield* shutdown(server);
+  });
+});
+
 Deno.test("Transport.write() rejects non-bytes and ignores empty data", async () => {
   await onLoop(function* (loop) {
     const [server, port] = yield* echoServer(loop);
