@@ -33,15 +33,18 @@ export type AcceptHandler = (
   conn: Deno.Conn,
   protocol: BaseProtocol,
   server: Server,
+  signal: AbortSignal,
 ) => Coroutine<unknown>;
 
 /**
  * A server: listening sockets plus the connections accepted from them.
  *
  * `close()` stops listening (existing connections stay open);
- * `closeClients()`/`abortClients()` close them; `waitClosed()` waits until
- * the server is closed and every connection is gone. Supports
- * `await using server = ...`.
+ * `closeClients()`/`abortClients()` close them, connections still in their
+ * TLS handshake included; `waitClosed()` waits until the server is closed
+ * and every connection is gone. Supports `await using server = ...`.
+ * `startServing()`, `serveForever()` and `waitClosed()` return a future:
+ * `await` it in an async function, `yield*` it in a generator coroutine.
  *
  * A connection that cannot start for a network reason (an `OSError`: a
  * failed or timed-out TLS handshake, a client gone) is reported to the
@@ -71,6 +74,8 @@ export class Server {
   #transports = new Set<StreamTransport>();
   /** Connections accepted whose transport is not made yet (e.g. in the TLS handshake). */
   #accepting = 0;
+  /** Their aborts: `closeClients()`/`abortClients()` end them too. */
+  #pending = new Set<AbortController>();
   #waiters: Future<void>[] | null = [];
   #serveForeverFut: Future<void> | null = null;
   #sockets: ServerSocket[];
@@ -117,22 +122,65 @@ export class Server {
   /**
    * Starts accepting connections, if it was created with `startServing: false`.
    *
-   * @returns A coroutine that completes once the server is serving.
+   * @returns A future (a task of the server's loop) that completes once the
+   *   server is serving; it fails with `RuntimeError` if the server is closed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
+   *     startServing: false,
+   *   });
+   *   assert(!server.isServing());
+   *   await server.startServing();
+   *   assert(server.isServing());
+   *   server.close();
+   *   await server.waitClosed();
+   * });
+   * ```
    */
-  *startServing(): Coroutine<void> {
+  startServing(): Future<void> {
+    return new Task(this.#startServingCoro(), { loop: this.#loop });
+  }
+
+  *#startServingCoro(): Coroutine<void> {
     if (this.#closed) throw new RuntimeError(`server ${this} is closed`);
     this._startServing();
-    yield;
+    yield; // let the first accepts start, as asyncio's sleep(0)
   }
 
   /**
-   * Serves until the calling task is cancelled; then closes the server and
-   * waits for it to be closed.
+   * Serves until the awaiting task is cancelled or the server is closed;
+   * then closes the server, waits for it to be closed and fails with
+   * `CancelledError`.
    *
-   * @returns A coroutine that never completes normally.
-   * @throws {RuntimeError} If the server is closed or already serving forever.
+   * @returns A future (a task of the server's loop) that never completes
+   *   normally; it fails with `RuntimeError` if the server is closed or
+   *   already serving forever.
+   *
+   * @example Serving until `close()`
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CancelledError, getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
+   *     startServing: false,
+   *   });
+   *   loop.callLater(0.01, () => server.close());
+   *   await assert.rejects(async () => await server.serveForever(), CancelledError);
+   *   assert(!server.isServing());
+   * });
+   * ```
    */
-  *serveForever(): Coroutine<never> {
+  serveForever(): Future<never> {
+    return new Task(this.#serveForeverCoro(), { loop: this.#loop });
+  }
+
+  *#serveForeverCoro(): Coroutine<never> {
     if (this.#serveForeverFut !== null) {
       throw new RuntimeError(`server ${this} is already being awaited on serveForever()`);
     }
@@ -196,9 +244,11 @@ export class Server {
       return;
     }
     this.#accepting++;
-    const task = new Task(this.#onAccept(conn, protocol, this), { loop: this.#loop });
-    task.then(() => this.#accepted(), (e) => {
-      this.#accepted();
+    const abort = new AbortController();
+    this.#pending.add(abort);
+    const task = new Task(this.#acceptCoro(conn, protocol, abort.signal), { loop: this.#loop });
+    task.then(() => this.#accepted(abort), (e) => {
+      this.#accepted(abort);
       if (this.#loop.isClosed() || e instanceof CancelledError) return;
       // As asyncio: a connection that could not start for a network reason
       // (a failed or timed-out TLS handshake, a client gone) is reported in
@@ -213,10 +263,21 @@ export class Server {
     });
   }
 
+  // A connection that closeClients() ended before its accept handler ran
+  // is closed here; one in its TLS handshake, by the handler (the signal).
+  *#acceptCoro(conn: Deno.Conn, protocol: BaseProtocol, signal: AbortSignal): Coroutine<unknown> {
+    if (signal.aborted) {
+      conn.close();
+      return null;
+    }
+    return yield* this.#onAccept(conn, protocol, this, signal);
+  }
+
   // waitClosed() also waits for connections still being set up, as asyncio
   // counts a connection from accept on: otherwise the loop could be closed
   // under a TLS handshake, leaking its connection.
-  #accepted(): void {
+  #accepted(abort: AbortController): void {
+    this.#pending.delete(abort);
     this.#accepting--;
     if (this.#transports.size === 0 && this.#accepting === 0 && this.#closed) this.#wakeup();
   }
@@ -252,14 +313,31 @@ export class Server {
     if (this.#transports.size === 0 && this.#accepting === 0) this.#wakeup();
   }
 
-  /** Closes every connection of the server (buffered data is still sent). */
+  /**
+   * Closes every connection of the server (buffered data is still sent),
+   * connections still in their TLS handshake included.
+   */
   closeClients(): void {
+    this.#abortPending();
     for (const t of [...this.#transports]) t.close();
   }
 
-  /** Aborts every connection of the server. */
+  /**
+   * Aborts every connection of the server, connections still in their TLS
+   * handshake included.
+   */
   abortClients(): void {
+    this.#abortPending();
     for (const t of [...this.#transports]) t.abort();
+  }
+
+  // asyncio attaches a transport at accept time, before its TLS handshake,
+  // so close_clients() reaches it; ours attaches after the handshake, so the
+  // connections still being set up are ended through their abort signal.
+  #abortPending(): void {
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const abort of pending) abort.abort();
   }
 
   #wakeup(): void {
@@ -270,24 +348,38 @@ export class Server {
   }
 
   /**
-   * Waits until the server is closed and all its connections are gone.
+   * Waits until the server is closed and all its connections are gone
+   * (connections still being set up, such as in their TLS handshake, too).
    *
-   * @returns A coroutine.
+   * @returns A future of the server's loop, done once the server is closed
+   *   and its last connection is gone (at once if that already happened).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+   *   const closed = server.waitClosed();
+   *   assert(!closed.done());
+   *   server.close();
+   *   await closed;
+   *   assert(server.sockets.length === 0);
+   * });
+   * ```
    */
-  *waitClosed(): Coroutine<void> {
-    if (this.#waiters === null) return;
+  waitClosed(): Future<void> {
     const waiter = this.#loop.createFuture<void>();
-    this.#waiters.push(waiter);
-    yield* waiter;
+    if (this.#waiters === null) waiter.setResult(undefined);
+    else this.#waiters.push(waiter);
+    return waiter;
   }
 
   /** `await using server = ...` closes it and waits until it is closed. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
-    if (this.#waiters === null) return;
-    const waiter = this.#loop.createFuture<void>();
-    this.#waiters.push(waiter);
-    await waiter;
+    await this.waitClosed();
   }
 
   /** A description such as `<Server sockets=[127.0.0.1:8080]>`. */

@@ -10,6 +10,7 @@ import {
   CancelledError,
   type Coroutine,
   createTask,
+  type Future,
   getRunningLoop,
   NotImplementedError,
   OSError,
@@ -27,6 +28,16 @@ import { echoServer, enc, onLoop, portOf, Recorder, runCommand, shutdown, until 
 function* client(loop: SelectorEventLoop, port: number): Coroutine<Recorder> {
   const [, p] = yield* loop.createConnection(() => new Recorder(loop), "127.0.0.1", port);
   return p;
+}
+
+/** What awaiting `fut` throws (the test fails if it does not throw). */
+function* failure(fut: Future<unknown>): Coroutine<unknown> {
+  try {
+    yield* fut;
+  } catch (e) {
+    return e;
+  }
+  return assert.fail("expected a failure");
 }
 
 /** A Deno connection that completes the TCP handshake with the listener's backlog. */
@@ -144,7 +155,7 @@ Deno.test("createServer({ startServing: false }) listens but accepts only after 
     yield* server.startServing(); // again: no effect
     c.transport!.close();
     yield* shutdown(server);
-    assert.throws(() => server.startServing().next(), RuntimeError);
+    assert.ok((yield* failure(server.startServing())) instanceof RuntimeError);
   });
 });
 
@@ -173,7 +184,7 @@ Deno.test("Server.serveForever() serves until cancelled, then closes the server"
     assert.equal(server.isServing(), false);
     assert.deepEqual(server.sockets, []);
     yield* server.waitClosed();
-    assert.throws(() => server.serveForever().next(), RuntimeError);
+    assert.ok((yield* failure(server.serveForever())) instanceof RuntimeError);
   });
 });
 
@@ -250,25 +261,7 @@ Deno.test("createServer() binds several hosts, and every interface for host null
   });
 });
 
-Deno.test("createServer() passes backlog and keepAlive", async () => {
-  await onLoop(function* (loop) {
-    const accepted: Recorder[] = [];
-    const server = yield* loop.createServer(
-      () => {
-        const p = new Recorder(loop);
-        accepted.push(p);
-        return p;
-      },
-      "127.0.0.1",
-      0,
-      { backlog: 5, keepAlive: true },
-    );
-    const clients: Recorder[] = [];
-    for (let i = 0; i < 10; i++) clients.push(yield* client(loop, portOf(server)));
-    yield* until(() => accepted.length === 10, "accepts");
-    for (const c of clients) c.transport!.close();
-    yield* shutdown(server);
-  });
+Deno.test("createServer() validates backlog", () => {
   const loop = new SelectorEventLoop();
   try {
     for (const backlog of [-1, 1.5, bad<number>("5")]) {
@@ -376,13 +369,25 @@ Deno.test("A failing protocol factory is reported and the connection closed; the
 
 Deno.test("Server keeps accepting while connections come and go", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
+    let made = 0;
     const server = await loop.runUntilComplete(
-      loop.createServer(() => new Protocol(), "127.0.0.1", 0),
+      loop.createServer(
+        () =>
+          new (class extends Protocol {
+            override connectionMade() {
+              made++;
+            }
+          })(),
+        "127.0.0.1",
+        0,
+      ),
     );
     const port = portOf(server);
     const conns = await Promise.all(Array.from({ length: 20 }, () => rawConnect(port)));
-    await loop.runUntilComplete(sleep(0.05));
+    await loop.runUntilComplete(until(() => made === 20, "20 connections made"));
     for (const c of conns) c.close();
+    await loop.runUntilComplete(sleep(0.05));
+    assert.equal(made, 20);
     server.close();
     server.closeClients();
     await loop.runUntilComplete(server.waitClosed());
