@@ -23,7 +23,10 @@ export type VerifyMode = "CERT_NONE" | "CERT_OPTIONAL" | "CERT_REQUIRED";
  * Differences from Python: certificates and keys are PEM strings (read them
  * with `Deno.readTextFile`); `verifyMode` `CERT_NONE` cannot be honoured by
  * Deno without the `--unsafely-ignore-certificate-errors` flag, so setting it
- * throws; protocol versions and ciphers are rustls's choice.
+ * throws; a server cannot ask for client certificates (`Deno.listenTls` has
+ * no such option), so serving with `verifyMode` other than `CERT_NONE` or
+ * with CA certificates loaded throws `NotImplementedError`; protocol
+ * versions and ciphers are rustls's choice.
  *
  * @example A client context trusting a private CA
  * ```ts
@@ -77,7 +80,9 @@ export class SSLContext {
    *
    * @throws {NotImplementedError} For `CERT_NONE` on a client context: Deno
    *   always verifies server certificates (unless run with
-   *   `--unsafely-ignore-certificate-errors`).
+   *   `--unsafely-ignore-certificate-errors`). (`CERT_OPTIONAL` and
+   *   `CERT_REQUIRED` can be set on a server context, but `createServer`
+   *   then refuses it: Deno cannot request client certificates.)
    */
   set verifyMode(mode: VerifyMode) {
     if (mode !== "CERT_NONE" && mode !== "CERT_OPTIONAL" && mode !== "CERT_REQUIRED") {
@@ -163,4 +168,45 @@ export function resolveSsl(ssl: unknown, name = "ssl"): SSLContext | null {
   if (ssl === true) return createDefaultContext();
   if (ssl instanceof SSLContext) return ssl;
   throw new TypeError(`${name} must be an SSLContext, true or null: got ${describe(ssl)}`);
+}
+
+/** What `Deno.listenTls` takes from a server context. @internal */
+export interface ListenTlsFields {
+  cert: string;
+  key: string;
+  alpnProtocols?: string[];
+}
+
+/**
+ * Checks that `ctx` can be served by `Deno.listenTls` and returns the TLS
+ * part of its options. The loops call it while validating the arguments of
+ * a server method (so a refusal comes before anything is bound) and again
+ * where they build the listener. @internal
+ *
+ * @throws {TypeError} Without `loadCertChain()`.
+ * @throws {NotImplementedError} If the context asks for client certificates
+ *   (`verifyMode` other than `CERT_NONE`, or CA certificates loaded):
+ *   Deno.listenTls can neither request nor verify them, and accepting
+ *   clients without one would silently weaken the server.
+ */
+export function serverTlsOptions(ctx: SSLContext, name = "options.ssl"): ListenTlsFields {
+  if (ctx.certChain === null || ctx.privateKey === null) {
+    throw new TypeError(`${name}: a server context needs loadCertChain(cert, key) first`);
+  }
+  const asks = ctx.verifyMode !== "CERT_NONE"
+    ? `verifyMode ${ctx.verifyMode}`
+    : ctx.caCerts.length > 0
+    ? "CA certificates from loadVerifyLocations()"
+    : null;
+  if (asks !== null) {
+    throw new NotImplementedError(
+      `${name}: ${asks} on a server context: Deno.listenTls cannot request or verify ` +
+        'client certificates (serve with new SSLContext("clientAuth"), verifyMode CERT_NONE)',
+    );
+  }
+  return {
+    cert: ctx.certChain,
+    key: ctx.privateKey,
+    ...(ctx.alpnProtocols.length > 0 ? { alpnProtocols: [...ctx.alpnProtocols] } : {}),
+  };
 }

@@ -5,13 +5,13 @@
 
 import type { BaseEventLoop } from "../base_event_loop.ts";
 import type { Coroutine } from "../events.ts";
-import { CancelledError, NotImplementedError, TimeoutError } from "../exceptions.ts";
+import { CancelledError, TimeoutError } from "../exceptions.ts";
 import type { CreateConnectionOptions, CreateServerOptions } from "../io_options.ts";
 import { ConnectionAbortedError, OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
 import { AF_INET, AF_INET6, ipFamily, resolveAddrInfo, SOCK_STREAM } from "../resolve.ts";
 import { Server } from "../server.ts";
-import type { SSLContext } from "../ssl.ts";
+import { serverTlsOptions, type SSLContext } from "../ssl.ts";
 import { waitFor } from "../wait.ts";
 import { hostCall } from "../_host.ts";
 import { errnoOf, mapIoError, mapTlsError } from "../_errors.ts";
@@ -134,7 +134,10 @@ function* connectTcp(
   options: CreateConnectionOptions,
 ): Coroutine<Deno.TcpConn> {
   const delay = options.happyEyeballsDelay;
-  if (delay !== null && delay !== undefined && ipFamily(host) === 0) {
+  // Deno's Happy Eyeballs resolves the name itself and cannot be limited to
+  // one family: with `family`, the addresses of that family are tried in turn.
+  const family = options.family ?? 0;
+  if (delay !== null && delay !== undefined && family === 0 && ipFamily(host) === 0) {
     try {
       return yield* hostCall(
         loop,
@@ -153,10 +156,7 @@ function* connectTcp(
       throw mapIoError(e, `Connect call failed ${JSON.stringify([host, port])}`);
     }
   }
-  const infos = yield* resolveAddrInfo(loop, host, port, {
-    family: options.family ?? 0,
-    type: SOCK_STREAM,
-  });
+  const infos = yield* resolveAddrInfo(loop, host, port, { family, type: SOCK_STREAM });
   const errors: Error[] = [];
   for (const info of infos) {
     const address = info[4][0];
@@ -250,14 +250,16 @@ export function* tcpConnection<P extends BaseProtocol>(
   ssl: SSLContext | null,
   options: CreateConnectionOptions,
 ): Coroutine<[StreamTransport, P]> {
-  let conn: Deno.Conn = yield* connectTcp(loop, host, port, options);
   const extra: Record<string, unknown> = {};
-  if (ssl !== null) {
-    if (ssl.certChain !== null) {
-      // Client authentication needs connectTls (startTls takes no certificate).
-      conn.close();
-      conn = yield* connectTlsWithCert(loop, host, port, ssl, options);
-    } else {
+  let conn: Deno.Conn;
+  if (ssl !== null && ssl.certChain !== null) {
+    // Client authentication needs Deno.connectTls (startTls takes no certificate).
+    const [tls, alpn] = yield* connectTlsWithCert(loop, host, port, ssl, options);
+    conn = tls;
+    extra.alpnProtocol = alpn;
+  } else {
+    conn = yield* connectTcp(loop, host, port, options);
+    if (ssl !== null) {
       const hostname = options.serverHostname ?? host;
       const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
       const [tls, alpn] = yield* tlsClient(loop, conn as Deno.TcpConn, ssl, hostname, timeout);
@@ -268,40 +270,54 @@ export function* tcpConnection<P extends BaseProtocol>(
   return yield* startStream(loop, conn, protocolFactory, { ssl, extra });
 }
 
+/**
+ * Connects with Deno.connectTls, which sends the client certificate and
+ * checks the server's against the host it is given. A host name is passed
+ * as it is (Deno resolves it and races the families, `happyEyeballsDelay`
+ * apart); with `family`, the addresses of that family are tried in turn,
+ * which the loop allows only when the name need not match (an address
+ * literal, or `checkHostname` false).
+ */
 function* connectTlsWithCert(
   loop: BaseEventLoop,
   host: string,
   port: number,
   ssl: SSLContext,
   options: CreateConnectionOptions,
-): Coroutine<Deno.TlsConn> {
-  if (options.serverHostname !== undefined && options.serverHostname !== null) {
-    throw new NotImplementedError(
-      "serverHostname with a client certificate: Deno.connectTls checks the certificate " +
-        "against the host it connects to",
-    );
+): Coroutine<[Deno.TlsConn, string | null]> {
+  const family = options.family ?? 0;
+  const targets = family === 0
+    ? [host]
+    : (yield* resolveAddrInfo(loop, host, port, { family, type: SOCK_STREAM })).map((i) => i[4][0]);
+  const delay = options.happyEyeballsDelay;
+  const errors: Error[] = [];
+  for (const target of targets) {
+    let tls: Deno.TlsConn;
+    try {
+      tls = yield* hostCall(
+        loop,
+        () =>
+          Deno.connectTls({
+            ...tlsClientOptions(ssl, target),
+            port,
+            cert: ssl.certChain!,
+            key: ssl.privateKey!,
+            ...(delay !== null && delay !== undefined
+              ? { autoSelectFamilyAttemptDelay: Math.max(10, Math.round(delay * 1000)) }
+              : {}),
+          }),
+        closeQuietly,
+      );
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      errors.push(mapTlsError(e, `Connect call failed ${JSON.stringify([target, port])}`));
+      continue;
+    }
+    const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+    const info = yield* handshake(loop, tls, timeout, `TLS handshake with ${host}`);
+    return [tls, info.alpnProtocol];
   }
-  let tls: Deno.TlsConn;
-  try {
-    tls = yield* hostCall(
-      loop,
-      () =>
-        Deno.connectTls({
-          hostname: host,
-          port,
-          ...tlsClientOptions(ssl, host),
-          cert: ssl.certChain!,
-          key: ssl.privateKey!,
-        }),
-      closeQuietly,
-    );
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    throw mapTlsError(e, `Connect call failed ${JSON.stringify([host, port])}`);
-  }
-  const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-  yield* handshake(loop, tls, timeout, `TLS handshake with ${host}`);
-  return tls;
+  throw connectionError(errors, options.allErrors === true);
 }
 
 /** The addresses a server binds for `host` (null: every interface). */
@@ -338,12 +354,8 @@ function listenOne(
     ...(options.reusePort ? { reusePort: true } : {}),
   };
   if (ssl === null) return Deno.listen(base);
-  return Deno.listenTls({
-    ...base,
-    cert: ssl.certChain!,
-    key: ssl.privateKey!,
-    ...(ssl.alpnProtocols.length > 0 ? { alpnProtocols: ssl.alpnProtocols } : {}),
-  });
+  // The loop already validated it; this is the one conversion (and check).
+  return Deno.listenTls({ ...base, ...serverTlsOptions(ssl) });
 }
 
 /** `createServer`: the coroutine behind the loop method. */
@@ -373,9 +385,9 @@ export function* tcpServer(
   }
   const keepAlive = options.keepAlive === true;
   const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-  const server = new Server(loop, listeners, protocolFactory, (conn, protocol, srv) => {
+  const server = new Server(loop, listeners, protocolFactory, (conn, protocol, srv, signal) => {
     if (keepAlive) (conn as Deno.TcpConn).setKeepAlive?.(true);
-    return acceptStream(loop, conn, protocol, srv, ssl, timeout);
+    return acceptStream(loop, conn, protocol, srv, ssl, timeout, signal);
   });
   if (options.startServing ?? true) {
     server._startServing();
@@ -391,11 +403,25 @@ function* acceptStream(
   server: Server,
   ssl: SSLContext | null,
   timeout: number,
-): Coroutine<[StreamTransport, BaseProtocol]> {
+  signal: AbortSignal,
+): Coroutine<[StreamTransport, BaseProtocol] | null> {
   const extra: Record<string, unknown> = {};
   if (ssl !== null) {
-    const info = yield* handshake(loop, conn as Deno.TlsConn, timeout, "TLS handshake with client");
-    extra.alpnProtocol = info.alpnProtocol;
+    // Server.closeClients()/abortClients() end a connection in its handshake:
+    // closing it interrupts the handshake, which then ends quietly. (Deno
+    // keeps the socket until the client sends something or goes away.)
+    const abort = () => closeQuietly(conn);
+    signal.addEventListener("abort", abort);
+    try {
+      const tls = conn as Deno.TlsConn;
+      const info = yield* handshake(loop, tls, timeout, "TLS handshake with client");
+      extra.alpnProtocol = info.alpnProtocol;
+    } catch (e) {
+      if (signal.aborted && !(e instanceof CancelledError)) return null;
+      throw e;
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
   }
   return yield* startStream(loop, conn, protocol, { ssl, owner: server, extra });
 }

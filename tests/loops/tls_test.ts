@@ -1,21 +1,50 @@
 // TLS on real sockets: createServer({ ssl }) with createConnection({ ssl }),
 // certificate and host name checks, serverHostname, ALPN, handshake
-// timeouts, extra info, client certificates. startTls: start_tls_test.ts.
+// timeouts, extra info, client certificates (against a Python server), server
+// contexts that ask for client certificates. startTls: start_tls_test.ts.
 
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import {
+  AF_INET,
+  AF_INET6,
   ConnectionAbortedError,
+  type Coroutine,
+  type CreateConnectionOptions,
   NotImplementedError,
   OSError,
   Protocol,
   SelectorEventLoop,
+  type Server,
   sleep,
   SSLContext,
   SSLError,
+  startServer,
+  type VerifyMode,
 } from "../../mod.ts";
 import { bad, thrownBy } from "../_helpers.ts";
-import { dec, Echo, enc, onLoop, pattern, portOf, Recorder, shutdown, until } from "./_net.ts";
-import { CERT, clientContext, KEY, serverContext, tlsEchoServer } from "./_tls.ts";
+import {
+  dec,
+  Echo,
+  enc,
+  hasProgram,
+  onLoop,
+  pattern,
+  portOf,
+  Recorder,
+  shutdown,
+  startPortProcess,
+  until,
+} from "./_net.ts";
+import {
+  CERT,
+  CERT_PATH,
+  clientContext,
+  KEY,
+  KEY_PATH,
+  serverContext,
+  tlsEchoServer,
+} from "./_tls.ts";
 
 Deno.test("createServer({ ssl }) and createConnection({ ssl }) echo over TLS", async () => {
   await onLoop(function* (loop) {
@@ -67,6 +96,8 @@ Deno.test("createConnection({ ssl }) rejects an untrusted certificate with SSLEr
           assert.ok(e instanceof OSError);
           assert.match(e.message, /certificate/i);
         }
+        // closeClients() would end a handshake the server has not seen fail yet.
+        if (debug) yield* until(() => exceptions.contexts.length > 0, "the server's report");
         yield* shutdown(server);
         const reports = exceptions.take();
         if (!debug) assert.deepEqual(reports, []);
@@ -240,25 +271,71 @@ Deno.test("A TLS peer that aborts: connectionLost() once, no handler noise", asy
   });
 });
 
-Deno.test("createConnection() with a client certificate uses Deno.connectTls", async () => {
-  await onLoop(function* (loop) {
-    const [server, port] = yield* tlsEchoServer(loop);
-    const ctx = clientContext();
-    ctx.loadCertChain(CERT, KEY);
-    const [t, p] = yield* loop.createConnection(() => new Recorder(loop), "localhost", port, {
-      ssl: ctx,
-    });
-    t.write(enc.encode("with a client certificate"));
-    yield* until(() => p.received === 25, "echo");
-    t.close();
-    yield* p.lost;
-    yield* shutdown(server);
-  });
+// Deno.listenTls cannot ask for client certificates: a Python server does,
+// and tells the client how many TCP connections it has accepted and whether
+// a certificate came with this one.
+Deno.test({
+  name: "createConnection() with a client certificate: one connection, the certificate is sent",
+  ignore: !(await hasProgram("python3")),
+  fn: async () => {
+    const script = fileURLToPath(new URL("./_client_cert_server.py", import.meta.url));
+    const peer = await startPortProcess("python3", [script, CERT_PATH, KEY_PATH, "4"]);
+    try {
+      await onLoop(function* (loop) {
+        function* reply(ctx: SSLContext, options: CreateConnectionOptions = {}) {
+          const [t, p] = yield* loop.createConnection(
+            () => new Recorder(loop),
+            "localhost",
+            peer.port,
+            {
+              ssl: ctx,
+              ...options,
+            },
+          );
+          yield* until(() => p.text().endsWith("\n"), "the server's reply");
+          const peername = t.getExtraInfo("peername");
+          t.close();
+          yield* p.lost;
+          return [p.text(), peername];
+        }
+        const withCert = clientContext();
+        withCert.loadCertChain(CERT, KEY);
+        assert.deepEqual((yield* reply(withCert))[0], "1:cert\n", "a single TCP connection");
+        assert.deepEqual((yield* reply(withCert))[0], "2:cert\n");
+        assert.deepEqual((yield* reply(clientContext()))[0], "3:nocert\n");
+        // family picks the addresses when the name need not match.
+        const byAddress = clientContext();
+        byAddress.loadCertChain(CERT, KEY);
+        byAddress.checkHostname = false;
+        const [text, peername] = yield* reply(byAddress, {
+          family: AF_INET,
+          happyEyeballsDelay: 0.1,
+        });
+        assert.equal(text, "4:cert\n");
+        assert.deepEqual(peername, ["127.0.0.1", peer.port]);
+        try {
+          // The server listens on 127.0.0.1 only: an IPv6 address cannot reach it.
+          yield* reply(byAddress, { family: AF_INET6 });
+          assert.fail("connected over IPv4 despite family AF_INET6");
+        } catch (e) {
+          assert.ok(e instanceof OSError, String(e));
+        }
+      });
+      const out = await peer.finished;
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(out.stdout, "", "no failed handshake");
+    } finally {
+      await peer.kill();
+    }
+  },
+});
+
+Deno.test("createConnection() with a client certificate refuses what Deno.connectTls cannot do", () => {
   const loop = new SelectorEventLoop();
   try {
     const ctx = clientContext();
     ctx.loadCertChain(CERT, KEY);
-    const e = thrownBy(() =>
+    let e = thrownBy(() =>
       loop.createConnection(() => new Protocol(), "localhost", 1, {
         ssl: ctx,
         serverHostname: "other",
@@ -266,10 +343,114 @@ Deno.test("createConnection() with a client certificate uses Deno.connectTls", a
     );
     assert.ok(e instanceof NotImplementedError, String(e));
     assert.match(e.message, /serverHostname with a client certificate/);
+    e = thrownBy(() =>
+      loop.createConnection(() => new Protocol(), "localhost", 1, { ssl: ctx, family: AF_INET })
+    );
+    assert.ok(e instanceof NotImplementedError, String(e));
+    assert.match(e.message, /options\.family with a client certificate and a host name/);
   } finally {
     loop.close();
   }
 });
+
+Deno.test("createConnection({ happyEyeballsDelay }) keeps to options.family", async (t) => {
+  for (const ssl of [false, true]) {
+    await t.step(ssl ? "TLS" : "TCP", async () => {
+      await onLoop(function* (loop) {
+        const [server, port] = ssl ? yield* tlsEchoServer(loop) : yield* tcpEchoServer(loop);
+        const options = { ssl: ssl ? clientContext() : null, happyEyeballsDelay: 0.05 };
+        const [tr, p] = yield* loop.createConnection(() => new Recorder(loop), "localhost", port, {
+          ...options,
+          family: AF_INET,
+        });
+        assert.deepEqual(tr.getExtraInfo("peername"), ["127.0.0.1", port]);
+        tr.close();
+        yield* p.lost;
+        // The server listens on 127.0.0.1 only: IPv6 cannot reach it (and
+        // without an IPv6 localhost there is nothing to try).
+        try {
+          yield* loop.createConnection(() => new Protocol(), "localhost", port, {
+            ...options,
+            family: AF_INET6,
+          });
+          assert.fail("connected over IPv4 despite family AF_INET6");
+        } catch (e) {
+          assert.ok(e instanceof OSError, String(e));
+        }
+        yield* shutdown(server);
+      });
+    });
+  }
+});
+
+function* tcpEchoServer(loop: SelectorEventLoop): Coroutine<[Server, number]> {
+  const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0);
+  return [server, portOf(server)];
+}
+
+// Deno.listenTls cannot request client certificates: a server context that
+// asks for them is refused before anything is bound, rather than serving
+// clients without one.
+Deno.test("createServer() refuses a context that asks for client certificates", async (t) => {
+  const asking: [string, () => SSLContext, RegExp][] = [
+    ["verifyMode CERT_REQUIRED", () => withMode("CERT_REQUIRED"), /verifyMode CERT_REQUIRED/],
+    ["verifyMode CERT_OPTIONAL", () => withMode("CERT_OPTIONAL"), /verifyMode CERT_OPTIONAL/],
+    ["CA locations", () => {
+      const ctx = serverContext();
+      ctx.loadVerifyLocations({ cadata: CERT });
+      return ctx;
+    }, /CA certificates from loadVerifyLocations\(\)/],
+    ["a client context", () => {
+      const ctx = new SSLContext();
+      ctx.loadCertChain(CERT, KEY);
+      return ctx;
+    }, /verifyMode CERT_REQUIRED/],
+  ];
+  for (const [what, make, named] of asking) {
+    await t.step(what, async () => {
+      await onLoop(function* (loop) {
+        const port = freePort();
+        const calls: [string, () => unknown][] = [
+          [
+            "createServer",
+            () => loop.createServer(() => new Protocol(), "127.0.0.1", port, { ssl: make() }),
+          ],
+          ["startServer", () => startServer(() => {}, "127.0.0.1", port, { ssl: make() })],
+        ];
+        for (const [name, call] of calls) {
+          const e = thrownBy(call);
+          assert.ok(e instanceof NotImplementedError, `${name}: ${e}`);
+          assert.match(e.message, named);
+          assert.match(e.message, /Deno\.listenTls cannot request or verify client certificates/);
+        }
+        yield* sleep(0); // anything spawned would have started by now
+        // Nothing was bound: the port is still free.
+        Deno.listen({ hostname: "127.0.0.1", port }).close();
+      });
+    });
+  }
+  await t.step("CERT_NONE without CA locations serves", async () => {
+    await onLoop(function* (loop) {
+      const ctx = withMode("CERT_REQUIRED");
+      ctx.verifyMode = "CERT_NONE";
+      const [server] = yield* tlsEchoServer(loop, ctx);
+      yield* shutdown(server);
+    });
+  });
+});
+
+function withMode(mode: VerifyMode): SSLContext {
+  const ctx = serverContext();
+  ctx.verifyMode = mode;
+  return ctx;
+}
+
+function freePort(): number {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = probe.addr.port;
+  probe.close();
+  return port;
+}
 
 Deno.test("createServer({ ssl }) needs a certificate; SSLContext refuses what Deno cannot do", () => {
   const loop = new SelectorEventLoop();
