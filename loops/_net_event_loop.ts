@@ -22,19 +22,20 @@ import type { BaseProtocol } from "./protocols.ts";
 import {
   type AddrInfo,
   type GetaddrinfoOptions,
+  ipFamily,
   resolveAddrInfo,
   resolveNameInfo,
   type SockAddr,
 } from "./resolve.ts";
 import type { Server } from "./server.ts";
-import { resolveSsl, SSLContext } from "./ssl.ts";
+import { resolveSsl, serverTlsOptions, SSLContext } from "./ssl.ts";
 import { Task } from "./tasks.ts";
 import type { Transport } from "./transports.ts";
 import { checkCallback, checkSeconds, describe } from "./_validate.ts";
 import { hasUnstableNet } from "./_deno_features.ts";
 import { StreamTransport } from "./_transports/stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, tcpConnection, tcpServer, tlsUpgrade } from "./_transports/tcp.ts";
-import { unixConnection, unixServer } from "./_transports/unix.ts";
+import { checkUnixBacklog, unixConnection, unixServer } from "./_transports/unix.ts";
 import {
   checkConnectionSock,
   checkServerSock,
@@ -69,6 +70,23 @@ function checkTimeout(value: unknown, name: string): void {
   if (value === null || value === undefined) return;
   checkSeconds(value, name);
   if (value === 0) throw new RangeError(`${name} must be a positive number: got 0`);
+}
+
+// asyncio's "... is only meaningful with ssl" ValueErrors (TypeErrors here).
+function checkSslOnly(
+  options: {
+    serverHostname?: unknown;
+    sslHandshakeTimeout?: unknown;
+    sslShutdownTimeout?: unknown;
+  },
+  ssl: SSLContext | null,
+): void {
+  if (ssl !== null) return;
+  for (const name of ["serverHostname", "sslHandshakeTimeout", "sslShutdownTimeout"] as const) {
+    if (options[name] !== undefined && options[name] !== null) {
+      throw new TypeError(`options.${name} is only meaningful with ssl`);
+    }
+  }
 }
 
 function denoCannot(option: string, why: string): never {
@@ -201,11 +219,15 @@ export abstract class NetEventLoop extends BaseEventLoop {
       );
     }
     checkPort(port);
-    this.#checkConnectionOptions(options, ssl);
+    this.#checkConnectionOptions(options, ssl, host);
     return this._spawn(tcpConnection(this, protocolFactory, host, port as number, ssl, options));
   }
 
-  #checkConnectionOptions(options: CreateConnectionOptions, ssl: SSLContext | null): void {
+  #checkConnectionOptions(
+    options: CreateConnectionOptions,
+    ssl: SSLContext | null,
+    host: string,
+  ): void {
     if (options.localAddr !== undefined && options.localAddr !== null) {
       denoCannot("options.localAddr", "Deno.connect cannot bind a local address first");
     }
@@ -222,14 +244,17 @@ export abstract class NetEventLoop extends BaseEventLoop {
         "Deno.connectTls checks the certificate against the host it connects to",
       );
     }
-    if (ssl === null) {
-      if (options.serverHostname !== undefined && options.serverHostname !== null) {
-        throw new TypeError("options.serverHostname is only meaningful with ssl");
-      }
-      if (options.sslHandshakeTimeout !== undefined && options.sslHandshakeTimeout !== null) {
-        throw new TypeError("options.sslHandshakeTimeout is only meaningful with ssl");
-      }
+    if (
+      ssl?.certChain != null && ssl.checkHostname && (options.family ?? 0) !== 0 &&
+      ipFamily(host) === 0
+    ) {
+      denoCannot(
+        "options.family with a client certificate and a host name",
+        "Deno.connectTls resolves the name itself (any family) to check the certificate " +
+          "against it; pass an address, or set checkHostname to false",
+      );
     }
+    checkSslOnly(options, ssl);
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
     checkTimeout(options.happyEyeballsDelay, "options.happyEyeballsDelay");
@@ -246,7 +271,9 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   or `sock`: a bound or listening `Socket` to serve (host and port null).
    * @returns A future of the `Server`.
    * @throws {NotImplementedError} If the matrix forbids it, or `reusePort`
-   *   without Deno's `--unstable-net` flag, or `reuseAddress: false`, or `ssl` with `sock`.
+   *   without Deno's `--unstable-net` flag, or `reuseAddress: false`, or `ssl` with `sock`,
+   *   or an `ssl` context asking for client certificates (`verifyMode` other than
+   *   `CERT_NONE`, or CA certificates loaded): Deno.listenTls cannot request them.
    *
    * @example
    * ```ts
@@ -303,12 +330,8 @@ export abstract class NetEventLoop extends BaseEventLoop {
         );
       }
     }
-    if (ssl !== null && (ssl.certChain === null || ssl.privateKey === null)) {
-      throw new TypeError("options.ssl: a server context needs loadCertChain(cert, key) first");
-    }
-    if (ssl === null && options.sslHandshakeTimeout != null) {
-      throw new TypeError("options.sslHandshakeTimeout is only meaningful with ssl");
-    }
+    if (ssl !== null) serverTlsOptions(ssl); // throws for what Deno.listenTls cannot do
+    checkSslOnly(options, ssl);
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
   }
@@ -323,6 +346,8 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   `ssl` is not available (Deno has no TLS over Unix sockets).
    * @returns A future of `[transport, protocol]`.
    * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl`.
+   * @throws {TypeError} With `serverHostname`, `sslHandshakeTimeout` or
+   *   `sslShutdownTimeout` (they need `ssl`).
    *
    * @example
    * ```ts
@@ -347,6 +372,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
     if (resolveSsl(options.ssl, "options.ssl") !== null) {
       denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
     }
+    checkSslOnly(options, null);
     if (options.sock !== undefined && options.sock !== null) {
       const sock = checkConnectionSock(options.sock, [path], true, options, null);
       return this._spawn(sockConnection(this, protocolFactory, sock, null, options));
@@ -364,10 +390,13 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *
    * @param protocolFactory Makes a protocol for each connection.
    * @param path The socket path.
-   * @param options `startServing`, `cleanupSocket`, `backlog`; or `sock`: a
+   * @param options `startServing`, `cleanupSocket`; or `sock`: a
    *   bound or listening AF_UNIX `Socket` to serve (path null).
    * @returns A future of the `Server`.
-   * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl`.
+   * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl` or
+   *   `backlog` (Deno's Unix listener takes none).
+   * @throws {TypeError} With `sslHandshakeTimeout` or `sslShutdownTimeout` (no `ssl`).
+   * @throws {OSError} (from the future) `EADDRINUSE` if a file that is not a socket is at `path`.
    *
    * @example
    * ```ts
@@ -392,6 +421,8 @@ export abstract class NetEventLoop extends BaseEventLoop {
     if (resolveSsl(options.ssl, "options.ssl") !== null) {
       denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
     }
+    checkSslOnly(options, null);
+    checkUnixBacklog(options.backlog);
     if (options.sock !== undefined && options.sock !== null) {
       const sock = checkServerSock(options.sock, [path], true, options);
       return this._spawn(sockServer(this, protocolFactory, sock, options));
@@ -528,6 +559,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
       throw new TypeError(`sslcontext must be an SSLContext: got ${describe(sslcontext)}`);
     }
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
+    checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
     const peer = transport.getExtraInfo("peername");
     const hostname = options.serverHostname ?? (Array.isArray(peer) ? String(peer[0]) : "");
     const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
@@ -536,11 +568,20 @@ export abstract class NetEventLoop extends BaseEventLoop {
 
   /**
    * Resolves `host` and `port` with the operating system's resolver
-   * (`/etc/hosts` applies), as `socket.getaddrinfo` does.
+   * (`/etc/hosts` applies), as `socket.getaddrinfo` does. Service names
+   * (`"http"`) come from `/etc/services` (a built-in table of common services
+   * where it is missing). `flags` takes `AI_PASSIVE`, `AI_CANONNAME`,
+   * `AI_NUMERICHOST`, `AI_NUMERICSERV`, `AI_V4MAPPED`, `AI_ALL` and
+   * `AI_ADDRCONFIG`; other bits fail with `EAI_BADFLAGS`, as on Linux.
    *
-   * @param host A host name or address (null: localhost).
-   * @param port A port number, numeric string, or null.
+   * Differences from asyncio: `canonname` (with `AI_CANONNAME`) is the name
+   * as given, as Deno cannot report the resolver's canonical name; `""` as
+   * host means the same as null (Python rejects it).
+   *
+   * @param host A host name or address (null: loopback; with `AI_PASSIVE`, the wildcard addresses).
+   * @param port A port number, numeric string, service name, or null.
    * @param options `family`, `type`, `proto`, `flags`.
+   * @throws {GaiError} (from the future) With `code`/`errno` `EAI_NONAME` for an unknown host, `EAI_SERVICE` for an unknown service.
    * @returns A future of `[family, type, proto, canonname, sockaddr][]`.
    *
    * @example
@@ -567,8 +608,9 @@ export abstract class NetEventLoop extends BaseEventLoop {
   /**
    * Looks up the host and service names of a numeric address.
    *
-   * @param sockaddr `[host, port]`.
-   * @param flags Accepted for compatibility.
+   * @param sockaddr `[host, port]` (IPv6: `[host, port, flowinfo, scopeId]`).
+   * @param flags `NI_NUMERICHOST`, `NI_NUMERICSERV`, `NI_NAMEREQD`, `NI_DGRAM`, `NI_NOFQDN`; other bits fail with `EAI_BADFLAGS`, as on Linux.
+   * @throws {GaiError} (from the future) `EAI_NONAME` for a non-numeric host, or with `NI_NAMEREQD` for an address without a name.
    * @returns A future of `[host, service]`.
    *
    * @example

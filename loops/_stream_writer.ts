@@ -183,7 +183,8 @@ export class StreamWriter {
    * side; call it only when the peer has nothing more to send in plaintext.
    *
    * @param sslcontext The client context.
-   * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout`.
+   * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout`
+   *   (validated only: Deno never waits for the peer's TLS close_notify).
    * @returns A future that completes once the handshake is done.
    * @throws {NotImplementedError} On the server side of a connection.
    * @throws {TypeError} If `sslcontext` is not an `SSLContext`.

@@ -26,7 +26,14 @@ export interface CreateConnectionOptions {
   serverHostname?: string | null;
   /** Seconds to wait for the TLS handshake (default 60). */
   sslHandshakeTimeout?: number | null;
-  /** Seconds to wait for the TLS shutdown (default 30). */
+  /**
+   * Seconds to wait for the TLS shutdown (default 30): a positive number, or
+   * a RangeError.
+   *
+   * Differences from asyncio: Deno closes a TLS connection by sending its
+   * close_notify without waiting for the peer's, so the shutdown never
+   * waits and this bound always holds; the value is only validated.
+   */
   sslShutdownTimeout?: number | null;
   /** Happy Eyeballs (RFC 8305): seconds between connection attempts. */
   happyEyeballsDelay?: number | null;
@@ -56,7 +63,14 @@ export interface CreateServerOptions {
   keepAlive?: boolean | null;
   /** Seconds to wait for each client's TLS handshake (default 60). */
   sslHandshakeTimeout?: number | null;
-  /** Seconds to wait for the TLS shutdown (default 30). */
+  /**
+   * Seconds to wait for the TLS shutdown (default 30): a positive number, or
+   * a RangeError.
+   *
+   * Differences from asyncio: Deno closes a TLS connection by sending its
+   * close_notify without waiting for the peer's, so the shutdown never
+   * waits and this bound always holds; the value is only validated.
+   */
   sslShutdownTimeout?: number | null;
   /** Start accepting at once (default true). */
   startServing?: boolean;
@@ -68,11 +82,11 @@ export interface CreateUnixConnectionOptions {
   ssl?: SSLContext | boolean | null;
   /** An already connected Unix socket to wrap. */
   sock?: unknown;
-  /** The name to check a TLS certificate against (only with `ssl`). */
+  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
   serverHostname?: string | null;
-  /** Seconds to wait for a TLS handshake (only with `ssl`). */
+  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
   sslHandshakeTimeout?: number | null;
-  /** Seconds to wait for a TLS shutdown (only with `ssl`). */
+  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
   sslShutdownTimeout?: number | null;
 }
 
@@ -82,15 +96,22 @@ export interface CreateUnixServerOptions {
   ssl?: SSLContext | null;
   /** An already listening socket: not available on Deno, so this throws. */
   sock?: unknown;
-  /** The listen backlog: Deno uses its own for Unix sockets; accepted for compatibility. */
+  /**
+   * The listen backlog: Deno's Unix listener takes none (it uses its own),
+   * so any value throws NotImplementedError (a bad one a RangeError).
+   */
   backlog?: number;
-  /** Seconds to wait for each client's TLS handshake (only with `ssl`). */
+  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
   sslHandshakeTimeout?: number | null;
-  /** Seconds to wait for a TLS shutdown (only with `ssl`). */
+  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
   sslShutdownTimeout?: number | null;
   /** Start accepting at once (default true). */
   startServing?: boolean;
-  /** Remove the socket file when the server closes (default true, as asyncio 3.13). */
+  /**
+   * Remove the socket file when the server closes, if it is still the one
+   * the server bound (default true, as asyncio 3.13). With `false` the file
+   * stays (a stale socket, replaced by the next server on that path).
+   */
   cleanupSocket?: boolean;
 }
 
@@ -102,7 +123,14 @@ export interface StartTlsOptions {
   serverHostname?: string | null;
   /** Seconds to wait for the handshake (default 60). */
   sslHandshakeTimeout?: number | null;
-  /** Seconds to wait for the TLS shutdown (default 30). */
+  /**
+   * Seconds to wait for the TLS shutdown (default 30): a positive number, or
+   * a RangeError.
+   *
+   * Differences from asyncio: Deno closes a TLS connection by sending its
+   * close_notify without waiting for the peer's, so the shutdown never
+   * waits and this bound always holds; the value is only validated.
+   */
   sslShutdownTimeout?: number | null;
 }
 

@@ -1,15 +1,24 @@
 // Unix domain sockets: connecting, and listening with asyncio's handling of
 // the socket file (a stale socket is replaced, anything else is an error; the
-// file is removed when the server closes, if it is still ours).
+// file is removed when the server closes, if it is still ours and
+// `cleanupSocket` is on).
+//
+// Deno unlinks the listener's path whenever the listener's resource is
+// dropped (on close(), or when a pending accept() settles after it),
+// whatever file is there by then. To keep asyncio's rule, the close of our
+// listener is wrapped: a file that is not ours to remove is hard-linked aside
+// first and put back once Deno has unlinked the path.
 
 import type { BaseEventLoop } from "../base_event_loop.ts";
 import type { Coroutine } from "../events.ts";
 import type { CreateUnixServerOptions } from "../io_options.ts";
-import { FileExistsError } from "../os_errors.ts";
+import { NotImplementedError } from "../exceptions.ts";
+import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
 import { Server } from "../server.ts";
 import { hostCall } from "../_host.ts";
-import { mapIoError } from "../_errors.ts";
+import { errnoOf, mapIoError } from "../_errors.ts";
+import { describe } from "../_validate.ts";
 import type { StreamTransport } from "./stream.ts";
 import { startStream } from "./tcp.ts";
 
@@ -32,6 +41,32 @@ export function* unixConnection<P extends BaseProtocol>(
   return yield* startStream(loop, conn, protocolFactory, { kind: "unix socket" });
 }
 
+/**
+ * Checks `createUnixServer`'s `backlog` synchronously: a bad value is a
+ * RangeError (as for TCP); any value is NotImplementedError, since Deno's
+ * Unix listener takes no backlog (it is never silently ignored).
+ */
+export function checkUnixBacklog(backlog: unknown): void {
+  if (backlog === undefined) return;
+  if (typeof backlog !== "number" || !Number.isInteger(backlog) || backlog < 0) {
+    throw new RangeError(
+      `options.backlog must be a non-negative integer: got ${describe(backlog)}`,
+    );
+  }
+  throw new NotImplementedError(
+    "options.backlog: Deno.listen takes no backlog for Unix sockets (it uses its own)",
+  );
+}
+
+// asyncio's error when the path is taken by something else than a socket.
+function addressInUse(path: string): OSError {
+  return new OSError(`Address ${JSON.stringify(path)} is already in use`, {
+    code: "EADDRINUSE",
+    errno: errnoOf("EADDRINUSE"),
+    filename: path,
+  });
+}
+
 // Removes a socket file left by an earlier server; refuses other files.
 function removeStaleSocket(path: string): void {
   let info: Deno.FileInfo;
@@ -41,17 +76,78 @@ function removeStaleSocket(path: string): void {
     if (e instanceof Deno.errors.NotFound) return;
     throw mapIoError(e, `stat ${path}`, path);
   }
-  if (info.isSocket !== true) {
-    throw new FileExistsError(`${path} exists and is not a socket: Address already in use`, {
-      code: "EADDRINUSE",
-      filename: path,
-    });
-  }
+  if (info.isSocket !== true) throw addressInUse(path);
   try {
     Deno.removeSync(path);
   } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
     throw mapIoError(e, `remove stale socket ${path}`, path);
   }
+}
+
+function inodeOf(path: string): number | null {
+  try {
+    return Deno.lstatSync(path).ino;
+  } catch {
+    return null;
+  }
+}
+
+// Links the file at `path` aside unless it is the inode we may remove;
+// returns where it went, or null (nothing there, ours, or no hard links).
+function setAside(path: string, removable: number | null): string | null {
+  const ino = inodeOf(path);
+  if (ino === null || (removable !== null && ino === removable)) return null;
+  const aside = `${path}.${crypto.randomUUID()}.keep`;
+  try {
+    Deno.linkSync(path, aside);
+    return aside;
+  } catch {
+    return null; // The file cannot be kept: Deno removes it with its listener.
+  }
+}
+
+function putBack(aside: string, path: string): void {
+  try {
+    Deno.renameSync(aside, path);
+  } catch {
+    try {
+      Deno.removeSync(aside); // The path was taken again meanwhile.
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
+ * Wraps `listener.close()` so that Deno's unlink of the path removes only
+ * our own socket, and only when `removable` (its inode) is given.
+ */
+function guardSocketFile(listener: Deno.UnixListener, path: string, removable: number | null) {
+  const denoAccept = listener.accept.bind(listener);
+  const denoClose = listener.close.bind(listener);
+  let pending: Promise<unknown> | null = null;
+  listener.accept = () => {
+    const p = denoAccept();
+    pending = p;
+    const settled = () => {
+      if (pending === p) pending = null;
+    };
+    p.then(settled, settled);
+    return p;
+  };
+  listener.close = () => {
+    const aside = setAside(path, removable);
+    try {
+      denoClose();
+    } finally {
+      if (aside !== null) {
+        // With an accept pending, Deno unlinks when it settles.
+        if (pending === null) putBack(aside, path);
+        else pending.then(() => putBack(aside, path), () => putBack(aside, path));
+      }
+    }
+  };
 }
 
 /** `createUnixServer`: the coroutine behind the loop method. */
@@ -66,30 +162,17 @@ export function* unixServer(
   try {
     listener = Deno.listen({ transport: "unix", path });
   } catch (e) {
-    throw mapIoError(e, `error while attempting to bind on address ${JSON.stringify(path)}`, path);
+    const err = mapIoError(e, `error while attempting to bind on address ${JSON.stringify(path)}`);
+    throw err instanceof OSError && err.code === "EADDRINUSE" ? addressInUse(path) : err;
   }
-  let inode: number | null = null;
-  try {
-    inode = Deno.lstatSync(path).ino;
-  } catch {
-    // Without the inode the cleanup below is skipped rather than risk
-    // removing someone else's file.
-  }
-  const cleanup = options.cleanupSocket ?? true;
-  const onClose = () => {
-    if (!cleanup || inode === null) return;
-    try {
-      if (Deno.lstatSync(path).ino === inode) Deno.removeSync(path);
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  };
+  const inode = inodeOf(path);
+  // Without the inode nothing is removed rather than risk someone else's file.
+  guardSocketFile(listener, path, (options.cleanupSocket ?? true) ? inode : null);
   const server = new Server(
     loop,
     [listener],
     protocolFactory,
     (conn, protocol, srv) => startStream(loop, conn, protocol, { kind: "unix socket", owner: srv }),
-    onClose,
   );
   if (options.startServing ?? true) {
     server._startServing();
