@@ -250,3 +250,22 @@ export {
 } from "./loops/subprocess.ts";
 export { DenoSubprocessTransport } from "./loops/_transports/subprocess.ts";
 import "./policy/subprocess_watcher.ts";
+export {
+  AI_ADDRCONFIG,
+  AI_ALL,
+  AI_CANONNAME,
+  AI_NUMERICHOST,
+  AI_NUMERICSERV,
+  AI_PASSIVE,
+  AI_V4MAPPED,
+  EAI_ADDRFAMILY,
+  EAI_BADFLAGS,
+  EAI_NONAME,
+  EAI_SERVICE,
+  EAI_SOCKTYPE,
+  NI_DGRAM,
+  NI_NAMEREQD,
+  NI_NOFQDN,
+  NI_NUMERICHOST,
+  NI_NUMERICSERV,
+} from "./loops/resolve.ts";

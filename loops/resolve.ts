@@ -1,7 +1,9 @@
 /**
  * `getaddrinfo` and `getnameinfo` on the operating system's resolver (so
  * `/etc/hosts` and the system's name service apply), with asyncio's result
- * shapes, plus the socket constants they use.
+ * shapes, plus the socket constants they use. The `AI_*`, `NI_*` and `EAI_*`
+ * values are Linux's (as Python's `socket` module has them on Linux); the
+ * project interprets them itself, so they mean the same on every OS.
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { GaiError } from "./os_errors.ts";
 import { hostCall } from "./_host.ts";
 import { mapIoError } from "./_errors.ts";
 import { describe } from "./_validate.ts";
+import { serviceName, servicePort } from "./_services.ts";
 
 /** Any address family (`socket.AF_UNSPEC`). */
 export const AF_UNSPEC = 0;
@@ -35,6 +38,59 @@ export const IPPROTO_TCP = 6;
 /** UDP (`socket.IPPROTO_UDP`). */
 export const IPPROTO_UDP = 17;
 
+/** getaddrinfo: wildcard addresses for a null host, to bind a server (`socket.AI_PASSIVE`). */
+export const AI_PASSIVE = 1;
+/** getaddrinfo: put the host's canonical name in the first result (`socket.AI_CANONNAME`). */
+export const AI_CANONNAME = 2;
+/** getaddrinfo: the host must be a numeric address, no lookup (`socket.AI_NUMERICHOST`). */
+export const AI_NUMERICHOST = 4;
+/** getaddrinfo: with `AF_INET6`, return IPv4 addresses as `::ffff:a.b.c.d` (`socket.AI_V4MAPPED`). */
+export const AI_V4MAPPED = 8;
+/** getaddrinfo: with `AI_V4MAPPED`, return IPv6 and mapped IPv4 addresses (`socket.AI_ALL`). */
+export const AI_ALL = 16;
+/** getaddrinfo: only families the host has a non-loopback address of (`socket.AI_ADDRCONFIG`). */
+export const AI_ADDRCONFIG = 32;
+/** getaddrinfo: the port must be numeric, no service lookup (`socket.AI_NUMERICSERV`). */
+export const AI_NUMERICSERV = 1024;
+/** getnameinfo: the numeric host instead of its name (`socket.NI_NUMERICHOST`). */
+export const NI_NUMERICHOST = 1;
+/** getnameinfo: the numeric port instead of the service name (`socket.NI_NUMERICSERV`). */
+export const NI_NUMERICSERV = 2;
+/** getnameinfo: drop the local domain from the host name (`socket.NI_NOFQDN`). */
+export const NI_NOFQDN = 4;
+/** getnameinfo: fail with `EAI_NONAME` when the address has no name (`socket.NI_NAMEREQD`). */
+export const NI_NAMEREQD = 8;
+/** getnameinfo: look the service up for UDP, not TCP (`socket.NI_DGRAM`). */
+export const NI_DGRAM = 16;
+/** GaiError errno: bad `flags` value (`socket.EAI_BADFLAGS`). */
+export const EAI_BADFLAGS = -1;
+/** GaiError errno: the name or service is not known (`socket.EAI_NONAME`). */
+export const EAI_NONAME = -2;
+/** GaiError errno: the socket type is not supported (`socket.EAI_SOCKTYPE`). */
+export const EAI_SOCKTYPE = -7;
+/** GaiError errno: the service is not known for the socket type (`socket.EAI_SERVICE`). */
+export const EAI_SERVICE = -8;
+/** GaiError errno: the address has no address of the requested family (`socket.EAI_ADDRFAMILY`). */
+export const EAI_ADDRFAMILY = -9;
+
+// The flag bits glibc accepts (the IDN bits 64-512 of getaddrinfo and 32-128
+// of getnameinfo included; they change nothing here: Deno's resolver already
+// takes Unicode names). Any other bit is EAI_BADFLAGS, as on Linux.
+const AI_KNOWN = 0x7ff;
+const NI_KNOWN = 0xff;
+
+const EAI_ERRNO = {
+  EAI_BADFLAGS,
+  EAI_NONAME,
+  EAI_SOCKTYPE,
+  EAI_SERVICE,
+  EAI_ADDRFAMILY,
+} as const;
+
+function gaiError(code: keyof typeof EAI_ERRNO, message: string, cause?: unknown): GaiError {
+  return new GaiError(message, { code, errno: EAI_ERRNO[code], cause });
+}
+
 /** An IP socket address: `[host, port]` (IPv6: `[host, port, flowinfo, scopeId]`). */
 export type SockAddr = [host: string, port: number] | [string, number, number, number];
 
@@ -51,11 +107,11 @@ export type AddrInfo = [
 export interface GetaddrinfoOptions {
   /** `AF_INET`, `AF_INET6` or `AF_UNSPEC` (default). */
   family?: number;
-  /** `SOCK_STREAM`, `SOCK_DGRAM`, or 0 for every type (default). */
+  /** `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, or 0 for every type (default). */
   type?: number;
   /** `IPPROTO_TCP`, `IPPROTO_UDP`, or 0 (default). */
   proto?: number;
-  /** Accepted for compatibility; no flag changes the result here. */
+  /** `AI_*` bits: `AI_PASSIVE`, `AI_CANONNAME`, `AI_NUMERICHOST`, `AI_NUMERICSERV`, `AI_V4MAPPED`, `AI_ALL`, `AI_ADDRCONFIG`. */
   flags?: number;
 }
 
@@ -64,14 +120,10 @@ const TYPES: [number, number][] = [[SOCK_STREAM, IPPROTO_TCP], [SOCK_DGRAM, IPPR
   0,
 ]];
 
+/** A resolved address: the address text and its family (`AF_INET`/`AF_INET6`). */
+type Address = [address: string, family: number];
+
 function checkPort(port: unknown): number {
-  if (port === null || port === undefined) return 0;
-  if (typeof port === "string" && /^\d+$/.test(port)) port = Number(port);
-  if (typeof port === "string") {
-    throw new GaiError(`getaddrinfo: unknown service ${JSON.stringify(port)}`, {
-      code: "EAI_SERVICE",
-    });
-  }
   if (typeof port !== "number" || !Number.isInteger(port)) {
     throw new TypeError(`port must be an integer or a numeric string: got ${describe(port)}`);
   }
@@ -79,11 +131,141 @@ function checkPort(port: unknown): number {
   return port;
 }
 
+function checkFlags(flags: unknown, known: number, what: string): number {
+  if (typeof flags !== "number" || !Number.isInteger(flags)) {
+    throw new TypeError(`flags must be an integer: got ${describe(flags)}`);
+  }
+  if ((flags & ~known) !== 0 || flags < 0) {
+    throw gaiError("EAI_BADFLAGS", `${what}: bad value for flags: ${flags}`);
+  }
+  return flags;
+}
+
 /** Whether `host` is an IPv4 or IPv6 literal; returns its family or 0. */
 export function ipFamily(host: string): number {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return AF_INET;
   if (host.includes(":") && /^[0-9a-fA-F:.%]+$/.test(host)) return AF_INET6;
   return 0;
+}
+
+/**
+ * The `[type, proto, port]` triples to return: the socket kinds `type` and
+ * `proto` allow, each with the port of `service` for its protocol (a service
+ * name is looked up for TCP and UDP; kinds it has no port for are left out).
+ */
+function socketKinds(type: number, proto: number, service: unknown, flags: number) {
+  if (type !== 0 && !TYPES.some(([t]) => t === type)) {
+    throw gaiError("EAI_SOCKTYPE", `getaddrinfo: socket type not supported: ${type}`);
+  }
+  const kinds = TYPES.filter(([t, p]) =>
+    (type === 0 || t === type) && (proto === 0 || p === proto)
+  );
+  if (kinds.length === 0) {
+    throw gaiError(
+      "EAI_SOCKTYPE",
+      `getaddrinfo: protocol ${proto} does not fit socket type ${type}`,
+    );
+  }
+  if (service === null || service === undefined) return kinds.map(([t, p]) => [t, p, 0]);
+  if (typeof service === "string" && /^\d+$/.test(service)) service = Number(service);
+  if (typeof service !== "string") {
+    const port = checkPort(service);
+    return kinds.map(([t, p]) => [t, p, port]);
+  }
+  if (flags & AI_NUMERICSERV) {
+    throw gaiError("EAI_NONAME", `getaddrinfo: service is not numeric: ${JSON.stringify(service)}`);
+  }
+  const out: [number, number, number][] = [];
+  for (const [t, p] of kinds) {
+    if (t === SOCK_RAW) continue; // services are TCP or UDP ports
+    const port = servicePort(service, t === SOCK_STREAM ? "tcp" : "udp");
+    if (port !== null) out.push([t, p, port]);
+  }
+  if (out.length === 0) {
+    throw gaiError("EAI_SERVICE", `getaddrinfo: unknown service ${JSON.stringify(service)}`);
+  }
+  return out;
+}
+
+/** Looks `name` up with the OS resolver (`/etc/hosts`, DNS, ...). */
+function* lookup(loop: AbstractEventLoop, name: string, family: number): Coroutine<Address[]> {
+  type Result = { address: string; family: number }[];
+  const found = yield* hostCall(loop, () =>
+    new Promise<Result>((resolve, reject) => {
+      const hint = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
+      dns.lookup(name, { all: true, family: hint }, (err, result) => {
+        if (err === null) resolve(result as Result);
+        else if (err.code === "ENOTFOUND") {
+          reject(
+            gaiError("EAI_NONAME", `getaddrinfo(${JSON.stringify(name)}): name not known`, err),
+          );
+        } else reject(mapIoError(err, `getaddrinfo(${JSON.stringify(name)})`));
+      });
+    }));
+  return found.map((a) => [a.address, a.family === 6 ? AF_INET6 : AF_INET]);
+}
+
+/** The families the host has a non-loopback address of (null: unknown, no permission). */
+function configuredFamilies(): Set<number> | null {
+  try {
+    const q = Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" });
+    if (q.state !== "granted") return null;
+    const out = new Set<number>();
+    for (const i of Deno.networkInterfaces()) {
+      if (i.address.startsWith("127.") || i.address === "::1") continue;
+      out.add(i.family === "IPv6" ? AF_INET6 : AF_INET);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Applies `family`, `AI_V4MAPPED`/`AI_ALL` and `AI_ADDRCONFIG` to `found`. */
+function pickAddresses(found: Address[], family: number, flags: number, what: string): Address[] {
+  let out = found;
+  if (family === AF_INET6 && (flags & AI_V4MAPPED)) {
+    const v6 = found.filter(([, f]) => f === AF_INET6);
+    const mapped = found.filter(([, f]) => f === AF_INET).map(([a]): Address => [
+      `::ffff:${a}`,
+      AF_INET6,
+    ]);
+    out = v6.length > 0 && !(flags & AI_ALL) ? v6 : [...v6, ...mapped];
+  } else if (family !== AF_UNSPEC) {
+    out = found.filter(([, f]) => f === family);
+  }
+  if (flags & AI_ADDRCONFIG) {
+    const configured = configuredFamilies();
+    if (configured !== null) out = out.filter(([, f]) => configured.has(f));
+  }
+  if (out.length === 0) {
+    throw gaiError("EAI_ADDRFAMILY", `${what}: no address of the requested family`);
+  }
+  return out;
+}
+
+/** The addresses of `host` (null: the wildcard or loopback addresses). */
+function* hostAddresses(
+  loop: AbstractEventLoop,
+  host: string | null,
+  family: number,
+  flags: number,
+): Coroutine<Address[]> {
+  if (host === null) {
+    // As glibc orders them: IPv4 first for binding, IPv6 first for connecting.
+    if (flags & AI_PASSIVE) return [["0.0.0.0", AF_INET], ["::", AF_INET6]];
+    return [["::1", AF_INET6], ["127.0.0.1", AF_INET]];
+  }
+  const literal = ipFamily(host);
+  if (literal !== 0) return [[host, literal]];
+  if (flags & AI_NUMERICHOST) {
+    throw gaiError(
+      "EAI_NONAME",
+      `getaddrinfo: host is not a numeric address: ${JSON.stringify(host)}`,
+    );
+  }
+  const hint = family === AF_INET6 && (flags & AI_V4MAPPED) ? AF_UNSPEC : family;
+  return yield* lookup(loop, host, hint);
 }
 
 /** The `getaddrinfo` work, for coroutines of the I/O layer. @internal */
@@ -97,69 +279,118 @@ export function* resolveAddrInfo(
   if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) {
     throw new RangeError(`family must be AF_UNSPEC, AF_INET or AF_INET6: got ${family}`);
   }
-  const p = checkPort(port);
-  const name = host === null || host === undefined || host === "" ? "localhost" : host;
-  if (typeof name !== "string") throw new TypeError(`host must be a string: got ${describe(host)}`);
-  const literal = ipFamily(name);
-  let addresses: { address: string; family: number }[];
-  if (literal !== 0) {
-    addresses = [{ address: name, family: literal === AF_INET ? 4 : 6 }];
-  } else {
-    addresses = yield* hostCall(
-      loop,
-      () =>
-        new Promise<{ address: string; family: number }[]>((resolve, reject) => {
-          dns.lookup(
-            name,
-            { all: true, family: family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0 },
-            (err, result) => {
-              if (err) reject(mapIoError(err, `getaddrinfo(${JSON.stringify(name)})`));
-              else resolve(result as { address: string; family: number }[]);
-            },
-          );
-        }),
-    );
+  const flags = checkFlags(options.flags ?? 0, AI_KNOWN, "getaddrinfo");
+  const name = host === null || host === undefined || host === "" ? null : host;
+  if (name !== null && typeof name !== "string") {
+    throw new TypeError(`host must be a string: got ${describe(host)}`);
   }
+  if (name === null && (flags & AI_CANONNAME)) {
+    throw gaiError("EAI_BADFLAGS", "getaddrinfo: AI_CANONNAME needs a host");
+  }
+  const kinds = socketKinds(type, proto, port, flags);
+  const found = yield* hostAddresses(loop, name, family, flags);
+  const what = `getaddrinfo(${JSON.stringify(name)})`;
   const out: AddrInfo[] = [];
-  for (const a of addresses) {
-    const fam = a.family === 6 ? AF_INET6 : AF_INET;
-    if (family !== AF_UNSPEC && fam !== family) continue;
-    const sockaddr: SockAddr = fam === AF_INET6 ? [a.address, p, 0, 0] : [a.address, p];
-    for (const [t, pr] of TYPES) {
-      if (type !== 0 && t !== type) continue;
-      if (proto !== 0 && pr !== proto) continue;
-      out.push([fam, t, pr, "", sockaddr]);
+  for (const [address, fam] of pickAddresses(found, family, flags, what)) {
+    for (const [t, pr, p] of kinds) {
+      const sockaddr: SockAddr = fam === AF_INET6 ? [address, p, 0, 0] : [address, p];
+      const canon = out.length === 0 && (flags & AI_CANONNAME) ? name! : "";
+      out.push([fam, t, pr, canon, sockaddr]);
     }
   }
-  if (out.length === 0) {
-    throw new GaiError(`getaddrinfo(${JSON.stringify(name)}): no address of the requested kind`, {
-      code: "EAI_NODATA",
-    });
-  }
   return out;
+}
+
+/** The canonical text of a numeric address (IPv6 compressed, `%scope` appended). */
+function numericHost(host: string, family: number, scopeId: number): string {
+  if (family !== AF_INET6) return host;
+  let text = host;
+  if (!host.includes("%")) {
+    try {
+      text = new URL(`http://[${host}]/`).hostname.slice(1, -1);
+    } catch {
+      // not something URL parses: keep the caller's text
+    }
+  }
+  if (scopeId === 0 || host.includes("%")) return text;
+  return `${text}%${interfaceName(scopeId) ?? scopeId}`;
+}
+
+/** The name of the network interface with index `scopeId`, if Deno reports it. */
+function interfaceName(scopeId: number): string | null {
+  try {
+    const q = Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" });
+    if (q.state !== "granted") return null;
+    return Deno.networkInterfaces().find((i) => i.scopeid === scopeId)?.name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes the local domain (the host name's part after its first dot) from `name`. */
+function stripLocalDomain(name: string): string {
+  let hostname: string;
+  try {
+    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") {
+      return name;
+    }
+    hostname = Deno.hostname();
+  } catch {
+    return name;
+  }
+  const dot = hostname.indexOf(".");
+  if (dot < 0) return name;
+  const suffix = hostname.slice(dot);
+  return name.length > suffix.length && name.endsWith(suffix)
+    ? name.slice(0, -suffix.length)
+    : name;
+}
+
+/** The name of `host` from the OS resolver, or null when it has none. */
+function* reverseLookup(
+  loop: AbstractEventLoop,
+  host: string,
+  port: number,
+): Coroutine<string | null> {
+  return yield* hostCall(loop, () =>
+    new Promise<string | null>((resolve, reject) => {
+      dns.lookupService(host, port, (err, hostname) => {
+        if (err === null) resolve(hostname);
+        else if (err.code === "ENOTFOUND") resolve(null);
+        else reject(mapIoError(err, `getnameinfo(${JSON.stringify(host)})`));
+      });
+    }));
 }
 
 /** The `getnameinfo` work, for coroutines of the I/O layer. @internal */
 export function* resolveNameInfo(
   loop: AbstractEventLoop,
   sockaddr: SockAddr,
-  _flags = 0,
+  flags: number = 0,
 ): Coroutine<[host: string, service: string]> {
   if (!Array.isArray(sockaddr) || typeof sockaddr[0] !== "string") {
     throw new TypeError(`sockaddr must be [host, port]: got ${describe(sockaddr)}`);
   }
+  checkFlags(flags, NI_KNOWN, "getnameinfo");
   const [host, rawPort] = sockaddr;
-  const port = checkPort(rawPort);
-  if (ipFamily(host) === 0) {
-    throw new GaiError(`getnameinfo: ${JSON.stringify(host)} is not a numeric address`, {
-      code: "EAI_NONAME",
-    });
+  const port = checkPort(
+    typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort,
+  );
+  const family = ipFamily(host);
+  if (family === 0) {
+    throw gaiError("EAI_NONAME", `getnameinfo: ${JSON.stringify(host)} is not a numeric address`);
   }
-  return yield* hostCall(loop, () =>
-    new Promise<[string, string]>((resolve, reject) => {
-      dns.lookupService(host, port, (err, hostname, service) => {
-        if (err) reject(mapIoError(err, `getnameinfo(${JSON.stringify(host)})`));
-        else resolve([hostname, service]);
-      });
-    }));
+  const service = flags & NI_NUMERICSERV
+    ? String(port)
+    : serviceName(port, flags & NI_DGRAM ? "udp" : "tcp") ?? String(port);
+  const numeric = numericHost(host, family, sockaddr.length === 4 ? Number(sockaddr[3]) : 0);
+  if (flags & NI_NUMERICHOST) return [numeric, service];
+  const name = yield* reverseLookup(loop, host, port);
+  if (name === null) {
+    if (flags & NI_NAMEREQD) {
+      throw gaiError("EAI_NONAME", `getnameinfo: ${JSON.stringify(host)} has no name`);
+    }
+    return [numeric, service];
+  }
+  return [flags & NI_NOFQDN ? stripLocalDomain(name) : name, service];
 }
