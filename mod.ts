@@ -49,6 +49,7 @@ export {
 export { Future, type FutureOptions, wrapFuture } from "./loops/futures.ts";
 export {
   allTasks,
+  type AwaitableCoroutine,
   createTask,
   currentTask,
   ensureFuture,

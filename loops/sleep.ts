@@ -8,6 +8,7 @@ import { getRunningLoop } from "./events.ts";
 import type { Coroutine } from "./events.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 import { checkSeconds } from "./_validate.ts";
+import { type AwaitableCoroutine, awaitableCoroutines } from "./tasks.ts";
 
 function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknown): void {
   if (!fut.done()) fut.setResult(result);
@@ -16,13 +17,14 @@ function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknow
 /**
  * A coroutine that completes after `delay` seconds with `result`.
  * `yield* sleep(0)` gives way to the other ready callbacks for exactly one
- * iteration, without a timer. Like asyncio's, it does nothing until awaited;
- * from an async function, `await ensureFuture(sleep(1))`.
+ * iteration, without a timer. Like asyncio's, it does nothing until awaited:
+ * `yield* sleep(1)` in a generator coroutine, `await sleep(1)` in an async
+ * function (which runs it as a task on the running loop).
  *
  * @typeParam T The result type.
  * @param delay Seconds (non-negative).
  * @param result The value to return.
- * @returns A coroutine.
+ * @returns A coroutine (awaitable too).
  * @throws {TypeError} If `delay` is not a number (when awaited).
  * @throws {RangeError} If `delay` is NaN or negative (when awaited).
  *
@@ -36,6 +38,7 @@ function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknow
  * loop.close();
  * ```
  */
+export function sleep<T = undefined>(delay: number, result?: T): AwaitableCoroutine<T>;
 export function* sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
   if (delay === 0) {
     // The task switch: give way for one iteration, no timer (the hot path).
@@ -52,3 +55,5 @@ export function* sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
     h.cancel();
   }
 }
+
+awaitableCoroutines(sleep);

@@ -10,6 +10,7 @@ import {
   _getRunningLoop,
   type AbstractEventLoop,
   type Coroutine,
+  getRunningLoop,
 } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
 import { Future, wrapFuture } from "./futures.ts";
@@ -263,7 +264,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     let fut: Future<unknown>;
     if (yielded instanceof Future) fut = yielded;
-    else if (isThenable(yielded)) fut = wrapFuture(yielded, loop);
+    else if (isThenable(yielded) && !isCoroutine(yielded)) fut = wrapFuture(yielded, loop);
     else {
       const hint = isCoroutine(yielded) ? "; use yield* to await a coroutine" : "";
       this.#throwIn(
@@ -432,4 +433,36 @@ export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
   const l = loop ?? _getRunningLoop();
   if (l === null) throw new RuntimeError("no running event loop");
   return new Set((l as TaskLoop)._tasks ?? []);
+}
+
+/**
+ * A coroutine that an async function can also `await`: `yield*` it in a
+ * generator coroutine, or `await` it, which runs it as a task on the
+ * running loop (what `await ensureFuture(coro)` does).
+ */
+export type AwaitableCoroutine<T> = Coroutine<T> & PromiseLike<T>;
+
+// `then` shared by the coroutine objects of the functions below: awaiting one
+// runs it as a task on the running loop (RuntimeError if none).
+function awaitAsTask(
+  this: Coroutine<unknown>,
+  onfulfilled?: ((value: unknown) => unknown) | null,
+  onrejected?: ((reason: unknown) => unknown) | null,
+): PromiseLike<unknown> {
+  return ensureFuture(this, getRunningLoop()).then(onfulfilled, onrejected);
+}
+
+/**
+ * Makes the coroutine objects of generator functions awaitable from async
+ * functions, at no cost to `yield*`: `then` goes on the function's
+ * prototype, which every coroutine object it creates inherits. @internal
+ */
+export function awaitableCoroutines(...fns: ((...args: never[]) => Coroutine<unknown>)[]): void {
+  for (const fn of fns) {
+    Object.defineProperty(fn.prototype, "then", {
+      value: awaitAsTask,
+      writable: true,
+      configurable: true,
+    });
+  }
 }

@@ -7,7 +7,7 @@
 import { type Awaitable, type Coroutine, getRunningLoop } from "./events.ts";
 import { CancelledError, TimeoutError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
-import { ensureFuture } from "./tasks.ts";
+import { type AwaitableCoroutine, awaitableCoroutines, ensureFuture } from "./tasks.ts";
 import { checkSeconds, describe, isCoroutine } from "./_validate.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 
@@ -104,6 +104,10 @@ function releaseWaiter(waiter: Future<unknown>): void {
  * assert(doneCount === 1 && pendingCount === 1);
  * ```
  */
+export function wait<T>(
+  fs: Iterable<Future<T> | PromiseLike<T>>,
+  options?: WaitOptions,
+): AwaitableCoroutine<[Set<Future<T>>, Set<Future<T>>]>;
 export function* wait<T>(
   fs: Iterable<Future<T> | PromiseLike<T>>,
   options: WaitOptions = {},
@@ -198,6 +202,7 @@ function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<vo
  * assert(outcome === "timed out");
  * ```
  */
+export function waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): AwaitableCoroutine<T>;
 export function* waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Coroutine<T> {
   if (timeout !== null) checkSeconds(timeout, "timeout", true);
   const loop = getRunningLoop() as BaseEventLoop;
@@ -237,3 +242,5 @@ function timedOut<T>(fut: Future<T>): T {
   if (!fut.cancelled()) return fut.result();
   throw new TimeoutError("waitFor() timed out", { cause: fut._makeCancelledError() });
 }
+
+awaitableCoroutines(wait, waitFor);
