@@ -28,7 +28,7 @@ import {
   type SockAddr,
 } from "./resolve.ts";
 import type { Server } from "./server.ts";
-import { resolveSsl, serverTlsOptions, SSLContext } from "./ssl.ts";
+import { checkClientContext, resolveSsl, serverTlsOptions, SSLContext } from "./ssl.ts";
 import { Task } from "./tasks.ts";
 import type { Transport } from "./transports.ts";
 import { checkCallback, checkSeconds, describe } from "./_validate.ts";
@@ -179,7 +179,10 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   `ssl`, `serverHostname` is required). The transport then owns the socket.
    * @returns A future of `[transport, protocol]`.
    * @throws {NotImplementedError} If the matrix forbids it (SSL on the proactor
-   *   loop) or an option Deno cannot honour is given (`localAddr`).
+   *   loop) or an option Deno cannot honour is given (`localAddr`; an `ssl`
+   *   context with `verifyMode` `CERT_NONE`, as Deno always verifies the
+   *   server certificate; with `sock`, a client certificate, as Deno.startTls
+   *   cannot present one).
    * @throws {TypeError} On bad arguments.
    *
    * @example
@@ -211,6 +214,8 @@ export abstract class NetEventLoop extends BaseEventLoop {
     checkCallback(protocolFactory, "protocolFactory");
     if (options.sock !== undefined && options.sock !== null) {
       const sock = checkConnectionSock(options.sock, [host, port], false, options, ssl);
+      // With sock the upgrade is Deno.startTls: no client certificate.
+      if (ssl !== null) checkClientContext(ssl, "createConnection({ sock, ssl })", true);
       return this._spawn(sockConnection(this, protocolFactory, sock, ssl, options));
     }
     if (typeof host !== "string" || host === "") {
@@ -258,6 +263,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
     checkTimeout(options.happyEyeballsDelay, "options.happyEyeballsDelay");
+    if (ssl !== null) checkClientContext(ssl, "createConnection({ ssl })", false);
   }
 
   /**
@@ -533,7 +539,10 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * @param sslcontext The client context.
    * @param options `serverHostname`, `sslHandshakeTimeout`.
    * @returns A future of the TLS transport.
-   * @throws {NotImplementedError} On the proactor loop, or with `serverSide: true`.
+   * @throws {NotImplementedError} On the proactor loop, with `serverSide: true`,
+   *   with a client certificate loaded (Deno.startTls cannot present one: use
+   *   `createConnection(host, port, { ssl })`), or with a `CERT_NONE` context
+   *   (Deno always verifies the server certificate).
    * @throws {RuntimeError} (from the future) If a read is pending on the transport.
    */
   override startTls(
@@ -560,6 +569,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
     }
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
+    checkClientContext(sslcontext, "loop.startTls()", true);
     const peer = transport.getExtraInfo("peername");
     const hostname = options.serverHostname ?? (Array.isArray(peer) ? String(peer[0]) : "");
     const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;

@@ -7,7 +7,7 @@ import type { AbstractEventLoop, Coroutine } from "./events.ts";
 import { NotImplementedError } from "./exceptions.ts";
 import { Future } from "./futures.ts";
 import type { StartTlsOptions } from "./io_options.ts";
-import { SSLContext } from "./ssl.ts";
+import { checkClientContext, SSLContext } from "./ssl.ts";
 import type { Transport } from "./transports.ts";
 import type { StreamReader } from "./_stream_reader.ts";
 import type { StreamReaderProtocol } from "./_stream_protocol.ts";
@@ -186,7 +186,10 @@ export class StreamWriter {
    * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout`
    *   (validated only: Deno never waits for the peer's TLS close_notify).
    * @returns A future that completes once the handshake is done.
-   * @throws {NotImplementedError} On the server side of a connection.
+   * @throws {NotImplementedError} On the server side of a connection, with a
+   *   client certificate loaded (Deno.startTls cannot present one: use
+   *   `openConnection(host, port, { ssl })`), or with a `CERT_NONE` context
+   *   (Deno always verifies the server certificate).
    * @throws {TypeError} If `sslcontext` is not an `SSLContext`.
    */
   startTls(sslcontext: SSLContext, options: StreamStartTlsOptions = {}): Future<void> {
@@ -199,6 +202,7 @@ export class StreamWriter {
     if (!(sslcontext instanceof SSLContext)) {
       throw new TypeError(`sslcontext must be an SSLContext: got ${describe(sslcontext)}`);
     }
+    checkClientContext(sslcontext, "StreamWriter.startTls()", true);
     // Stop reading now: Deno upgrades only a connection with no read pending.
     this.#transport.pauseReading();
     return this.#loop.createTask(this.#upgrade(sslcontext, options));

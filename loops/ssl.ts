@@ -23,7 +23,12 @@ export type VerifyMode = "CERT_NONE" | "CERT_OPTIONAL" | "CERT_REQUIRED";
  * Differences from Python: certificates and keys are PEM strings (read them
  * with `Deno.readTextFile`); `verifyMode` `CERT_NONE` cannot be honoured by
  * Deno without the `--unsafely-ignore-certificate-errors` flag, so setting it
- * throws; a server cannot ask for client certificates (`Deno.listenTls` has
+ * on a client context throws, and using a `CERT_NONE` context (such as a
+ * `"clientAuth"` one) as a client throws `NotImplementedError`; a client
+ * certificate (`loadCertChain()` on a client context) is sent only by
+ * `createConnection(host, port, { ssl })`: `startTls()` and
+ * `createConnection({ sock, ssl })` upgrade with `Deno.startTls`, which
+ * cannot present one, so they throw `NotImplementedError`; a server cannot ask for client certificates (`Deno.listenTls` has
  * no such option), so serving with `verifyMode` other than `CERT_NONE` or
  * with CA certificates loaded throws `NotImplementedError`; protocol
  * versions and ciphers are rustls's choice.
@@ -168,6 +173,35 @@ export function resolveSsl(ssl: unknown, name = "ssl"): SSLContext | null {
   if (ssl === true) return createDefaultContext();
   if (ssl instanceof SSLContext) return ssl;
   throw new TypeError(`${name} must be an SSLContext, true or null: got ${describe(ssl)}`);
+}
+
+/**
+ * Checks that `ctx` can be honoured as a client context on `route` (for
+ * messages, such as `"loop.startTls()"`). The loops call it while
+ * validating the arguments of a client method, before any side effect.
+ * `viaStartTls`: the route upgrades an open connection with Deno.startTls,
+ * which takes no client certificate. @internal
+ *
+ * @throws {NotImplementedError} If `verifyMode` is `CERT_NONE` (such as a
+ *   `"clientAuth"` context): Deno always verifies the server certificate; or
+ *   if `viaStartTls` and a client certificate is loaded.
+ */
+export function checkClientContext(ctx: SSLContext, route: string, viaStartTls: boolean): void {
+  if (ctx.verifyMode === "CERT_NONE") {
+    throw new NotImplementedError(
+      `${route}: a client context with verifyMode CERT_NONE (such as ` +
+        'new SSLContext("clientAuth"), a server context): Deno always verifies the server ' +
+        "certificate against the system roots and loadVerifyLocations() (only the " +
+        '--unsafely-ignore-certificate-errors flag skips it); use a "serverAuth" context',
+    );
+  }
+  if (viaStartTls && ctx.certChain !== null) {
+    throw new NotImplementedError(
+      `${route}: a client certificate from loadCertChain(): Deno.startTls cannot present a ` +
+        "client certificate; connect with createConnection(host, port, { ssl }) instead, " +
+        "which uses Deno.connectTls",
+    );
+  }
 }
 
 /** What `Deno.listenTls` takes from a server context. @internal */

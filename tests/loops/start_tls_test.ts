@@ -8,10 +8,13 @@ import { fileURLToPath } from "node:url";
 import {
   type Future,
   NotImplementedError,
+  openConnection,
   Protocol,
   RuntimeError,
   type SelectorEventLoop,
   sleep,
+  Socket,
+  type SSLContext,
   type Transport,
 } from "../../mod.ts";
 import { bad, thrownBy } from "../_helpers.ts";
@@ -27,7 +30,7 @@ import {
   startPortProcess,
   until,
 } from "./_net.ts";
-import { CERT_PATH, clientContext, KEY_PATH, serverContext } from "./_tls.ts";
+import { CERT, CERT_PATH, clientContext, KEY, KEY_PATH, serverContext } from "./_tls.ts";
 
 /** A client that waits for "GO\n", then upgrades the connection from dataReceived's wake-up. */
 class StartTlsClient extends Protocol {
@@ -127,5 +130,78 @@ Deno.test("loop.startTls() refuses what Deno cannot do", async (t) => {
       yield* p.lost;
       yield* shutdown(server);
     });
+  });
+});
+
+/** A client context trusting the test certificate, with it as client certificate too. */
+function withClientCert(): SSLContext {
+  const ctx = clientContext();
+  ctx.loadCertChain(CERT, KEY);
+  return ctx;
+}
+
+/** Checks `e` is the refusal of `route` for a client certificate or a CERT_NONE context. */
+function assertRefused(e: unknown, route: string, cert: boolean): void {
+  assert.ok(e instanceof NotImplementedError, String(e));
+  assert.ok(e.message.startsWith(route), e.message);
+  assert.match(
+    e.message,
+    cert
+      ? /Deno\.startTls cannot present a client certificate; connect with createConnection\(host, port/
+      : /verifyMode CERT_NONE.*Deno always verifies the server certificate/,
+  );
+}
+
+// Deno.startTls takes no certificate, and Deno verifies every server: the
+// upgrade routes refuse such contexts at once, leaving the connection as it was.
+Deno.test("loop.startTls() and createConnection({ sock, ssl }) refuse a client certificate and CERT_NONE", async () => {
+  await onLoop(function* (loop) {
+    const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0);
+    const [tr, p] = yield* loop.createConnection(
+      () => new Recorder(loop),
+      "127.0.0.1",
+      portOf(server),
+    );
+    for (const [ctx, cert] of [[withClientCert(), true], [serverContext(), false]] as const) {
+      assertRefused(thrownBy(() => loop.startTls(tr, p, ctx)), "loop.startTls()", cert);
+      using sock = new Socket();
+      yield* loop.sockConnect(sock, ["127.0.0.1", portOf(server)]);
+      const e = thrownBy(() =>
+        loop.createConnection(() => new Protocol(), null, null, {
+          sock,
+          ssl: ctx,
+          serverHostname: "localhost",
+        })
+      );
+      assertRefused(e, "createConnection({ sock, ssl })", cert);
+      yield* loop.sockSendall(sock, enc.encode("mine")); // still ours, and plain
+      assert.equal(dec.decode(yield* loop.sockRecv(sock, 16)), "mine");
+    }
+    assert.equal(tr.isReading(), true);
+    tr.write(enc.encode("still plain"));
+    yield* until(() => p.text() === "still plain", "plain echo");
+    tr.close();
+    yield* p.lost;
+    server.close();
+    server.closeClients();
+    yield* server.waitClosed();
+  });
+});
+
+Deno.test("StreamWriter.startTls() refuses a client certificate and CERT_NONE synchronously", async () => {
+  await onLoop(function* (loop) {
+    const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0);
+    const [reader, writer] = yield* openConnection("127.0.0.1", portOf(server));
+    for (const [ctx, cert] of [[withClientCert(), true], [serverContext(), false]] as const) {
+      assertRefused(thrownBy(() => writer.startTls(ctx)), "StreamWriter.startTls()", cert);
+    }
+    assert.equal(writer.transport.isReading(), true, "reading was not paused");
+    writer.write(enc.encode("plain\n"));
+    assert.equal(dec.decode(yield* reader.readline()), "plain\n");
+    writer.close();
+    yield* writer.waitClosed();
+    server.close();
+    server.closeClients();
+    yield* server.waitClosed();
   });
 });

@@ -12,6 +12,7 @@ import {
   type Coroutine,
   type CreateConnectionOptions,
   NotImplementedError,
+  openConnection,
   OSError,
   Protocol,
   SelectorEventLoop,
@@ -484,4 +485,38 @@ Deno.test("createServer({ ssl }) needs a certificate; SSLContext refuses what De
   } finally {
     loop.close();
   }
+});
+
+// Deno.connectTls verifies every server certificate (only a runtime flag
+// turns that off): a CERT_NONE context cannot be honoured by a client.
+Deno.test("createConnection({ ssl }) refuses a CERT_NONE context before connecting", async () => {
+  await onLoop(function* (loop) {
+    const port = freePort();
+    const noCa = new SSLContext("clientAuth");
+    noCa.loadVerifyLocations({ cadata: CERT }); // trusting a CA does not change it
+    for (const ctx of [new SSLContext("clientAuth"), serverContext(), noCa]) {
+      const e = thrownBy(() =>
+        loop.createConnection(() => new Protocol(), "127.0.0.1", port, { ssl: ctx })
+      );
+      assert.ok(e instanceof NotImplementedError, String(e));
+      assert.match(
+        e.message,
+        /^createConnection\(\{ ssl \}\): a client context with verifyMode CERT_NONE .*Deno always verifies the server certificate/,
+      );
+    }
+    const viaStreams = thrownBy(() => openConnection("127.0.0.1", port, { ssl: serverContext() }));
+    assert.ok(viaStreams instanceof NotImplementedError, String(viaStreams));
+    // Verification on, host name check off: Deno can do that (see above).
+    const noHostname = clientContext();
+    noHostname.checkHostname = false;
+    const refused = loop.createConnection(() => new Protocol(), "127.0.0.1", port, {
+      ssl: noHostname,
+    });
+    try {
+      yield* refused;
+      assert.fail("connected to a closed port");
+    } catch (e) {
+      assert.ok(e instanceof OSError, String(e)); // refused by the closed port, not by us
+    }
+  });
 });
