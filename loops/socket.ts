@@ -16,6 +16,7 @@ import { SocketIo } from "./_socket_io.ts";
 import { mapIoError } from "./_errors.ts";
 import { describe } from "./_validate.ts";
 import { toBytes } from "./_transports/stream.ts";
+import { checkUnixBacklog, guardSocketFile, type SocketFileGuard } from "./_transports/unix.ts";
 import {
   checkCount,
   checkSocketAddress,
@@ -96,6 +97,8 @@ export class Socket implements Disposable {
   readonly type: number;
   /** @internal */ readonly _io: SocketIo;
   /** @internal */ _owner: SocketOwner | null = null;
+  /** How closing a listening AF_UNIX socket treats its path. @internal */
+  _socketFile: SocketFileGuard | null = null;
   #fileno: number;
   #state: SocketState = "new";
   #bound: SocketAddress | null = null;
@@ -166,14 +169,24 @@ export class Socket implements Disposable {
    * Binds the recorded address (an IP socket never bound gets any free port
    * on every interface) and starts listening. Listening again is a no-op.
    *
-   * @param backlog The queue of pending connections (default 128).
+   * Differences from Python: an `AF_UNIX` socket takes no `backlog` (Deno's
+   * Unix listener uses its own), so passing one throws NotImplementedError
+   * rather than being ignored.
+   *
+   * @param backlog The queue of pending connections (default 128; negative
+   *   means 0). IP sockets only.
+   * @throws {TypeError} If `backlog` is not an integer.
+   * @throws {NotImplementedError} If `backlog` is given for an `AF_UNIX` socket.
    * @throws {OSError} If the address cannot be bound (`EADDRINUSE`, ...), or
    *   the socket is connected, or an `AF_UNIX` socket was never bound.
    */
-  listen(backlog: number = DEFAULT_BACKLOG): void {
+  listen(backlog?: number): void {
     this.#checkOpen("listen");
-    if (typeof backlog !== "number" || !Number.isInteger(backlog)) {
+    if (backlog !== undefined && (typeof backlog !== "number" || !Number.isInteger(backlog))) {
       throw new TypeError(`backlog must be an integer: got ${describe(backlog)}`);
+    }
+    if (this.family === AF_UNIX && backlog !== undefined) {
+      checkUnixBacklog(Math.max(0, backlog), "backlog");
     }
     if (this.#state === "listening") return;
     if (this.#state === "connected" || this.#state === "connecting") {
@@ -185,7 +198,7 @@ export class Socket implements Disposable {
       }
       this.#bound = this.family === AF_INET6 ? ["", 0, 0, 0] : ["", 0];
     }
-    const listener = this.#listen(this.#bound, Math.max(0, backlog));
+    const listener = this.#listen(this.#bound, Math.max(0, backlog ?? DEFAULT_BACKLOG));
     this.#state = "listening";
     this._io.attachListener(listener);
   }
@@ -193,11 +206,15 @@ export class Socket implements Disposable {
   #listen(addr: SocketAddress, backlog: number): Deno.Listener {
     const where = `bind on address ${JSON.stringify(addr)}`;
     if (typeof addr === "string") {
+      let listener: Deno.UnixListener;
       try {
-        return Deno.listen({ transport: "unix", path: addr });
+        listener = Deno.listen({ transport: "unix", path: addr });
       } catch (e) {
         throw mapIoError(e, where, addr);
       }
+      // Deno unlinks the path on close: only our own file (see unix.ts).
+      this._socketFile = guardSocketFile(listener, addr, true);
+      return listener;
     }
     const hostname = addr[0] !== "" ? addr[0] : this.family === AF_INET6 ? "::" : "0.0.0.0";
     let listener: Deno.TcpListener;

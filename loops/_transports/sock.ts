@@ -24,6 +24,7 @@ import { describe } from "../_validate.ts";
 import { StreamTransport } from "./stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
 import { startTransport } from "./_lifecycle.ts";
+import { checkUnixBacklog } from "./unix.ts";
 
 /** The socket's claim on its transport (set once the transport exists). */
 class TransportClaim implements SocketOwner {
@@ -189,6 +190,7 @@ export function checkServerSock(
     "reusePort",
     "sslHandshakeTimeout",
   ]);
+  if (sock.family === AF_UNIX) checkUnixBacklog(options.backlog);
   if (
     options.backlog !== undefined && (!Number.isInteger(options.backlog) || options.backlog < 0)
   ) {
@@ -216,15 +218,15 @@ export function* sockServer(
   options: CreateServerOptions & CreateUnixServerOptions,
 ): Coroutine<Server> {
   checkHandOver(sock);
-  if (sock._state !== "listening") sock.listen(options.backlog ?? 100);
+  const unix = sock.family === AF_UNIX;
+  // A Unix socket takes no backlog (checkServerSock refused one).
+  if (sock._state !== "listening") sock.listen(unix ? undefined : options.backlog ?? 100);
   const claim = new ServerClaim();
   sock._owner = claim;
-  const unix = sock.family === AF_UNIX;
+  // As createUnixServer: on close, remove the socket file if still ours.
+  if (sock._socketFile !== null) sock._socketFile.removeOwn = options.cleanupSocket ?? true;
   const kind = unix ? "unix socket" : "socket";
   const keepAlive = options.keepAlive === true;
-  const onClose = unix && options.cleanupSocket !== false
-    ? unixCleanup(sock.getsockname() as string)
-    : null;
   const server = new Server(
     loop,
     [new SocketListener(sock, loop)],
@@ -233,7 +235,6 @@ export function* sockServer(
       if (keepAlive) (c as Deno.TcpConn).setKeepAlive?.(true);
       return startStream(loop, c, p, { kind, owner: srv });
     },
-    onClose,
   );
   claim.server = server;
   if (options.startServing ?? true) {
@@ -241,25 +242,6 @@ export function* sockServer(
     yield; // let the first accept start, as asyncio's sleep(0)
   }
   return server;
-}
-
-// As createUnixServer: remove the socket file on close if it is still ours.
-function unixCleanup(path: string): (() => void) | null {
-  let inode: number | null;
-  try {
-    const info = Deno.lstatSync(path);
-    inode = info.isSocket === true ? info.ino : null;
-  } catch {
-    inode = null;
-  }
-  if (inode === null) return null;
-  return () => {
-    try {
-      if (Deno.lstatSync(path).ino === inode) Deno.removeSync(path);
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  };
 }
 
 /**

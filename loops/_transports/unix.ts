@@ -7,7 +7,9 @@
 // dropped (on close(), or when a pending accept() settles after it),
 // whatever file is there by then. To keep asyncio's rule, the close of our
 // listener is wrapped: a file that is not ours to remove is hard-linked aside
-// first and put back once Deno has unlinked the path.
+// first and put back once Deno has unlinked the path. A listening AF_UNIX
+// `Socket` is guarded the same way, so a server over it (`sock`) keeps the
+// rule too.
 
 import type { BaseEventLoop } from "../base_event_loop.ts";
 import type { Coroutine } from "../events.ts";
@@ -42,19 +44,18 @@ export function* unixConnection<P extends BaseProtocol>(
 }
 
 /**
- * Checks `createUnixServer`'s `backlog` synchronously: a bad value is a
- * RangeError (as for TCP); any value is NotImplementedError, since Deno's
- * Unix listener takes no backlog (it is never silently ignored).
+ * Checks a Unix server's or socket's `backlog` synchronously: a bad value is
+ * a RangeError (as for TCP); any value is NotImplementedError, since Deno's
+ * Unix listener takes no backlog (it is never silently ignored). `name` is
+ * the argument's name in messages.
  */
-export function checkUnixBacklog(backlog: unknown): void {
+export function checkUnixBacklog(backlog: unknown, name = "options.backlog"): void {
   if (backlog === undefined) return;
   if (typeof backlog !== "number" || !Number.isInteger(backlog) || backlog < 0) {
-    throw new RangeError(
-      `options.backlog must be a non-negative integer: got ${describe(backlog)}`,
-    );
+    throw new RangeError(`${name} must be a non-negative integer: got ${describe(backlog)}`);
   }
   throw new NotImplementedError(
-    "options.backlog: Deno.listen takes no backlog for Unix sockets (it uses its own)",
+    `${name}: Deno.listen takes no backlog for Unix sockets (it uses its own)`,
   );
 }
 
@@ -120,10 +121,29 @@ function putBack(aside: string, path: string): void {
 }
 
 /**
- * Wraps `listener.close()` so that Deno's unlink of the path removes only
- * our own socket, and only when `removable` (its inode) is given.
+ * How closing a guarded Unix listener treats the file at its path: Deno's
+ * unlink removes only the listener's own socket file (`inode`, taken when
+ * guarded), and only while `removeOwn` is on; any other file is kept.
+ * @internal
  */
-function guardSocketFile(listener: Deno.UnixListener, path: string, removable: number | null) {
+export interface SocketFileGuard {
+  readonly path: string;
+  readonly inode: number | null;
+  removeOwn: boolean;
+}
+
+/**
+ * Wraps `listener.close()` (and tracks its pending accept) so that Deno's
+ * unlink of the path keeps asyncio's rule; call it right after
+ * `Deno.listen`, before any accept. @internal
+ */
+export function guardSocketFile(
+  listener: Deno.UnixListener,
+  path: string,
+  removeOwn: boolean,
+): SocketFileGuard {
+  // Without the inode nothing is removed rather than risk someone else's file.
+  const guard: SocketFileGuard = { path, inode: inodeOf(path), removeOwn };
   const denoAccept = listener.accept.bind(listener);
   const denoClose = listener.close.bind(listener);
   let pending: Promise<unknown> | null = null;
@@ -137,7 +157,7 @@ function guardSocketFile(listener: Deno.UnixListener, path: string, removable: n
     return p;
   };
   listener.close = () => {
-    const aside = setAside(path, removable);
+    const aside = setAside(path, guard.removeOwn ? guard.inode : null);
     try {
       denoClose();
     } finally {
@@ -148,6 +168,7 @@ function guardSocketFile(listener: Deno.UnixListener, path: string, removable: n
       }
     }
   };
+  return guard;
 }
 
 /** `createUnixServer`: the coroutine behind the loop method. */
@@ -165,9 +186,7 @@ export function* unixServer(
     const err = mapIoError(e, `error while attempting to bind on address ${JSON.stringify(path)}`);
     throw err instanceof OSError && err.code === "EADDRINUSE" ? addressInUse(path) : err;
   }
-  const inode = inodeOf(path);
-  // Without the inode nothing is removed rather than risk someone else's file.
-  guardSocketFile(listener, path, (options.cleanupSocket ?? true) ? inode : null);
+  guardSocketFile(listener, path, options.cleanupSocket ?? true);
   const server = new Server(
     loop,
     [listener],

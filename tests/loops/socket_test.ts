@@ -14,6 +14,7 @@ import {
   GaiError,
   NotImplementedError,
   OSError,
+  Protocol,
   SelectorEventLoop,
   sleep,
   SOCK_DGRAM,
@@ -109,6 +110,59 @@ Deno.test("Socket.bind() records the address and listen() binds it", async (t) =
     using second = new Socket();
     second.bind(first.getsockname());
     assert.throws(() => second.listen(), (e: unknown) => (e as OSError).code === "EADDRINUSE");
+  });
+});
+
+Deno.test("Socket.listen() refuses a backlog on AF_UNIX: Deno's Unix listener takes none", async (t) => {
+  await t.step("an explicit backlog throws NotImplementedError and binds nothing", () => {
+    const path = tempSocketPath();
+    using sock = new Socket(AF_UNIX);
+    sock.bind(path);
+    for (const backlog of [5, 0, -1]) {
+      assert.throws(
+        () => sock.listen(backlog),
+        (e: unknown) => e instanceof NotImplementedError && /backlog/.test(e.message),
+        `backlog ${backlog}`,
+      );
+    }
+    assert.equal(sock._state, "bound");
+    assert.throws(() => Deno.lstatSync(path), Deno.errors.NotFound);
+  });
+  await t.step("a non-integer backlog is still a TypeError", () => {
+    using sock = new Socket(AF_UNIX);
+    sock.bind(tempSocketPath());
+    for (const backlog of [1.5, bad<number>("5"), NaN]) {
+      assert.throws(() => sock.listen(backlog), TypeError, `backlog ${String(backlog)}`);
+    }
+  });
+  await t.step("an omitted backlog listens, and listening again is a no-op", () => {
+    const path = tempSocketPath();
+    using sock = new Socket(AF_UNIX);
+    sock.bind(path);
+    sock.listen();
+    sock.listen(undefined);
+    assert.equal(sock._state, "listening");
+    assert.ok(Deno.lstatSync(path).isSocket);
+    assert.throws(() => sock.listen(5), NotImplementedError, "not ignored when listening either");
+  });
+  await t.step("IP sockets still take one", () => {
+    using sock = new Socket();
+    sock.bind(["127.0.0.1", 0]);
+    sock.listen(5);
+    assert.equal(sock._state, "listening");
+  });
+  await t.step("createServer({ sock, backlog }) on AF_UNIX throws at once", async () => {
+    await withLoop(() => new SelectorEventLoop(), (loop) => {
+      const path = tempSocketPath();
+      using sock = new Socket(AF_UNIX);
+      sock.bind(path);
+      assert.throws(
+        () => loop.createServer(() => new Protocol(), null, null, { sock, backlog: 5 }),
+        (e: unknown) => e instanceof NotImplementedError && /options\.backlog/.test(e.message),
+      );
+      assert.equal(sock._state, "bound");
+      assert.equal(sock._owner, null);
+    });
   });
 });
 

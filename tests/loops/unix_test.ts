@@ -6,12 +6,14 @@
 import assert from "node:assert/strict";
 import { constants } from "node:os";
 import {
+  AF_UNIX,
   NotImplementedError,
   openUnixConnection,
   OSError,
   Protocol,
   SelectorEventLoop,
   sleep,
+  Socket,
   SSLContext,
   startUnixServer,
 } from "../../mod.ts";
@@ -133,6 +135,59 @@ Deno.test("createUnixServer() removes its socket file on close (cleanupSocket)",
         const server = yield* startUnixServer(echoHandler, path);
         Deno.removeSync(path);
         Deno.writeTextFileSync(path, "someone else's");
+        yield* closeAndSettle(server, dir, ["s.sock"]);
+      });
+      assert.equal(Deno.readTextFileSync(path), "someone else's");
+    });
+  });
+});
+
+// A bound and listening AF_UNIX Socket at `path`, for the `sock` option.
+function listeningUnix(path: string): Socket {
+  const sock = new Socket(AF_UNIX);
+  sock.bind(path);
+  sock.listen();
+  return sock;
+}
+
+Deno.test("createUnixServer({ sock }) removes the socket file on close only if ours (cleanupSocket)", async (t) => {
+  await t.step("default: the file is removed", async () => {
+    await withDir(async (dir) => {
+      const path = `${dir}/s.sock`;
+      await onLoop(function* () {
+        const server = yield* startUnixServer(echoHandler, null, { sock: listeningUnix(path) });
+        yield* echoOnce(path);
+        yield* closeAndSettle(server, dir, []);
+      });
+    });
+  });
+  await t.step("cleanupSocket: false keeps the file", async () => {
+    await withDir(async (dir) => {
+      const path = `${dir}/s.sock`;
+      await onLoop(function* () {
+        const sock = listeningUnix(path);
+        const ino = Deno.lstatSync(path).ino;
+        const server = yield* startUnixServer(echoHandler, null, { sock, cleanupSocket: false });
+        yield* echoOnce(path);
+        yield* closeAndSettle(server, dir, ["s.sock"]);
+        const kept = Deno.lstatSync(path);
+        assert.equal(kept.isSocket, true);
+        assert.equal(kept.ino, ino);
+        assert.equal(sock.fileno(), -1, "the server closed the socket");
+        const next = yield* startUnixServer(echoHandler, path);
+        yield* echoOnce(path);
+        yield* closeAndSettle(next, dir, []);
+      });
+    });
+  });
+  await t.step("a file put at the path after binding is not the server's to remove", async () => {
+    await withDir(async (dir) => {
+      const path = `${dir}/s.sock`;
+      await onLoop(function* () {
+        const sock = listeningUnix(path);
+        Deno.removeSync(path);
+        Deno.writeTextFileSync(path, "someone else's");
+        const server = yield* startUnixServer(echoHandler, null, { sock });
         yield* closeAndSettle(server, dir, ["s.sock"]);
       });
       assert.equal(Deno.readTextFileSync(path), "someone else's");
