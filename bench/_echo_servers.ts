@@ -25,35 +25,25 @@ import { run } from "../mod.ts";
 import { startEchoServer as protocolEcho } from "../examples/echo_protocol.ts";
 import { startEchoServer as streamsEcho } from "../examples/echo_streams.ts";
 
-async function rawConnection(conn: Deno.Conn): Promise<void> {
-  const buf = new Uint8Array(64 * 1024);
-  try {
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) break;
-      await conn.write(buf.subarray(0, n));
+/**
+ * The raw echo loop; with `owned`, each read is copied into a buffer of its
+ * own before it is written back (raw-owned).
+ */
+function rawConnection(owned: boolean): (conn: Deno.Conn) => Promise<void> {
+  return async (conn) => {
+    const buf = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        await conn.write(owned ? buf.slice(0, n) : buf.subarray(0, n));
+      }
+    } catch {
+      // The load client went away.
+    } finally {
+      conn.close();
     }
-  } catch {
-    // The load client went away.
-  } finally {
-    conn.close();
-  }
-}
-
-async function rawOwnedConnection(conn: Deno.Conn): Promise<void> {
-  const buf = new Uint8Array(64 * 1024);
-  try {
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) break;
-      const chunk = buf.slice(0, n);
-      await conn.write(chunk);
-    }
-  } catch {
-    // The load client went away.
-  } finally {
-    conn.close();
-  }
+  };
 }
 
 async function rawReadableConnection(conn: Deno.Conn): Promise<void> {
@@ -86,8 +76,8 @@ async function raw(serve: (conn: Deno.Conn) => Promise<void>): Promise<void> {
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 
 const kind = Deno.args[0];
-if (kind === "raw") await raw(rawConnection);
-else if (kind === "raw-owned") await raw(rawOwnedConnection);
+if (kind === "raw") await raw(rawConnection(false));
+else if (kind === "raw-owned") await raw(rawConnection(true));
 else if (kind === "raw-readable") await raw(rawReadableConnection);
 else if (kind === "protocol" || kind === "buffered" || kind === "streams") {
   await run(function* () {

@@ -14,7 +14,8 @@ import { type Address, DatagramTransport } from "../transports.ts";
 import { RingQueue } from "../_ring_queue.ts";
 import { mapIoError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
-import { DEFAULT_HIGH_WATER, toBytes, waterMarks } from "./stream.ts";
+import { toBytes } from "./stream.ts";
+import { WriteFlow } from "./_write_flow.ts";
 import {
   type DatagramBackend,
   datagramExtra,
@@ -101,9 +102,7 @@ export class UdpTransport extends DatagramTransport {
   #queue = new RingQueue<Outgoing>(16);
   #sending: Promise<void> | null = null;
   #bufferSize = 0;
-  #high = DEFAULT_HIGH_WATER;
-  #low = DEFAULT_HIGH_WATER / 4;
-  #protocolPaused = false;
+  #flow: WriteFlow = new WriteFlow(this);
 
   #closing = false;
   #connLost = 0;
@@ -214,7 +213,7 @@ export class UdpTransport extends DatagramTransport {
     this.#queue.push({ data: bytes.slice(), host, port });
     this.#bufferSize += bytes.length + HEADER_SIZE;
     if (this.#sending === null) this.#sendNext();
-    this.#maybePauseProtocol();
+    this.#flow.maybePause();
   }
 
   #destination(addr: Address | null | undefined): [string, number] {
@@ -256,34 +255,8 @@ export class UdpTransport extends DatagramTransport {
       this.#reportError(mapIoError(err, `sendto(${where})`));
     }
     if (this.#queue.length > 0) this.#sendNext();
-    this.#maybeResumeProtocol();
+    this.#flow.maybeResume();
     if (this.#closing && this.#sending === null) this.#finish(null);
-  }
-
-  #maybePauseProtocol(): void {
-    if (this.#protocolPaused || this.#bufferSize <= this.#high) return;
-    this.#protocolPaused = true;
-    this.#callFlowControl("pauseWriting");
-  }
-
-  #maybeResumeProtocol(): void {
-    if (!this.#protocolPaused || this.#bufferSize > this.#low) return;
-    this.#protocolPaused = false;
-    // Called from a send completion: run it as a loop callback.
-    if (!this._loop.isClosed()) this._loop.callSoon(() => this.#callFlowControl("resumeWriting"));
-  }
-
-  #callFlowControl(name: "pauseWriting" | "resumeWriting"): void {
-    try {
-      this._protocol[name]();
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: `protocol.${name}() failed`,
-        exception: e,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
   }
 
   /**
@@ -296,14 +269,12 @@ export class UdpTransport extends DatagramTransport {
    * @throws {RangeError} Unless `high >= low >= 0`.
    */
   setWriteBufferLimits(high?: number, low?: number): void {
-    [this.#high, this.#low] = waterMarks(high, low);
-    this.#maybePauseProtocol();
-    this.#maybeResumeProtocol();
+    this.#flow.setLimits(high, low);
   }
 
   /** The water marks as `[low, high]`. */
   getWriteBufferLimits(): [low: number, high: number] {
-    return [this.#low, this.#high];
+    return this.#flow.limits();
   }
 
   /** Bytes queued or being sent, plus 8 per datagram (asyncio's accounting). */

@@ -19,7 +19,8 @@ import { mapIoError } from "../_errors.ts";
 import { openSink, type PipeSink, type WritePipe } from "./_pipe_ends.ts";
 import { type PipeTransportOptions, startPipe } from "./pipe.ts";
 import { callConnectionLost, soonOrNow } from "./_lifecycle.ts";
-import { DEFAULT_HIGH_WATER, toBytes, waterMarks } from "./stream.ts";
+import { toBytes } from "./stream.ts";
+import { WriteFlow } from "./_write_flow.ts";
 
 /** Largest single write to the pipe (a Linux pipe holds 64 KiB). */
 const MAX_PIPE_WRITE = 64 * 1024;
@@ -73,9 +74,7 @@ export class WritePipeTransport extends WriteTransport {
   #chunks: Uint8Array[] = [];
   #chunkBytes = 0;
   #inFlight = 0;
-  #high = DEFAULT_HIGH_WATER;
-  #low = DEFAULT_HIGH_WATER / 4;
-  #protocolPaused = false;
+  #flow: WriteFlow = new WriteFlow(this);
   #closing = false;
   #ending = false; // the pipe is being (or was) released
   #connLost = 0;
@@ -131,7 +130,7 @@ export class WritePipeTransport extends WriteTransport {
     this.#chunks.push(bytes.slice());
     this.#chunkBytes += bytes.length;
     if (this.#inFlight === 0) this.#send();
-    this.#maybePauseProtocol();
+    this.#flow.maybePause();
   }
 
   #send(): void {
@@ -178,7 +177,7 @@ export class WritePipeTransport extends WriteTransport {
       this.#chunkBytes += buf.length - n;
     }
     if (this.#chunkBytes > 0) this.#send();
-    this.#maybeResumeProtocol();
+    this.#flow.maybeResume();
     if (this.#chunkBytes === 0 && this.#inFlight === 0 && this.#closing) this.#finish();
   }
 
@@ -199,29 +198,6 @@ export class WritePipeTransport extends WriteTransport {
     this.#forceClose(pending ? new BrokenPipeError("pipe closed by peer", { cause: e }) : null);
   };
 
-  #maybePauseProtocol(): void {
-    if (this.#protocolPaused || this.getWriteBufferSize() <= this.#high) return;
-    this.#protocolPaused = true;
-    try {
-      this.#protocol.pauseWriting();
-    } catch (e) {
-      this.#reportFlowError("protocol.pauseWriting() failed", e);
-    }
-  }
-
-  #maybeResumeProtocol(): void {
-    if (!this.#protocolPaused || this.getWriteBufferSize() > this.#low) return;
-    this.#protocolPaused = false;
-    if (this._loop.isClosed()) return;
-    this._loop.callSoon(() => {
-      try {
-        this.#protocol.resumeWriting();
-      } catch (e) {
-        this.#reportFlowError("protocol.resumeWriting() failed", e);
-      }
-    });
-  }
-
   #reportFlowError(message: string, exception: unknown): void {
     this._loop.callExceptionHandler({
       message,
@@ -239,14 +215,12 @@ export class WritePipeTransport extends WriteTransport {
    * @throws {RangeError} Unless `high >= low >= 0`.
    */
   override setWriteBufferLimits(high?: number, low?: number): void {
-    [this.#high, this.#low] = waterMarks(high, low);
-    this.#maybePauseProtocol();
-    this.#maybeResumeProtocol();
+    this.#flow.setLimits(high, low);
   }
 
   /** The water marks as `[low, high]`. */
   override getWriteBufferLimits(): [low: number, high: number] {
-    return [this.#low, this.#high];
+    return this.#flow.limits();
   }
 
   /** Bytes written but not yet taken by the pipe. */

@@ -14,6 +14,7 @@ import { OSError } from "../os_errors.ts";
 import { mapIoError, mapTlsError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
 import { callConnectionLost, soonOrNow } from "./_lifecycle.ts";
+import { WriteFlow } from "./_write_flow.ts";
 
 /** The Deno connection surface the transport uses (Deno.Conn and friends). */
 export interface StreamConn {
@@ -32,21 +33,6 @@ export interface TransportOwner {
   _detach(transport: StreamTransport): void;
 }
 
-/** Default high water mark of the write buffer (asyncio's 64 KiB). */
-export const DEFAULT_HIGH_WATER = 64 * 1024;
-
-/**
- * Resolves `setWriteBufferLimits(high, low)` as asyncio does: high defaults
- * to 64 KiB (or 4 × low), low to high / 4; returns `[high, low]`.
- */
-export function waterMarks(high?: number, low?: number): [high: number, low: number] {
-  const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
-  const l = low ?? Math.floor(h / 4);
-  if (!(typeof h === "number" && typeof l === "number" && h >= l && l >= 0)) {
-    throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
-  }
-  return [h, l];
-}
 /** Size of the reusable read buffer. */
 const READ_BUFFER_SIZE = 64 * 1024;
 /** Largest single write when coalescing buffered chunks. */
@@ -129,9 +115,7 @@ export class StreamTransport extends Transport {
   #sending: Uint8Array = EMPTY;
   #chunkBytes = 0;
   #inFlight = 0;
-  #high = DEFAULT_HIGH_WATER;
-  #low = DEFAULT_HIGH_WATER / 4;
-  #protocolPaused = false;
+  #flow: WriteFlow = new WriteFlow(this);
   #eofRequested = false;
   #eofWritten = false;
   #canWriteEof: boolean;
@@ -338,7 +322,7 @@ export class StreamTransport extends Transport {
       this.#chunks.push(copy);
       this.#chunkBytes += copy.length;
     }
-    this.#maybePauseProtocol();
+    this.#flow.maybePause();
   }
 
   /**
@@ -372,15 +356,15 @@ export class StreamTransport extends Transport {
     if (this.#closed) return;
     if (n < buf.length) {
       this.#send(buf.subarray(n));
-      this.#maybeResumeProtocol();
+      this.#flow.maybeResume();
       return;
     }
     if (this.#chunkBytes > 0) {
       this.#send(this.#takeChunks());
-      this.#maybeResumeProtocol();
+      this.#flow.maybeResume();
       return;
     }
-    this.#maybeResumeProtocol();
+    this.#flow.maybeResume();
     if (this.#drainWaiters.length > 0) {
       const waiters = this.#drainWaiters;
       this.#drainWaiters = [];
@@ -440,39 +424,6 @@ export class StreamTransport extends Transport {
     );
   }
 
-  #maybePauseProtocol(): void {
-    if (this.#protocolPaused || this.getWriteBufferSize() <= this.#high) return;
-    this.#protocolPaused = true;
-    try {
-      this._protocol.pauseWriting();
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: "protocol.pauseWriting() failed",
-        exception: e,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
-  }
-
-  #maybeResumeProtocol(): void {
-    if (!this.#protocolPaused || this.getWriteBufferSize() > this.#low) return;
-    this.#protocolPaused = false;
-    if (this._loop.isClosed()) return;
-    this._loop.callSoon(() => {
-      try {
-        this._protocol.resumeWriting();
-      } catch (e) {
-        this._loop.callExceptionHandler({
-          message: "protocol.resumeWriting() failed",
-          exception: e,
-          transport: this,
-          protocol: this._protocol,
-        });
-      }
-    });
-  }
-
   /**
    * Sets the water marks: `high` defaults to 64 KiB, `low` to `high / 4`.
    *
@@ -481,14 +432,12 @@ export class StreamTransport extends Transport {
    * @throws {RangeError} Unless `high >= low >= 0`.
    */
   override setWriteBufferLimits(high?: number, low?: number): void {
-    [this.#high, this.#low] = waterMarks(high, low);
-    this.#maybePauseProtocol();
-    this.#maybeResumeProtocol();
+    this.#flow.setLimits(high, low);
   }
 
   /** The water marks as `[low, high]`. */
   override getWriteBufferLimits(): [low: number, high: number] {
-    return [this.#low, this.#high];
+    return this.#flow.limits();
   }
 
   /** Bytes written but not yet confirmed sent by the OS. */
