@@ -38,7 +38,19 @@ export const IPPROTO_TCP = 6;
 /** UDP (`socket.IPPROTO_UDP`). */
 export const IPPROTO_UDP = 17;
 
-/** getaddrinfo: wildcard addresses for a null host, to bind a server (`socket.AI_PASSIVE`). */
+/**
+ * getaddrinfo: wildcard addresses for a null host, to bind a server (`socket.AI_PASSIVE`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AF_INET, AI_PASSIVE, getRunningLoop, run } from "@asyncio/deno";
+ * const infos = await run(() =>
+ *   getRunningLoop().getaddrinfo(null, 80, { family: AF_INET, flags: AI_PASSIVE })
+ * );
+ * assert.deepEqual(infos[0][4], ["0.0.0.0", 80]);
+ * ```
+ */
 export const AI_PASSIVE = 1;
 /** getaddrinfo: put the host's canonical name in the first result (`socket.AI_CANONNAME`). */
 export const AI_CANONNAME = 2;
@@ -52,7 +64,19 @@ export const AI_ALL = 16;
 export const AI_ADDRCONFIG = 32;
 /** getaddrinfo: the port must be numeric, no service lookup (`socket.AI_NUMERICSERV`). */
 export const AI_NUMERICSERV = 1024;
-/** getnameinfo: the numeric host instead of its name (`socket.NI_NUMERICHOST`). */
+/**
+ * getnameinfo: the numeric host instead of its name (`socket.NI_NUMERICHOST`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getRunningLoop, NI_NUMERICHOST, NI_NUMERICSERV, run } from "@asyncio/deno";
+ * const name = await run(() =>
+ *   getRunningLoop().getnameinfo(["127.0.0.1", 80], NI_NUMERICHOST | NI_NUMERICSERV)
+ * );
+ * assert.deepEqual(name, ["127.0.0.1", "80"]);
+ * ```
+ */
 export const NI_NUMERICHOST = 1;
 /** getnameinfo: the numeric port instead of the service name (`socket.NI_NUMERICSERV`). */
 export const NI_NUMERICSERV = 2;

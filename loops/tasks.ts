@@ -439,6 +439,14 @@ export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
  * A coroutine that an async function can also `await`: `yield*` it in a
  * generator coroutine, or `await` it, which runs it as a task on the
  * running loop (what `await ensureFuture(coro)` does).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type AwaitableCoroutine, run, sleep } from "@asyncio/deno";
+ * const later: AwaitableCoroutine<string> = sleep(0.01, "done");
+ * assert.equal(await run(async () => await later), "done");
+ * ```
  */
 export type AwaitableCoroutine<T> = Coroutine<T> & PromiseLike<T>;
 
