@@ -9,6 +9,7 @@ import {
   AF_INET,
   CancelledError,
   type Coroutine,
+  type CreateServerOptions,
   createTask,
   type Future,
   getRunningLoop,
@@ -31,6 +32,25 @@ function* client(loop: SelectorEventLoop, port: number): Coroutine<Recorder> {
 }
 
 /** What awaiting `fut` throws (the test fails if it does not throw). */
+/** A server on 127.0.0.1 whose protocols are Recorders, listed in `accepted` as made. */
+function* recordingServer(
+  loop: SelectorEventLoop,
+  options?: CreateServerOptions,
+): Coroutine<[Server, Recorder[]]> {
+  const accepted: Recorder[] = [];
+  const server = yield* loop.createServer(
+    () => {
+      const p = new Recorder(loop);
+      accepted.push(p);
+      return p;
+    },
+    "127.0.0.1",
+    0,
+    options,
+  );
+  return [server, accepted];
+}
+
 function* failure(fut: Future<unknown>): Coroutine<unknown> {
   try {
     yield* fut;
@@ -72,16 +92,7 @@ Deno.test("Server.close() stops listening; waitClosed() returns once closed", as
 
 Deno.test("Server.close() keeps existing connections until closeClients(); waitClosed() waits for them", async () => {
   await onLoop(function* (loop) {
-    const accepted: Recorder[] = [];
-    const server = yield* loop.createServer(
-      () => {
-        const p = new Recorder(loop);
-        accepted.push(p);
-        return p;
-      },
-      "127.0.0.1",
-      0,
-    );
+    const [server, accepted] = yield* recordingServer(loop);
     const port = portOf(server);
     const c1 = yield* client(loop, port);
     const c2 = yield* client(loop, port);
@@ -105,16 +116,7 @@ Deno.test("Server.close() keeps existing connections until closeClients(); waitC
 
 Deno.test("Server.abortClients() aborts every connection, dropping their buffers", async () => {
   await onLoop(function* (loop) {
-    const accepted: Recorder[] = [];
-    const server = yield* loop.createServer(
-      () => {
-        const p = new Recorder(loop);
-        accepted.push(p);
-        return p;
-      },
-      "127.0.0.1",
-      0,
-    );
+    const [server, accepted] = yield* recordingServer(loop);
     const c = yield* client(loop, portOf(server));
     c.transport!.pauseReading();
     yield* until(() => accepted.length === 1 && accepted[0].made.done(), "accept");
@@ -132,17 +134,7 @@ Deno.test("Server.abortClients() aborts every connection, dropping their buffers
 
 Deno.test("createServer({ startServing: false }) listens but accepts only after startServing()", async () => {
   await onLoop(function* (loop) {
-    const accepted: Recorder[] = [];
-    const server = yield* loop.createServer(
-      () => {
-        const p = new Recorder(loop);
-        accepted.push(p);
-        return p;
-      },
-      "127.0.0.1",
-      0,
-      { startServing: false },
-    );
+    const [server, accepted] = yield* recordingServer(loop, { startServing: false });
     assert.equal(server.isServing(), false);
     const port = portOf(server);
     // The kernel completes the handshake (the socket listens) ...
