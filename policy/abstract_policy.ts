@@ -12,9 +12,11 @@ import type { ChildWatcherLike } from "./child_watcher_registry.ts";
  * The policy interface: it manages the event loop of the current context
  * and, on Unix, the child watcher.
  *
- * Subclasses implement `getEventLoop`, `setEventLoop` and `newEventLoop`;
- * `getChildWatcher`/`setChildWatcher` throw `NotImplementedError` unless
- * overridden (as in asyncio's abstract policy).
+ * Subclasses implement `getEventLoop`, `setEventLoop` and `newEventLoop`
+ * (TypeScript requires it: they are `abstract`); `getChildWatcher` and
+ * `setChildWatcher` are optional. As in asyncio, every one of these methods
+ * throws `NotImplementedError` when it is called on a policy that does not
+ * provide it (a JavaScript subclass, or the base class itself).
  *
  * @example A custom policy
  * ```ts
@@ -34,16 +36,38 @@ import type { ChildWatcherLike } from "./child_watcher_registry.ts";
  * loop.close();
  * setEventLoopPolicy(null);
  * ```
+ *
+ * @example A method a subclass does not provide
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AbstractEventLoopPolicy, NotImplementedError } from "@asyncio/deno";
+ * // TypeScript refuses this; JavaScript (and asyncio) allow it.
+ * const Bare = AbstractEventLoopPolicy as unknown as new () => AbstractEventLoopPolicy;
+ * assert.throws(() => new Bare().newEventLoop(), NotImplementedError);
+ * ```
  */
 export abstract class AbstractEventLoopPolicy {
   /**
    * The event loop of the current context. Never null: returns a loop or
    * throws.
+   *
+   * @returns The loop.
+   * @throws {NotImplementedError} Unless a subclass provides it.
    */
   abstract getEventLoop(): AbstractEventLoop;
-  /** Sets the event loop of the current context (`null` clears it). */
+  /**
+   * Sets the event loop of the current context (`null` clears it).
+   *
+   * @param loop The loop, or `null`.
+   * @throws {NotImplementedError} Unless a subclass provides it.
+   */
   abstract setEventLoop(loop: AbstractEventLoop | null): void;
-  /** Creates a new loop by this policy's rules; it is not made current. */
+  /**
+   * Creates a new loop by this policy's rules; it is not made current.
+   *
+   * @returns The new loop.
+   * @throws {NotImplementedError} Unless a subclass provides it.
+   */
   abstract newEventLoop(): AbstractEventLoop;
 
   /**
@@ -53,7 +77,7 @@ export abstract class AbstractEventLoopPolicy {
    * @throws {NotImplementedError} Unless a subclass provides it.
    */
   getChildWatcher(): ChildWatcherLike {
-    throw new NotImplementedError(`${this.constructor.name} does not implement getChildWatcher()`);
+    throw notImplemented(this, "getChildWatcher");
   }
 
   /**
@@ -63,6 +87,26 @@ export abstract class AbstractEventLoopPolicy {
    * @throws {NotImplementedError} Unless a subclass provides it.
    */
   setChildWatcher(_watcher: ChildWatcherLike | null): void {
-    throw new NotImplementedError(`${this.constructor.name} does not implement setChildWatcher()`);
+    throw notImplemented(this, "setChildWatcher");
   }
+}
+
+function notImplemented(policy: object, method: string): NotImplementedError {
+  return new NotImplementedError(`${policy.constructor.name} does not implement ${method}()`);
+}
+
+// The abstract methods stay abstract for TypeScript (a subclass that lacks
+// one does not compile), and exist at run time as asyncio's do: a policy
+// that does not provide one throws NotImplementedError, not "is not a
+// function".
+for (const method of ["getEventLoop", "setEventLoop", "newEventLoop"] as const) {
+  Object.defineProperty(AbstractEventLoopPolicy.prototype, method, {
+    value: {
+      [method](this: object): never {
+        throw notImplemented(this, method);
+      },
+    }[method],
+    writable: true,
+    configurable: true,
+  });
 }

@@ -9,11 +9,13 @@ import {
   currentPlatform,
   DefaultEventLoopPolicy,
   isChildWatcherLike,
+  newEventLoop,
   NotImplementedError,
   type Platform,
   ProactorEventLoop,
   RuntimeError,
   SelectorEventLoop,
+  setEventLoopPolicy,
   simulatePlatform,
   TestLoop,
 } from "../../mod.ts";
@@ -104,6 +106,40 @@ Deno.test("AbstractEventLoopPolicy's child watcher methods throw NotImplementedE
     name: "NotImplementedError",
     message: "Minimal does not implement setChildWatcher()",
   });
+});
+
+Deno.test("AbstractEventLoopPolicy's loop methods throw NotImplementedError unless provided", async (t) => {
+  // TypeScript makes subclasses implement them; JavaScript subclasses may not.
+  const Base = AbstractEventLoopPolicy as unknown as new () => object;
+  class JsPolicy extends Base {}
+  for (const policy of [new Base(), new JsPolicy()] as AbstractEventLoopPolicy[]) {
+    const name = policy.constructor.name;
+    await t.step(name, () => {
+      assert.throws(() => policy.getEventLoop(), {
+        name: "NotImplementedError",
+        message: `${name} does not implement getEventLoop()`,
+      });
+      assert.throws(() => policy.setEventLoop(null), {
+        name: "NotImplementedError",
+        message: `${name} does not implement setEventLoop()`,
+      });
+      assert.throws(() => policy.newEventLoop(), {
+        name: "NotImplementedError",
+        message: `${name} does not implement newEventLoop()`,
+      });
+    });
+  }
+  // Subclasses that provide them are unaffected, and the module functions
+  // report a missing method the same way.
+  setEventLoopPolicy(new JsPolicy() as AbstractEventLoopPolicy);
+  try {
+    assert.throws(() => newEventLoop(), {
+      name: "NotImplementedError",
+      message: "JsPolicy does not implement newEventLoop()",
+    });
+  } finally {
+    setEventLoopPolicy(null);
+  }
 });
 
 Deno.test("DefaultEventLoopPolicy.setChildWatcher() sets the watcher getChildWatcher() returns", async (t) => {
