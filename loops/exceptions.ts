@@ -159,6 +159,34 @@ export class RuntimeError extends Error {
   }
 }
 
+/**
+ * Python's `KeyboardInterrupt`: the user interrupted the program with
+ * SIGINT (Ctrl+C). `run()` and `Runner.run()` reject with it when a SIGINT
+ * cancelled the main task and the task let the cancellation through, or at
+ * once on a second SIGINT; the first case has the `CancelledError` as its
+ * `cause`.
+ *
+ * Differences from asyncio: an `Error` like every class here (Python's
+ * derives from `BaseException`, so `except Exception` does not catch it);
+ * nothing raises it but the runner, and a program that does not catch it
+ * ends with Deno's uncaught-error exit code 1, not 130.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CancelledError, KeyboardInterrupt } from "@asyncio/deno";
+ * const err = new KeyboardInterrupt("", { cause: new CancelledError() });
+ * assert(err.name === "KeyboardInterrupt" && err.cause instanceof CancelledError);
+ * ```
+ */
+export class KeyboardInterrupt extends Error {
+  /** Creates the error. */
+  constructor(message = "", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "KeyboardInterrupt";
+  }
+}
+
 /** Where an unsupported feature was requested. */
 export interface NotImplementedDetails {
   /** The asyncio method name, camelCased (e.g. `"createUnixServer"`). */

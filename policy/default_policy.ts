@@ -19,8 +19,8 @@ import {
   type ChildWatcherLike,
 } from "./child_watcher_registry.ts";
 
-/** Whether this realm is a Web Worker (asyncio: not the main thread). */
-function inWorker(): boolean {
+/** Whether this realm is a Web Worker (asyncio: not the main thread). @internal */
+export function _inWorker(): boolean {
   return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
 }
 
@@ -125,12 +125,12 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    *   loop is set.
    */
   getEventLoop(): AbstractEventLoop {
-    if (this.#loop === null && !this.#setCalled && !inWorker()) {
+    if (this.#loop === null && !this.#setCalled && !_inWorker()) {
       this.setEventLoop(this.newEventLoop());
     }
     if (this.#loop === null) {
       throw new RuntimeError(
-        `There is no current event loop in ${inWorker() ? "this Worker" : "the main realm"}: ` +
+        `There is no current event loop in ${_inWorker() ? "this Worker" : "the main realm"}: ` +
           "create one with newEventLoop() and setEventLoop(), or use run()",
       );
     }

@@ -13,11 +13,12 @@
  */
 
 import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loops/events.ts";
-import { RuntimeError } from "../loops/exceptions.ts";
-import { wrapFuture } from "../loops/futures.ts";
+import { CancelledError, KeyboardInterrupt, RuntimeError } from "../loops/exceptions.ts";
+import { type Future, wrapFuture } from "../loops/futures.ts";
 import { gather } from "../loops/gather.ts";
 import { allTasks } from "../loops/tasks.ts";
 import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "../loops/_validate.ts";
+import { _inWorker } from "./default_policy.ts";
 import { getEventLoopPolicy } from "./policy.ts";
 
 /** Options for `Runner` and `run`. */
@@ -29,6 +30,17 @@ export interface RunnerOptions {
    * also set as the realm's current loop while the runner is open).
    */
   loopFactory?: () => AbstractEventLoop;
+  /**
+   * Whether `run()` turns SIGINT (Ctrl+C) into cancelling the main task, as
+   * asyncio's does (default `true`; only in the main realm, never in a
+   * Worker). Pass `false` when the program handles SIGINT itself, with
+   * `Deno.addSignalListener` or `loop.addSignalHandler("SIGINT", ...)`:
+   * asyncio leaves SIGINT alone when a handler other than Python's default
+   * is installed (and a loop's SIGINT handler replaces the runner's), but
+   * Deno cannot tell whether one is, and calls every listener, so the main
+   * task would be cancelled as well.
+   */
+  handleSigint?: boolean;
 }
 
 /**
@@ -38,10 +50,13 @@ export interface RunnerOptions {
  */
 export type Main<T> = Coroutine<T> | PromiseLike<T> | (() => Coroutine<T> | PromiseLike<T>);
 
+// asyncio refuses a non-coroutine with ValueError ("a coroutine was
+// expected, got 1"): RangeError here.
 function checkMain(main: unknown): void {
   if (!isCoroutine(main) && !isThenable(main) && typeof main !== "function") {
-    throw new TypeError(
-      `main must be a coroutine, a promise or a function returning one: got ${describe(main)}`,
+    throw new RangeError(
+      "a coroutine was expected as main (or a promise, or a function returning one): " +
+        `got ${describe(main)}`,
     );
   }
 }
@@ -50,11 +65,118 @@ function* callMain<T>(fn: () => Coroutine<T> | PromiseLike<T>): Coroutine<T> {
   const main: unknown = fn();
   if (isCoroutine(main)) return yield* main as Coroutine<T>;
   if (isThenable(main)) return yield* wrapFuture(main as PromiseLike<T>);
-  throw new TypeError(`main() must return a coroutine or a promise: got ${describe(main)}`);
+  throw new RangeError(
+    `a coroutine was expected from main() (or a promise): got ${describe(main)}`,
+  );
+}
+
+function checkOptions(options: RunnerOptions): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`options must be an object: got ${describe(options)}`);
+  }
+  if (options.loopFactory !== undefined) {
+    checkCallback(options.loopFactory, "options.loopFactory");
+  }
+  const { handleSigint } = options;
+  if (handleSigint !== undefined && typeof handleSigint !== "boolean") {
+    throw new TypeError(`options.handleSigint must be a boolean: got ${describe(handleSigint)}`);
+  }
 }
 
 function asCoroutine<T>(main: Main<T>): Coroutine<T> | PromiseLike<T> {
   return typeof main === "function" ? callMain(main) : main;
+}
+
+function noop(): void {}
+
+/**
+ * asyncio's `Runner._on_sigint`, on a Deno SIGINT listener that lives for
+ * one `Runner.run()`. Deno calls the listener from the host, between loop
+ * iterations, never in the middle of a callback.
+ */
+class SigintInterrupt {
+  #loop: AbstractEventLoop;
+  #task: Future<unknown>;
+  #listener = (): void => this.#onSigint();
+  #installed = true;
+  /** How many SIGINTs arrived (asyncio's `_interrupt_count`). */
+  #count = 0;
+  /** Whether a SIGINT stopped the loop without waiting for the task. */
+  interruptedNow = false;
+
+  private constructor(loop: AbstractEventLoop, task: Future<unknown>) {
+    this.#loop = loop;
+    this.#task = task;
+  }
+
+  /**
+   * Installs the listener, in the main realm only (asyncio: main thread
+   * only). Like asyncio, goes on without one if the host refuses it.
+   */
+  static install(loop: AbstractEventLoop, task: Future<unknown>): SigintInterrupt | null {
+    if (_inWorker()) return null;
+    const sigint = new SigintInterrupt(loop, task);
+    try {
+      Deno.addSignalListener("SIGINT", sigint.#listener);
+    } catch {
+      return null;
+    }
+    return sigint;
+  }
+
+  /** Removes the listener; idempotent. */
+  remove(): void {
+    if (!this.#installed) return;
+    this.#installed = false;
+    Deno.removeSignalListener("SIGINT", this.#listener);
+  }
+
+  #onSigint(): void {
+    // asyncio: loop.add_signal_handler(SIGINT) replaces the runner's handler.
+    if (hasSigintHandler(this.#loop)) return;
+    this.#count++;
+    if (this.#count === 1 && !this.#task.done()) {
+      this.#task.cancel();
+      this.#loop.callSoonThreadsafe(noop); // wake a loop waiting on the host
+      return;
+    }
+    // asyncio raises KeyboardInterrupt out of the loop at once: stop it
+    // after this iteration, and run() rejects with it.
+    this.interruptedNow = true;
+    if (this.#loop.isRunning()) this.#loop.stop();
+  }
+
+  /** The error `run()` rejects with when the task failed with `error`. */
+  outcome(error: unknown, task: Future<unknown>): unknown {
+    if (this.interruptedNow) return this.keyboardInterrupt();
+    if (error instanceof CancelledError && this.#count > 0) {
+      const uncancel = (task as { uncancel?: unknown }).uncancel;
+      if (typeof uncancel === "function" && uncancel.call(task) === 0) {
+        return new KeyboardInterrupt("Interrupted by SIGINT: the main task was cancelled", {
+          cause: error,
+        });
+      }
+    }
+    return error;
+  }
+
+  /** The error of a SIGINT that stopped the loop. */
+  keyboardInterrupt(): KeyboardInterrupt {
+    return new KeyboardInterrupt(
+      "Interrupted by SIGINT: the loop was stopped without waiting for the main task",
+    );
+  }
+}
+
+/**
+ * Whether the loop has a SIGINT handler of its own (`addSignalHandler`),
+ * which in asyncio replaces the runner's. A loop reports it through an
+ * optional `_hasSignalHandler(signal)`; one without that method (the
+ * built-in loops, for now) is taken to have none.
+ */
+function hasSigintHandler(loop: AbstractEventLoop): boolean {
+  const query = (loop as { _hasSignalHandler?: unknown })._hasSignalHandler;
+  return typeof query === "function" && query.call(loop, "SIGINT") === true;
 }
 
 /**
@@ -80,14 +202,14 @@ export class Runner {
   /**
    * Creates a runner; the loop is created on first use.
    *
-   * @param options `debug` and `loopFactory`.
-   * @throws {TypeError} If `options.loopFactory` is given but not a function.
+   * @param options `debug`, `loopFactory` and `handleSigint`.
+   * @throws {TypeError} If `options` is not an object, `options.loopFactory`
+   *   is given but not a function, or `options.handleSigint` is given but not
+   *   a boolean.
    */
   constructor(options: RunnerOptions = {}) {
-    if (options.loopFactory !== undefined) {
-      checkCallback(options.loopFactory, "options.loopFactory");
-    }
-    this.#options = options;
+    checkOptions(options);
+    this.#options = { ...options };
   }
 
   /**
@@ -118,20 +240,72 @@ export class Runner {
   /**
    * Runs `main` to completion on the runner's loop.
    *
+   * While it runs in the main realm, SIGINT (Ctrl+C) is handled as asyncio
+   * does (unless `handleSigint: false`): the first SIGINT cancels the main
+   * task, and if the task ends cancelled by it, `run()` rejects with
+   * `KeyboardInterrupt` instead of `CancelledError`; a SIGINT once the
+   * task is done, or a second one, stops the loop without waiting for the
+   * task and `run()` rejects with `KeyboardInterrupt` (the task is left to
+   * `close()`, which cancels it). The SIGINT listener is removed when
+   * `run()` settles.
+   *
+   * Differences from asyncio: JavaScript cannot interrupt running code, so
+   * a SIGINT is handled when the loop next returns to the host (within a
+   * few milliseconds, unless a callback blocks).
+   *
    * @typeParam T The result type.
    * @param main A coroutine, a promise, or a function returning one (called
    *   once the loop runs).
    * @returns The result.
-   * @throws {RuntimeError} Synchronously, if a loop is already running.
-   * @throws {TypeError} Synchronously, if `main` is none of those.
+   * @throws {RangeError} Synchronously, if `main` is none of those (asyncio's
+   *   ValueError); the promise rejects with it if a function `main` returns
+   *   something else.
+   * @throws {RuntimeError} Synchronously, if a loop is already running, or
+   *   the runner is closed.
+   * @throws {KeyboardInterrupt} In the promise, after a SIGINT (see above).
+   *
+   * @example Exiting as shells expect after Ctrl+C
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { KeyboardInterrupt, Runner, sleep } from "@asyncio/deno";
+   * await using runner = new Runner();
+   * try {
+   *   assert(await runner.run(sleep(0.01, "done")) === "done");
+   * } catch (e) {
+   *   if (e instanceof KeyboardInterrupt) Deno.exit(130); // 128 + SIGINT
+   *   throw e;
+   * }
+   * ```
    */
   run<T>(main: Main<T>): Promise<T> {
+    checkMain(main);
     if (_getRunningLoop() !== null) {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     }
-    checkMain(main);
     const loop = this.getLoop();
-    return loop.runUntilComplete(loop.createTask(asCoroutine(main)));
+    const task = loop.createTask(asCoroutine(main));
+    const sigint = this.#options.handleSigint === false
+      ? null
+      : SigintInterrupt.install(loop, task);
+    if (sigint === null) return loop.runUntilComplete(task);
+    let done: Promise<T>;
+    try {
+      done = loop.runUntilComplete(task);
+    } catch (e) {
+      sigint.remove();
+      throw e;
+    }
+    return done.then(
+      (value) => {
+        sigint.remove();
+        if (sigint.interruptedNow) throw sigint.keyboardInterrupt();
+        return value;
+      },
+      (e) => {
+        sigint.remove();
+        throw sigint.outcome(e, task);
+      },
+    );
   }
 
   /**
@@ -181,15 +355,21 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
 
 /**
  * Runs `main` on a new loop, then cancels leftover tasks and closes the
- * loop: the usual entry point of a program.
+ * loop: the usual entry point of a program. Ctrl+C (SIGINT) cancels `main`
+ * and makes `run()` reject with `KeyboardInterrupt`, as in asyncio (see
+ * `Runner.run()`; `handleSigint: false` leaves SIGINT alone).
  *
  * @typeParam T The result type.
- * @param main A coroutine (or a promise).
- * @param options `debug` and `loopFactory`.
+ * @param main A coroutine, a promise, or a function returning one (called
+ *   once the loop runs).
+ * @param options `debug`, `loopFactory` and `handleSigint`.
  * @returns The result of `main`.
  * @throws {RuntimeError} Synchronously, if a loop is already running.
- * @throws {TypeError} Synchronously, if `main` is not a coroutine or promise,
- *   or `options.loopFactory` is not a function.
+ * @throws {RangeError} Synchronously, if `main` is not a coroutine, a promise
+ *   or a function (asyncio's ValueError); the promise rejects with it if a
+ *   function `main` returns something else.
+ * @throws {TypeError} Synchronously, if an option has the wrong type.
+ * @throws {KeyboardInterrupt} In the promise, after a SIGINT.
  *
  * @example
  * ```ts

@@ -24,7 +24,7 @@
 //   `Deno.addSignalListener` (captured while `withSigintSimulation` runs; a
 //   real SIGINT would abort `deno test` itself). A SIGINT with no listener
 //   would end a Deno process, so it fails the case. KeyboardInterrupt is
-//   matched by name (this project has no such class). Cases that would wait
+//   matched by name. Cases that would wait
 //   forever if the signal went unhandled get a valve that makes them fail
 //   instead of hang.
 
@@ -253,10 +253,8 @@ Deno.test("RunTests.test_asyncio_run_raises", async () => {
 });
 
 // CPython 3.12 test_runners.py RunTests.test_asyncio_run_only_coro
-// BUG: asyncio.run() of a non-coroutine (1, or a lambda returning None) raises ValueError "a coroutine was expected" (RangeError here); ours throws TypeError (synchronously for 1; for the function, which README allows, once it returns undefined)
 Deno.test({
   name: "RunTests.test_asyncio_run_only_coro",
-  ignore: true,
   async fn() {
     await baseTest(async () => {
       for (const o of [1, () => undefined]) {
@@ -385,10 +383,8 @@ Deno.test("RunTests.test_asyncio_run_set_event_loop", async () => {
 
 // CPython 3.12 test_runners.py RunTests.test_asyncio_run_without_uncancel
 // (3.13 adds set_name() to the wrapper task; nothing else differs)
-// BUG: asyncio.Runner installs a SIGINT handler that cancels the main task (re-raising CancelledError when the task has no uncancel()); ours installs none, so the signal does not reach the task
 Deno.test({
   name: "RunTests.test_asyncio_run_without_uncancel",
-  ignore: true,
   async fn() {
     // CPython's Task wrapper forwards everything but uncancel().
     const taskWithoutUncancel: TaskFactory = (loop, coro, options) => {
@@ -498,10 +494,8 @@ Deno.test("RunnerTests.test_run", async () => {
 });
 
 // CPython 3.12 test_runners.py RunnerTests.test_run_non_coro
-// BUG: asyncio's Runner.run(123) raises ValueError "a coroutine was expected" (RangeError here); ours throws TypeError
 Deno.test({
   name: "RunnerTests.test_run_non_coro",
-  ignore: true,
   async fn() {
     await baseTest(async () => {
       await withRunner(new Runner(), async (runner) => {
@@ -591,10 +585,8 @@ Deno.test("RunnerTests.test_recursive_run", async () => {
 });
 
 // CPython 3.12 test_runners.py RunnerTests.test_interrupt_call_soon
-// BUG: asyncio.Runner turns SIGINT into cancelling the main task and raises KeyboardInterrupt from run(); ours installs no SIGINT handler, so the task is never interrupted
 Deno.test({
   name: "RunnerTests.test_interrupt_call_soon",
-  ignore: true,
   async fn() {
     // The only case when task is not suspended by waiting a future
     // or another task
@@ -630,10 +622,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_runners.py RunnerTests.test_interrupt_wait
-// BUG: asyncio.Runner turns SIGINT into cancelling the main task (and the future it awaits) and raises KeyboardInterrupt from run(); ours installs no SIGINT handler
 Deno.test({
   name: "RunnerTests.test_interrupt_wait",
-  ignore: true,
   async fn() {
     // interrupting when waiting a future cancels both future and main task
     function* coro(fut: Future<void>): Coroutine<void> {
@@ -669,10 +659,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_runners.py RunnerTests.test_interrupt_cancelled_task
-// BUG: asyncio.Runner handles a SIGINT that arrives during run() (here the already-cancelled main task just ends with CancelledError); ours installs no SIGINT listener, so the signal would end the Deno process
 Deno.test({
   name: "RunnerTests.test_interrupt_cancelled_task",
-  ignore: true,
   async fn() {
     // interrupting cancelled main task doesn't raise KeyboardInterrupt
     function* subtask(task: Task<unknown>): Coroutine<void> {

@@ -188,14 +188,29 @@ Deno.test("run() and Runner.run() refuse to run inside a running loop", async ()
 });
 
 Deno.test("run() refuses what is not a coroutine, a promise or a function", async () => {
+  // asyncio: ValueError "a coroutine was expected, got 5" (RangeError here).
   assert.throws(() => run(bad<Promise<void>>(5)), {
-    name: "TypeError",
-    message: /^main must be a coroutine, a promise or a function/,
+    name: "RangeError",
+    message:
+      /^a coroutine was expected as main \(or a promise, or a function returning one\): got number 5$/,
   });
   await assert.rejects(() => run(bad<() => Promise<void>>(() => 5)), {
-    name: "TypeError",
-    message: /^main\(\) must return a coroutine or a promise: got number 5/,
+    name: "RangeError",
+    message: /^a coroutine was expected from main\(\) \(or a promise\): got number 5$/,
   });
+  const runner = new Runner({ loopFactory: () => new TestLoop() });
+  try {
+    assert.throws(() => runner.run(bad<Promise<void>>(123)), {
+      name: "RangeError",
+      message: /^a coroutine was expected as main .*: got number 123$/,
+    });
+    await assert.rejects(() => runner.run(bad<() => Promise<void>>(() => undefined)), {
+      name: "RangeError",
+      message: /^a coroutine was expected from main\(\) \(or a promise\): got undefined/,
+    });
+  } finally {
+    await runner.close();
+  }
   assert.throws(() => run(sleep(0), { loopFactory: bad("loop") }), {
     name: "TypeError",
     message: /^options\.loopFactory must be a function/,
