@@ -197,6 +197,7 @@ export class Runner {
   #options: RunnerOptions;
   #loop: AbstractEventLoop | null = null;
   #closed = false;
+  #closing: Promise<void> | null = null;
   #setLoop = false;
 
   /**
@@ -217,15 +218,18 @@ export class Runner {
    *
    * @returns The loop.
    * @throws {RuntimeError} If the runner is closed.
-   * @throws {TypeError} If `options.loopFactory` returned something else than a loop.
+   * @throws {TypeError} If `options.loopFactory` (or the policy's
+   *   `newEventLoop()`) returned something else than a loop.
    */
   getLoop(): AbstractEventLoop {
     if (this.#closed) throw new RuntimeError("Runner is closed");
     if (this.#loop === null) {
       const factory = this.#options.loopFactory;
       if (factory === undefined) {
-        this.#loop = getEventLoopPolicy().newEventLoop();
-        getEventLoopPolicy().setEventLoop(this.#loop);
+        const loop: unknown = getEventLoopPolicy().newEventLoop();
+        checkLoop(loop, "the result of the policy's newEventLoop()");
+        this.#loop = loop;
+        getEventLoopPolicy().setEventLoop(loop);
         this.#setLoop = true;
       } else {
         const loop: unknown = factory();
@@ -310,13 +314,39 @@ export class Runner {
 
   /**
    * Cancels the loop's remaining tasks, waits for them, and closes the loop.
-   * Idempotent.
+   * Idempotent: every call returns the same promise, settled once the loop
+   * is closed.
+   *
+   * @returns A promise that resolves when the runner is closed.
+   * @throws {RuntimeError} In the promise, if the runner's loop is running
+   *   (called from a task of `run()`, or while a `run()` is pending); the
+   *   runner is left as it was.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Runner, sleep, TestLoop } from "@asyncio/deno";
+   * const runner = new Runner({ loopFactory: () => new TestLoop() });
+   * const loop = runner.getLoop();
+   * await runner.run(sleep(1));
+   * await runner.close();
+   * assert(loop.isClosed());
+   * ```
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  close(): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
     const loop = this.#loop;
-    if (loop === null) return;
+    if (loop !== null && loop.isRunning()) {
+      return Promise.reject(
+        new RuntimeError("Runner.close() cannot be called while the runner's loop is running"),
+      );
+    }
+    this.#closed = true;
+    this.#closing = loop === null ? Promise.resolve() : this.#finalize(loop);
+    return this.#closing;
+  }
+
+  async #finalize(loop: AbstractEventLoop): Promise<void> {
     try {
       await cancelAllTasks(loop);
       const l = loop as AbstractEventLoop & { shutdownAsyncgens?(): Coroutine<void> };

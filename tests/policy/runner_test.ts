@@ -6,6 +6,7 @@ import {
   BaseEventLoop,
   CancelledError,
   createTask,
+  DefaultEventLoopPolicy,
   getEventLoop,
   getEventLoopPolicy,
   getRunningLoop,
@@ -302,4 +303,55 @@ Deno.test("Runner checks what its loopFactory returns", async () => {
   } finally {
     await runner.close();
   }
+});
+
+Deno.test("Runner checks what the policy's newEventLoop() returns", async () => {
+  class BadPolicy extends DefaultEventLoopPolicy {
+    override newEventLoop(): AbstractEventLoop {
+      return bad({});
+    }
+  }
+  setEventLoopPolicy(new BadPolicy());
+  try {
+    const runner = new Runner();
+    assert.throws(() => runner.getLoop(), {
+      name: "TypeError",
+      message: /^the result of the policy's newEventLoop\(\) must be an event loop: got Object/,
+    });
+    await runner.close();
+  } finally {
+    setEventLoopPolicy(null);
+  }
+});
+
+Deno.test("Runner.close() while its loop runs rejects and leaves the runner usable", async () => {
+  const runner = new Runner({ loopFactory: () => new TestLoop() });
+  const loop = runner.getLoop();
+  const value = await runner.run(async () => {
+    // asyncio: RuntimeError (its run_until_complete refuses a running loop).
+    await assert.rejects(runner.close(), {
+      name: "RuntimeError",
+      message: "Runner.close() cannot be called while the runner's loop is running",
+    });
+    return "main went on";
+  });
+  assert.equal(value, "main went on");
+  assert.equal(loop.isClosed(), false);
+  assert.equal(await runner.run(sleep(1, "again")), "again");
+  await runner.close();
+  assert.equal(loop.isClosed(), true);
+});
+
+Deno.test("Runner.close() called twice at once settles both when the loop is closed", async () => {
+  const runner = new Runner({ loopFactory: () => new TestLoop() });
+  const loop = runner.getLoop();
+  await runner.run(function* () {
+    createTask(sleep(3600));
+    yield* sleep(0);
+  }());
+  const first = runner.close();
+  const second = runner.close();
+  assert.equal(second, first);
+  await second;
+  assert.equal(loop.isClosed(), true);
 });
