@@ -85,7 +85,7 @@ export {
   Transport,
   WriteTransport,
 } from "./loops/transports.ts";
-export { Server, type ServerSocket } from "./loops/server.ts";
+export { AbstractServer, Server, type ServerSocket } from "./loops/server.ts";
 export { type StreamConn, StreamTransport } from "./loops/_transports/stream.ts";
 export type { TransportSocket } from "./loops/_transports/tcp.ts";
 export {

@@ -48,6 +48,19 @@ export type FileDescriptorLike =
   | typeof Deno.stdout
   | typeof Deno.stderr;
 
+/** The first number `fileno()` hands out (0–2 look like stdio). */
+const FIRST_FILENO = 3;
+let nextFileno = FIRST_FILENO;
+
+/**
+ * A new `fileno()` number: unique in this process and never reused (Deno
+ * exposes no descriptors; sockets and server sockets share this counter).
+ * @internal
+ */
+export function allocateFileno(): number {
+  return nextFileno++;
+}
+
 export function osError(what: string, code: string, text: string): OSError {
   return new OSError(`${what}: ${text}`, { code, errno: errnoOf(code) });
 }

@@ -56,6 +56,7 @@ export class SocketIo extends Watchable {
   #acceptError: Error | null = null;
   #accepting = false;
   #acceptWaiters: AcceptWaiter[] = [];
+  #acceptSettled: (() => void)[] = [];
   // sending
   #sends: SendQueue;
 
@@ -253,8 +254,7 @@ export class SocketIo extends Watchable {
     loop._pendingIo++;
     listener.accept().then(
       (conn) => {
-        this.#accepting = false;
-        loop._pendingIo--;
+        this.#acceptDone(loop);
         if (this.#closed) {
           closeQuietly(conn);
           return;
@@ -263,13 +263,29 @@ export class SocketIo extends Watchable {
         this.#dispatchAccept();
       },
       (e) => {
-        this.#accepting = false;
-        loop._pendingIo--;
+        this.#acceptDone(loop);
         if (this.#closed) return;
         this.#acceptError = mapIoError(e, `accept on ${this._what()}`);
         this.#dispatchAccept();
       },
     );
+  }
+
+  #acceptDone(loop: BaseEventLoop): void {
+    this.#accepting = false;
+    loop._pendingIo--;
+    const settled = this.#acceptSettled;
+    this.#acceptSettled = [];
+    for (const f of settled) f();
+  }
+
+  /**
+   * Settles once no host accept is in flight: Deno releases a closed
+   * listener's socket (its port) only then.
+   */
+  listenerReleased(): Promise<void> {
+    if (!this.#accepting) return Promise.resolve();
+    return new Promise((resolve) => this.#acceptSettled.push(resolve));
   }
 
   #dispatchAccept(): void {

@@ -5,13 +5,14 @@
  */
 
 import type { BaseEventLoop } from "./base_event_loop.ts";
-import type { Coroutine } from "./events.ts";
-import { CancelledError, RuntimeError } from "./exceptions.ts";
+import type { AbstractEventLoop, Coroutine } from "./events.ts";
+import { CancelledError, NotImplementedError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { Task } from "./tasks.ts";
 import type { BaseProtocol } from "./protocols.ts";
 import { OSError } from "./os_errors.ts";
 import { mapIoError } from "./_errors.ts";
+import { allocateFileno } from "./_sock_addr.ts";
 import type { StreamTransport } from "./_transports/stream.ts";
 
 /** Seconds to wait before accepting again after an accept error (asyncio's value). */
@@ -23,6 +24,124 @@ export interface ServerSocket {
   readonly family: string;
   /** The local address, as `getsockname()` would return it. */
   getsockname(): [string, number] | string;
+  /**
+   * The socket's number: the given `Socket`'s `fileno()` for a server made
+   * from `sock`, otherwise a number from the same counter (Deno exposes no
+   * descriptors), unique in this process.
+   */
+  fileno(): number;
+}
+
+/**
+ * What a listener may add for `Server`: its `fileno()` (a `Socket` it
+ * serves), and a promise that settles once its socket is really released
+ * (its host accept has settled). @internal
+ */
+export interface ServerListener extends Deno.Listener {
+  _fileno?(): number;
+  _released?(): Promise<void>;
+}
+
+/**
+ * asyncio's `AbstractServer`: the interface of what `createServer`,
+ * `createUnixServer` and `startServer` return. Every method throws
+ * `NotImplementedError`; `Server` implements them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AbstractServer, NotImplementedError, Server } from "@asyncio/deno";
+ * assert.throws(() => new AbstractServer().close(), NotImplementedError);
+ * assert(Server.prototype instanceof AbstractServer);
+ * ```
+ */
+export class AbstractServer implements AsyncDisposable {
+  /**
+   * Stops listening.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  close(): void {
+    throw new NotImplementedError("AbstractServer.close() is not implemented");
+  }
+
+  /**
+   * Closes every connection of the server.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  closeClients(): void {
+    throw new NotImplementedError("AbstractServer.closeClients() is not implemented");
+  }
+
+  /**
+   * Aborts every connection of the server.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  abortClients(): void {
+    throw new NotImplementedError("AbstractServer.abortClients() is not implemented");
+  }
+
+  /**
+   * The loop the server runs on.
+   *
+   * @returns The loop.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  getLoop(): AbstractEventLoop {
+    throw new NotImplementedError("AbstractServer.getLoop() is not implemented");
+  }
+
+  /**
+   * Whether the server is accepting connections.
+   *
+   * @returns Whether it serves.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  isServing(): boolean {
+    throw new NotImplementedError("AbstractServer.isServing() is not implemented");
+  }
+
+  /**
+   * Starts accepting connections.
+   *
+   * @returns A future done once serving.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  startServing(): Future<void> {
+    throw new NotImplementedError("AbstractServer.startServing() is not implemented");
+  }
+
+  /**
+   * Serves until cancelled.
+   *
+   * @returns A future that never completes normally.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  serveForever(): Future<never> {
+    throw new NotImplementedError("AbstractServer.serveForever() is not implemented");
+  }
+
+  /**
+   * Waits until the server is closed.
+   *
+   * @returns A future done once closed.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  waitClosed(): Future<void> {
+    throw new NotImplementedError("AbstractServer.waitClosed() is not implemented");
+  }
+
+  /**
+   * `await using server = ...`: `close()`, then waits for `waitClosed()`.
+   *
+   * @returns A promise settled once closed.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
+  }
 }
 
 /**
@@ -64,9 +183,9 @@ export type AcceptHandler = (
  * });
  * ```
  */
-export class Server {
+export class Server extends AbstractServer {
   #loop: BaseEventLoop;
-  #listeners: Deno.Listener[];
+  #listeners: ServerListener[];
   #protocolFactory: () => BaseProtocol;
   #onAccept: AcceptHandler;
   #serving = false;
@@ -80,15 +199,20 @@ export class Server {
   #serveForeverFut: Future<void> | null = null;
   #sockets: ServerSocket[];
   #onClose: (() => void) | null;
+  /** The host accept in flight on each listener. */
+  #acceptsInFlight = new Map<ServerListener, Promise<unknown>>();
+  /** Whether the closed listeners' sockets are released (their accepts settled). */
+  #released = false;
 
   /** @internal Created by the loop. */
   constructor(
     loop: BaseEventLoop,
-    listeners: Deno.Listener[],
+    listeners: ServerListener[],
     protocolFactory: () => BaseProtocol,
     onAccept: AcceptHandler,
     onClose: (() => void) | null = null,
   ) {
+    super();
     this.#loop = loop;
     this.#listeners = listeners;
     this.#protocolFactory = protocolFactory;
@@ -98,7 +222,7 @@ export class Server {
   }
 
   /** The loop the server runs on. */
-  getLoop(): BaseEventLoop {
+  override getLoop(): BaseEventLoop {
     return this.#loop;
   }
 
@@ -108,7 +232,7 @@ export class Server {
   }
 
   /** Whether the server is accepting connections. */
-  isServing(): boolean {
+  override isServing(): boolean {
     return this.#serving;
   }
 
@@ -116,7 +240,7 @@ export class Server {
   _startServing(): void {
     if (this.#serving || this.#closed) return;
     this.#serving = true;
-    for (const listener of this.#listeners) this.#accept(listener);
+    for (const listener of this.#listeners) this.#queueAccept(listener);
   }
 
   /**
@@ -142,7 +266,7 @@ export class Server {
    * });
    * ```
    */
-  startServing(): Future<void> {
+  override startServing(): Future<void> {
     return new Task(this.#startServingCoro(), { loop: this.#loop });
   }
 
@@ -176,7 +300,7 @@ export class Server {
    * });
    * ```
    */
-  serveForever(): Future<never> {
+  override serveForever(): Future<never> {
     return new Task(this.#serveForeverCoro(), { loop: this.#loop });
   }
 
@@ -202,26 +326,39 @@ export class Server {
     }
   }
 
-  #accept(listener: Deno.Listener): void {
-    listener.accept().then(
+  // Each accept is started when the loop next goes to the host, as a
+  // transport's read is (and as a selector loop accepts only while it runs):
+  // a server whose loop is not running then has no accept in flight, so
+  // close() releases its socket at once and a later connect is refused.
+  #queueAccept(listener: ServerListener): void {
+    if (this.#closed || this.#loop.isClosed()) return;
+    this.#loop._queueIo({ _startIo: () => this.#accept(listener) });
+  }
+
+  #accept(listener: ServerListener): void {
+    if (this.#closed || !this.#serving || this.#loop.isClosed()) return;
+    if (this.#acceptsInFlight.has(listener)) return;
+    const accepting = listener.accept();
+    this.#acceptsInFlight.set(listener, accepting);
+    accepting.then(
       (conn) => {
+        this.#acceptsInFlight.delete(listener);
         if (this.#closed || this.#loop.isClosed()) {
           conn.close();
           return;
         }
         this.#loop.callSoon(() => this.#onConnection(conn));
-        this.#accept(listener);
+        this.#queueAccept(listener);
       },
       (e) => {
+        this.#acceptsInFlight.delete(listener);
         if (this.#closed || this.#loop.isClosed()) return; // close() cancelled it
         this.#loop.callExceptionHandler({
           message: "socket.accept() failed; retrying in 1 second",
           exception: mapIoError(e, "accept"),
           server: this,
         });
-        this.#loop.callLater(ACCEPT_RETRY_DELAY, () => {
-          if (!this.#closed) this.#accept(listener);
-        });
+        this.#loop.callLater(ACCEPT_RETRY_DELAY, () => this.#queueAccept(listener));
       },
     );
   }
@@ -279,7 +416,7 @@ export class Server {
   #accepted(abort: AbortController): void {
     this.#pending.delete(abort);
     this.#accepting--;
-    if (this.#transports.size === 0 && this.#accepting === 0 && this.#closed) this.#wakeup();
+    this.#maybeWakeup();
   }
 
   /** Records a transport of this server. @internal */
@@ -290,34 +427,54 @@ export class Server {
   /** Forgets a transport once its connection is lost. @internal */
   _detach(transport: StreamTransport): void {
     this.#transports.delete(transport);
-    if (this.#transports.size === 0 && this.#accepting === 0 && this.#closed) this.#wakeup();
+    this.#maybeWakeup();
   }
 
   /**
    * Stops listening: the sockets are closed and no connection is accepted
    * any more. Connections already made stay open. Idempotent.
+   *
+   * A socket is released (its port free to bind again, connects refused)
+   * once its host accept, if one is in flight, has settled: at once when the
+   * loop is not running, else within the loop's next trip to the host;
+   * `waitClosed()` waits for it.
    */
-  close(): void {
+  override close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#serving = false;
+    const releases: Promise<unknown>[] = [...this.#acceptsInFlight.values()];
     for (const listener of this.#listeners) {
       try {
         listener.close();
       } catch {
         // Already closed.
       }
+      const released = listener._released?.();
+      if (released !== undefined) releases.push(released);
     }
     this.#onClose?.();
     this.#serveForeverFut?.cancel();
-    if (this.#transports.size === 0 && this.#accepting === 0) this.#wakeup();
+    if (releases.length === 0) this.#released = true;
+    else {
+      // Host work the loop knows of, so virtual time waits for it.
+      const loop = this.#loop;
+      loop._pendingIo++;
+      const done = () => {
+        loop._pendingIo--;
+        this.#released = true;
+        this.#maybeWakeup();
+      };
+      Promise.allSettled(releases).then(done);
+    }
+    this.#maybeWakeup();
   }
 
   /**
    * Closes every connection of the server (buffered data is still sent),
    * connections still in their TLS handshake included.
    */
-  closeClients(): void {
+  override closeClients(): void {
     this.#abortPending();
     for (const t of [...this.#transports]) t.close();
   }
@@ -326,7 +483,7 @@ export class Server {
    * Aborts every connection of the server, connections still in their TLS
    * handshake included.
    */
-  abortClients(): void {
+  override abortClients(): void {
     this.#abortPending();
     for (const t of [...this.#transports]) t.abort();
   }
@@ -340,7 +497,10 @@ export class Server {
     for (const abort of pending) abort.abort();
   }
 
-  #wakeup(): void {
+  // Closed, its sockets released, and no connection left (being set up included).
+  #maybeWakeup(): void {
+    if (!this.#closed || !this.#released) return;
+    if (this.#transports.size > 0 || this.#accepting > 0) return;
     const waiters = this.#waiters;
     this.#waiters = null;
     if (waiters === null) return;
@@ -348,11 +508,13 @@ export class Server {
   }
 
   /**
-   * Waits until the server is closed and all its connections are gone
-   * (connections still being set up, such as in their TLS handshake, too).
+   * Waits until the server is closed, its sockets are released (the port
+   * can be bound again) and all its connections are gone (connections still
+   * being set up, such as in their TLS handshake, too).
    *
-   * @returns A future of the server's loop, done once the server is closed
-   *   and its last connection is gone (at once if that already happened).
+   * @returns A future of the server's loop, done once the server is closed,
+   *   its sockets released and its last connection gone (at once if that
+   *   already happened).
    *
    * @example
    * ```ts
@@ -369,21 +531,15 @@ export class Server {
    * });
    * ```
    */
-  waitClosed(): Future<void> {
+  override waitClosed(): Future<void> {
     const waiter = this.#loop.createFuture<void>();
     if (this.#waiters === null) waiter.setResult(undefined);
     else this.#waiters.push(waiter);
     return waiter;
   }
 
-  /** `await using server = ...` closes it and waits until it is closed. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.close();
-    await this.waitClosed();
-  }
-
   /** A description such as `<Server sockets=[127.0.0.1:8080]>`. */
-  toString(): string {
+  override toString(): string {
     const names = this.sockets.map((s) => {
       const a = s.getsockname();
       return typeof a === "string" ? a : `${a[0]}:${a[1]}`;
@@ -392,15 +548,18 @@ export class Server {
   }
 }
 
-function socketOf(listener: Deno.Listener): ServerSocket {
+function socketOf(listener: ServerListener): ServerSocket {
   const addr = listener.addr;
+  const fd = listener._fileno?.() ?? allocateFileno();
+  const fileno = () => listener._fileno?.() ?? fd;
   if (addr.transport === "unix" || addr.transport === "unixpacket") {
     const path = (addr as Deno.UnixAddr).path;
-    return { family: "AF_UNIX", getsockname: () => path };
+    return { family: "AF_UNIX", getsockname: () => path, fileno };
   }
   const net = addr as Deno.NetAddr;
   return {
     family: net.hostname.includes(":") ? "AF_INET6" : "AF_INET",
     getsockname: () => [net.hostname, net.port],
+    fileno,
   };
 }

@@ -18,6 +18,7 @@ import { describe } from "./_validate.ts";
 import { toBytes } from "./_transports/stream.ts";
 import { checkUnixBacklog, guardSocketFile, type SocketFileGuard } from "./_transports/unix.ts";
 import {
+  allocateFileno,
   checkCount,
   checkSocketAddress,
   FAMILY_NAMES,
@@ -37,12 +38,9 @@ export interface SocketOwner {
 /** The life cycle of a `Socket`. */
 export type SocketState = "new" | "bound" | "connecting" | "connected" | "listening" | "closed";
 
-/** The first number `fileno()` hands out (0–2 look like stdio). */
-const FIRST_FILENO = 3;
 /** Python's default `listen()` backlog, `min(SOMAXCONN, 128)`. */
 const DEFAULT_BACKLOG = 128;
 
-let nextFileno = FIRST_FILENO;
 const openSockets = new Map<number, Socket>();
 
 /** The open socket whose `fileno()` is `fd`, if any. @internal */
@@ -127,7 +125,7 @@ export class Socket implements Disposable {
     }
     this.family = family;
     this.type = type;
-    this.#fileno = nextFileno++;
+    this.#fileno = allocateFileno();
     openSockets.set(this.#fileno, this);
     const fd = this.#fileno;
     this._io = new SocketIo(() => `socket fd=${fd}`);

@@ -15,7 +15,7 @@ import type {
 import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
 import { AF_UNIX } from "../resolve.ts";
-import { Server } from "../server.ts";
+import { Server, type ServerListener } from "../server.ts";
 import type { Socket, SocketOwner } from "../socket.ts";
 import type { SSLContext } from "../ssl.ts";
 import { asSocket, checkNotOwned } from "../_sock_ops.ts";
@@ -249,7 +249,7 @@ export function* sockServer(
  * accepts go through the socket's accept queue (a connection the socket had
  * already accepted is served first).
  */
-class SocketListener implements Deno.Listener {
+class SocketListener implements ServerListener {
   #sock: Socket;
   #loop: BaseEventLoop;
 
@@ -270,6 +270,14 @@ class SocketListener implements Deno.Listener {
 
   close(): void {
     this.#sock.close();
+  }
+
+  _fileno(): number {
+    return this.#sock.fileno();
+  }
+
+  _released(): Promise<void> {
+    return this.#sock._io.listenerReleased();
   }
 
   ref(): void {

@@ -1413,10 +1413,8 @@ Deno.test("EventLoopTestsMixin.test_create_server_ssl_verified", async (t) => {
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_server_sock
-// BUG: asyncio's server.sockets[0] (a TransportSocket) has fileno(), equal to the given socket's; our ServerSocket has no fileno() (the rest of the case passes).
 Deno.test({
   name: "EventLoopTestsMixin.test_create_server_sock",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop) => {
       const proto = loop.createFuture<MyProto>();
@@ -1488,10 +1486,8 @@ Deno.test("EventLoopTestsMixin.test_create_server_addr_in_use", async () => {
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_server_close
-// BUG: after asyncio's server.close() a new connect is refused at once (ConnectionRefusedError); ours keeps the port listening until Deno drops the pending accept, so an immediate connect is accepted and then reset (ConnectionReset).
 Deno.test({
   name: "EventLoopTestsMixin.test_server_close",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop) => {
       const f = loop.createServer(() => new MyProto(), "127.0.0.1", 0);
@@ -2784,20 +2780,16 @@ function abstractServer(): AbstractServerLike {
 }
 
 // CPython 3.12 test_events.py TestAbstractServer.test_close
-// BUG: asyncio exports AbstractServer (close() raises NotImplementedError); the library has no AbstractServer.
 Deno.test({
   name: "TestAbstractServer.test_close",
-  ignore: true,
   fn() {
     assert.throws(() => abstractServer().close(), NotImplementedError);
   },
 });
 
 // CPython 3.12 test_events.py TestAbstractServer.test_wait_closed
-// BUG: asyncio exports AbstractServer (wait_closed() raises NotImplementedError); the library has no AbstractServer.
 Deno.test({
   name: "TestAbstractServer.test_wait_closed",
-  ignore: true,
   async fn() {
     const loop = newEventLoop();
     try {
@@ -2812,10 +2804,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_events.py TestAbstractServer.test_get_loop
-// BUG: asyncio exports AbstractServer (get_loop() raises NotImplementedError); the library has no AbstractServer.
 Deno.test({
   name: "TestAbstractServer.test_get_loop",
-  ignore: true,
   fn() {
     assert.throws(() => abstractServer().getLoop(), NotImplementedError);
   },

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
+  AbstractServer,
   AF_INET,
   CancelledError,
   type Coroutine,
@@ -21,6 +22,7 @@ import {
   SelectorEventLoop,
   type Server,
   sleep,
+  Socket,
 } from "../../mod.ts";
 import { bad, thrownBy, withLoop } from "../_helpers.ts";
 import { echoServer, enc, onLoop, portOf, Recorder, runCommand, shutdown, until } from "./_net.ts";
@@ -383,5 +385,116 @@ Deno.test("Server keeps accepting while connections come and go", async () => {
     server.close();
     server.closeClients();
     await loop.runUntilComplete(server.waitClosed());
+  });
+});
+
+Deno.test("Server.waitClosed() means the port is free: close, wait, bind the same port, many times", async (t) => {
+  // Deno frees a listening socket only once its pending accept() has
+  // settled; waitClosed() waits for that, so rebinding never fails.
+  const factory = () => new Protocol();
+  await t.step("TCP, on a running loop", async () => {
+    await onLoop(function* (loop) {
+      const first = yield* loop.createServer(factory, "127.0.0.1", 0);
+      const port = portOf(first);
+      first.close();
+      yield* first.waitClosed();
+      for (let i = 0; i < 25; i++) {
+        const server = yield* loop.createServer(factory, "127.0.0.1", port);
+        yield* sleep(0); // its accept is in flight
+        server.close();
+        yield* server.waitClosed();
+      }
+      const [last, recorder] = yield* recordingServer(loop);
+      last.close();
+      yield* last.waitClosed();
+      assert.deepEqual(recorder, []);
+    });
+  });
+  await t.step("a server made from a Socket", async () => {
+    await onLoop(function* (loop) {
+      let port = 0;
+      for (let i = 0; i < 10; i++) {
+        const sock = new Socket();
+        sock.bind(["127.0.0.1", port]);
+        const server = yield* loop.createServer(factory, null, null, { sock });
+        port = portOf(server);
+        yield* sleep(0);
+        server.close();
+        yield* server.waitClosed();
+      }
+    });
+  });
+  await t.step("a Unix server", async () => {
+    const dir = Deno.makeTempDirSync();
+    try {
+      await onLoop(function* (loop) {
+        const path = `${dir}/s.sock`;
+        for (let i = 0; i < 10; i++) {
+          const server = yield* loop.createUnixServer(factory, path);
+          yield* sleep(0);
+          server.close();
+          yield* server.waitClosed();
+          assert.throws(() => Deno.lstatSync(path), Deno.errors.NotFound);
+        }
+      });
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("After Server.close() with the loop stopped, a new connect is refused at once", async () => {
+  await withLoop(() => new SelectorEventLoop(), async (loop) => {
+    const server = await loop.runUntilComplete(
+      loop.createServer(() => new Protocol(), "127.0.0.1", 0),
+    );
+    const port = portOf(server);
+    const conn = await rawConnect(port); // accepted once the loop runs
+    await conn.write(enc.encode("x"));
+    conn.close();
+    server.close();
+    await assert.rejects(rawConnect(port), Deno.errors.ConnectionRefused);
+    await loop.runUntilComplete(server.waitClosed());
+  });
+});
+
+Deno.test("Server.sockets[i].fileno(): the Socket's for a server made from one, else a unique number", async () => {
+  await onLoop(function* (loop) {
+    const sock = new Socket();
+    sock.bind(["127.0.0.1", 0]);
+    const fromSock = yield* loop.createServer(() => new Protocol(), null, null, { sock });
+    assert.equal(fromSock.sockets[0].fileno(), sock.fileno());
+    const [plain] = yield* echoServer(loop);
+    const fd = plain.sockets[0].fileno();
+    assert.ok(Number.isInteger(fd) && fd > 2 && fd !== sock.fileno());
+    assert.equal(plain.sockets[0].fileno(), fd);
+    using other = new Socket();
+    assert.notEqual(other.fileno(), fd);
+    yield* shutdown(fromSock);
+    yield* shutdown(plain);
+  });
+});
+
+Deno.test("AbstractServer: every method throws NotImplementedError; Server implements them", async () => {
+  const abstract = new AbstractServer();
+  for (
+    const call of [
+      () => abstract.close(),
+      () => abstract.closeClients(),
+      () => abstract.abortClients(),
+      () => abstract.getLoop(),
+      () => abstract.isServing(),
+      () => abstract.startServing(),
+      () => abstract.serveForever(),
+      () => abstract.waitClosed(),
+    ]
+  ) {
+    assert.throws(call, NotImplementedError);
+  }
+  await assert.rejects(() => abstract[Symbol.asyncDispose](), NotImplementedError);
+  await onLoop(function* (loop) {
+    const [server] = yield* echoServer(loop);
+    assert.ok(server instanceof AbstractServer);
+    yield* shutdown(server);
   });
 });
