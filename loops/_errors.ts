@@ -118,6 +118,17 @@ export function mapTlsError(e: unknown, what: string): Error {
   return mapIoError(e, what);
 }
 
+/**
+ * The kernel's answer to a connect to port 0 (`ECONNREFUSED`), which Deno
+ * refuses to attempt (it throws a RangeError instead).
+ */
+export function refusedPortZero(host: string): ConnectionRefusedError {
+  return new ConnectionRefusedError(
+    `Connect call failed ${JSON.stringify([host, 0])}: Connection refused`,
+    { code: "ECONNREFUSED", errno: errnoOf("ECONNREFUSED") },
+  );
+}
+
 /** Whether an error means the peer went away (reset, broken pipe, aborted). */
 export function isConnectionLost(e: unknown): boolean {
   return e instanceof ConnectionResetError || e instanceof BrokenPipeError ||

@@ -9,6 +9,7 @@
 import { BaseEventLoop } from "./base_event_loop.ts";
 import type { LoopOptions } from "./events.ts";
 import { NotImplementedError } from "./exceptions.ts";
+import { GaiError } from "./os_errors.ts";
 import type { Future } from "./futures.ts";
 import type {
   CreateConnectionOptions,
@@ -21,6 +22,7 @@ import type {
 import type { BaseProtocol } from "./protocols.ts";
 import {
   type AddrInfo,
+  EAI_NONAME,
   type GetaddrinfoOptions,
   ipFamily,
   resolveAddrInfo,
@@ -57,13 +59,58 @@ export interface IoLoopOptions extends LoopOptions {
   platform?: Platform;
 }
 
-/** Throws TypeError/RangeError unless `port` is a valid port (or null when allowed). */
-function checkPort(port: unknown, name = "port"): number {
+/**
+ * Checks a port as asyncio passes it to getaddrinfo: an integer 0-65535, a
+ * numeric string or a service name (`"http"`, resolved later: an unknown
+ * one is a GaiError), or null.
+ */
+function checkPort(port: unknown, name = "port"): number | string | null {
+  if (port === null || port === undefined) return null;
+  if (typeof port === "string") return port;
   if (typeof port !== "number" || !Number.isInteger(port)) {
-    throw new TypeError(`${name} must be an integer: got ${describe(port)}`);
+    throw new TypeError(
+      `${name} must be an integer, a service name or null: got ${describe(port)}`,
+    );
   }
   if (port < 0 || port > 65535) throw new RangeError(`${name} must be 0-65535: got ${port}`);
   return port;
+}
+
+/** Throws TypeError unless `host` is a string or null. */
+function checkHost(host: unknown): string | null {
+  if (host === null || host === undefined) return null;
+  if (typeof host !== "string") {
+    throw new TypeError(`host must be a string or null: got ${describe(host)}`);
+  }
+  return host;
+}
+
+/**
+ * The name to check the server's certificate against, as asyncio decides it
+ * (its ValueErrors are RangeErrors): `serverHostname` only with `ssl`; with
+ * `ssl`, `serverHostname` or else a non-empty `host`. Null without `ssl`.
+ */
+function sslHostname(options: { serverHostname?: unknown }, ssl: SSLContext | null, host: unknown) {
+  const given = options.serverHostname;
+  if (given !== undefined && given !== null && typeof given !== "string") {
+    throw new TypeError(`options.serverHostname must be a string: got ${describe(given)}`);
+  }
+  if (ssl === null) {
+    if (given !== undefined && given !== null) {
+      throw new RangeError("options.serverHostname is only meaningful with ssl");
+    }
+    return null;
+  }
+  if (given === undefined || given === null) {
+    if (typeof host !== "string" || host === "") {
+      throw new RangeError("options.serverHostname must be set when using ssl without a host");
+    }
+    return host;
+  }
+  if (given === "") {
+    throw new RangeError("options.serverHostname must not be empty: Deno needs a name to check");
+  }
+  return given;
 }
 
 function checkTimeout(value: unknown, name: string): void {
@@ -72,7 +119,7 @@ function checkTimeout(value: unknown, name: string): void {
   if (value === 0) throw new RangeError(`${name} must be a positive number: got 0`);
 }
 
-// asyncio's "... is only meaningful with ssl" ValueErrors (TypeErrors here).
+// asyncio's "... is only meaningful with ssl" ValueErrors (RangeErrors here).
 function checkSslOnly(
   options: {
     serverHostname?: unknown;
@@ -84,9 +131,18 @@ function checkSslOnly(
   if (ssl !== null) return;
   for (const name of ["serverHostname", "sslHandshakeTimeout", "sslShutdownTimeout"] as const) {
     if (options[name] !== undefined && options[name] !== null) {
-      throw new TypeError(`options.${name} is only meaningful with ssl`);
+      throw new RangeError(`options.${name} is only meaningful with ssl`);
     }
   }
+}
+
+/** Throws TypeError unless `path` is a string, RangeError if it is empty. */
+function checkPath(path: unknown): string {
+  if (typeof path !== "string") {
+    throw new TypeError(`path must be a string or null: got ${describe(path)}`);
+  }
+  if (path === "") throw new RangeError("path must not be empty");
+  return path;
 }
 
 function denoCannot(option: string, why: string): never {
@@ -171,9 +227,13 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * makes a protocol for it.
    *
    * @typeParam P The protocol type.
+   * Host and port are resolved through `this.getaddrinfo()` (as asyncio
+   * does; a numeric host is used as it is): a port may be a service name
+   * (`"http"`), and host null means the loopback addresses.
+   *
    * @param protocolFactory Makes the protocol.
-   * @param host The host name or address.
-   * @param port The port.
+   * @param host The host name or address (null: loopback).
+   * @param port The port: a number, a numeric string or a service name.
    * @param options `ssl`, `serverHostname`, `family`, `happyEyeballsDelay`, ...;
    *   or `sock`: a connected `Socket` to wrap instead (host and port null; with
    *   `ssl`, `serverHostname` is required). The transport then owns the socket.
@@ -183,7 +243,14 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   context with `verifyMode` `CERT_NONE`, as Deno always verifies the
    *   server certificate; with `sock`, a client certificate, as Deno.startTls
    *   cannot present one).
-   * @throws {TypeError} On bad arguments.
+   * @throws {RangeError} Where asyncio raises ValueError: host/port together
+   *   with `sock`, or neither; `serverHostname`, `sslHandshakeTimeout` or
+   *   `sslShutdownTimeout` without `ssl`; `ssl` without a host or
+   *   `serverHostname`; an option that only applies without `sock` given with
+   *   it; a port out of range, a non-positive timeout.
+   * @throws {TypeError} On arguments of the wrong type.
+   * @throws {GaiError} For host `""` (as getaddrinfo); from the future, for a
+   *   name or service that is not known.
    *
    * @example
    * ```ts
@@ -206,32 +273,46 @@ export abstract class NetEventLoop extends BaseEventLoop {
   override createConnection<P extends BaseProtocol>(
     protocolFactory: () => P,
     host?: string | null,
-    port?: number | null,
+    port?: number | string | null,
     options: CreateConnectionOptions = {},
   ): Future<[Transport, P]> {
     const ssl = resolveSsl(options.ssl, "options.ssl");
     this._check(ssl === null ? "createConnection" : "createConnection(ssl)");
     checkCallback(protocolFactory, "protocolFactory");
-    if (options.sock !== undefined && options.sock !== null) {
-      const sock = checkConnectionSock(options.sock, [host, port], false, options, ssl);
-      // With sock the upgrade is Deno.startTls: no client certificate.
-      if (ssl !== null) checkClientContext(ssl, "createConnection({ sock, ssl })", true);
-      return this._spawn(sockConnection(this, protocolFactory, sock, ssl, options));
-    }
-    if (typeof host !== "string" || host === "") {
-      throw new TypeError(
-        `host must be a non-empty string when no sock is given: got ${describe(host)}`,
+    // asyncio's order: the TLS options, then host/port against sock.
+    const serverHostname = sslHostname(options, ssl, host);
+    checkSslOnly(options, ssl);
+    const hasSock = options.sock !== undefined && options.sock !== null;
+    if ((host !== null && host !== undefined) || (port !== null && port !== undefined)) {
+      if (hasSock) {
+        throw new RangeError("host/port and sock can not be specified at the same time");
+      }
+      const h = checkHost(host);
+      if (h === "") {
+        throw new GaiError('getaddrinfo(""): Name or service not known', {
+          code: "EAI_NONAME",
+          errno: EAI_NONAME,
+        });
+      }
+      const p = checkPort(port);
+      this.#checkConnectionOptions(options, ssl, h);
+      return this._spawn(
+        tcpConnection(this, protocolFactory, h, p, ssl, serverHostname, options),
       );
     }
-    checkPort(port);
-    this.#checkConnectionOptions(options, ssl, host);
-    return this._spawn(tcpConnection(this, protocolFactory, host, port as number, ssl, options));
+    if (!hasSock) {
+      throw new RangeError("host and port was not specified and no sock specified");
+    }
+    const sock = checkConnectionSock(options.sock, false, options, ssl);
+    // With sock the upgrade is Deno.startTls: no client certificate.
+    if (ssl !== null) checkClientContext(ssl, "createConnection({ sock, ssl })", true);
+    return this._spawn(sockConnection(this, protocolFactory, sock, ssl, serverHostname, options));
   }
 
   #checkConnectionOptions(
     options: CreateConnectionOptions,
     ssl: SSLContext | null,
-    host: string,
+    host: string | null,
   ): void {
     if (options.localAddr !== undefined && options.localAddr !== null) {
       denoCannot("options.localAddr", "Deno.connect cannot bind a local address first");
@@ -251,7 +332,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
     }
     if (
       ssl?.certChain != null && ssl.checkHostname && (options.family ?? 0) !== 0 &&
-      ipFamily(host) === 0
+      (host === null || ipFamily(host) === 0)
     ) {
       denoCannot(
         "options.family with a client certificate and a host name",
@@ -259,7 +340,6 @@ export abstract class NetEventLoop extends BaseEventLoop {
           "against it; pass an address, or set checkHostname to false",
       );
     }
-    checkSslOnly(options, ssl);
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
     checkTimeout(options.happyEyeballsDelay, "options.happyEyeballsDelay");
@@ -270,12 +350,25 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * Starts a TCP (or TLS) server on `host` (a name, a list of names, or
    * null for every interface) and `port` (0: any free port).
    *
+   * The hosts are resolved through `this.getaddrinfo()` with `AI_PASSIVE`
+   * (as asyncio does; a numeric host is used as it is): host null or `""`
+   * means every interface, and the port may be a service name.
+   * Differences from asyncio: Deno's `"::"` socket is dual-stack (Deno cannot
+   * set `IPV6_V6ONLY`), so where both wildcard addresses are resolved one
+   * socket on `"::"` serves both.
+   *
    * @param protocolFactory Makes a protocol for each connection.
    * @param host Where to listen.
-   * @param port The port.
+   * @param port The port (0: any free port; a number, numeric string or service name).
    * @param options `ssl`, `backlog`, `reusePort`, `keepAlive`, `startServing`, ...;
    *   or `sock`: a bound or listening `Socket` to serve (host and port null).
    * @returns A future of the `Server`.
+   * @throws {RangeError} Where asyncio raises ValueError: host/port together
+   *   with `sock`, or none of them; `sslHandshakeTimeout`/`sslShutdownTimeout`
+   *   without `ssl`; a bad backlog or port.
+   * @throws {TypeError} On arguments of the wrong type.
+   * @throws {OSError} (from the future) If an address cannot be bound, or
+   *   `getaddrinfo()` returns nothing.
    * @throws {NotImplementedError} If the matrix forbids it, or `reusePort`
    *   without Deno's `--unstable-net` flag, or `reuseAddress: false`, or `ssl` with `sock`,
    *   or an `ssl` context asking for client certificates (`verifyMode` other than
@@ -296,24 +389,33 @@ export abstract class NetEventLoop extends BaseEventLoop {
   override createServer(
     protocolFactory: () => BaseProtocol,
     host?: string | string[] | null,
-    port?: number | null,
+    port?: number | string | null,
     options: CreateServerOptions = {},
   ): Future<Server> {
     const ssl = resolveSsl(options.ssl, "options.ssl");
     this._check(ssl === null ? "createServer" : "createServer(ssl)");
     checkCallback(protocolFactory, "protocolFactory");
-    if (options.sock !== undefined && options.sock !== null) {
-      const sock = checkServerSock(options.sock, [host, port], false, options);
-      return this._spawn(sockServer(this, protocolFactory, sock, options));
+    checkSslOnly(options, ssl);
+    const hasSock = options.sock !== undefined && options.sock !== null;
+    if ((host !== null && host !== undefined) || (port !== null && port !== undefined)) {
+      if (hasSock) {
+        throw new RangeError("host/port and sock can not be specified at the same time");
+      }
+      if (
+        host !== null && host !== undefined && typeof host !== "string" &&
+        !(Array.isArray(host) && host.every((h) => typeof h === "string"))
+      ) {
+        throw new TypeError(
+          `host must be a string, an array of strings or null: got ${describe(host)}`,
+        );
+      }
+      const p = checkPort(port);
+      this.#checkServerOptions(options, ssl);
+      return this._spawn(tcpServer(this, protocolFactory, host ?? null, p, ssl, options));
     }
-    if (host !== null && host !== undefined && typeof host !== "string" && !Array.isArray(host)) {
-      throw new TypeError(
-        `host must be a string, an array of strings or null: got ${describe(host)}`,
-      );
-    }
-    const p = port === null || port === undefined ? 0 : checkPort(port);
-    this.#checkServerOptions(options, ssl);
-    return this._spawn(tcpServer(this, protocolFactory, host, p, ssl, options));
+    if (!hasSock) throw new RangeError("Neither host/port nor sock were specified");
+    const sock = checkServerSock(options.sock, false, options);
+    return this._spawn(sockServer(this, protocolFactory, sock, options));
   }
 
   #checkServerOptions(options: CreateServerOptions, ssl: SSLContext | null): void {
@@ -337,7 +439,6 @@ export abstract class NetEventLoop extends BaseEventLoop {
       }
     }
     if (ssl !== null) serverTlsOptions(ssl); // throws for what Deno.listenTls cannot do
-    checkSslOnly(options, ssl);
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
   }
@@ -352,8 +453,9 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   `ssl` is not available (Deno has no TLS over Unix sockets).
    * @returns A future of `[transport, protocol]`.
    * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl`.
-   * @throws {TypeError} With `serverHostname`, `sslHandshakeTimeout` or
-   *   `sslShutdownTimeout` (they need `ssl`).
+   * @throws {RangeError} With `serverHostname`, `sslHandshakeTimeout` or
+   *   `sslShutdownTimeout` (they need `ssl`); with both `path` and `sock`, or
+   *   neither; with an empty path or a `sock` that is not AF_UNIX.
    *
    * @example
    * ```ts
@@ -379,14 +481,14 @@ export abstract class NetEventLoop extends BaseEventLoop {
       denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
     }
     checkSslOnly(options, null);
-    if (options.sock !== undefined && options.sock !== null) {
-      const sock = checkConnectionSock(options.sock, [path], true, options, null);
-      return this._spawn(sockConnection(this, protocolFactory, sock, null, options));
+    const hasSock = options.sock !== undefined && options.sock !== null;
+    if (path !== null && path !== undefined) {
+      if (hasSock) throw new RangeError("path and sock can not be specified at the same time");
+      return this._spawn(unixConnection(this, protocolFactory, checkPath(path)));
     }
-    if (typeof path !== "string" || path === "") {
-      throw new TypeError(`path must be a non-empty string: got ${describe(path)}`);
-    }
-    return this._spawn(unixConnection(this, protocolFactory, path));
+    if (!hasSock) throw new RangeError("no path and sock were specified");
+    const sock = checkConnectionSock(options.sock, true, options, null);
+    return this._spawn(sockConnection(this, protocolFactory, sock, null, null, options));
   }
 
   /**
@@ -401,7 +503,9 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * @returns A future of the `Server`.
    * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl` or
    *   `backlog` (Deno's Unix listener takes none).
-   * @throws {TypeError} With `sslHandshakeTimeout` or `sslShutdownTimeout` (no `ssl`).
+   * @throws {RangeError} With `sslHandshakeTimeout` or `sslShutdownTimeout` (no
+   *   `ssl`); with both `path` and `sock`, or neither; with an empty path or
+   *   a `sock` that is not AF_UNIX.
    * @throws {OSError} (from the future) `EADDRINUSE` if a file that is not a socket is at `path`.
    *
    * @example
@@ -429,14 +533,14 @@ export abstract class NetEventLoop extends BaseEventLoop {
     }
     checkSslOnly(options, null);
     checkUnixBacklog(options.backlog);
-    if (options.sock !== undefined && options.sock !== null) {
-      const sock = checkServerSock(options.sock, [path], true, options);
-      return this._spawn(sockServer(this, protocolFactory, sock, options));
+    const hasSock = options.sock !== undefined && options.sock !== null;
+    if (path !== null && path !== undefined) {
+      if (hasSock) throw new RangeError("path and sock can not be specified at the same time");
+      return this._spawn(unixServer(this, protocolFactory, checkPath(path), options));
     }
-    if (typeof path !== "string" || path === "") {
-      throw new TypeError(`path must be a non-empty string: got ${describe(path)}`);
-    }
-    return this._spawn(unixServer(this, protocolFactory, path, options));
+    if (!hasSock) throw new RangeError("path was not specified, and no sock specified");
+    const sock = checkServerSock(options.sock, true, options);
+    return this._spawn(sockServer(this, protocolFactory, sock, options));
   }
 
   /**
@@ -461,7 +565,8 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * @returns A future of `[transport, protocol]`.
    * @throws {NotImplementedError} If the matrix forbids it (the proactor loop),
    *   or with `reusePort`, `sock` or `family: AF_UNIX`.
-   * @throws {TypeError} On malformed arguments.
+   * @throws {TypeError} On malformed arguments: `localAddr`/`remoteAddr`
+   *   must be `[host, port]` pairs (asyncio's "2-tuple is expected").
    * @throws {RangeError} With `reuseAddress: true`, or without any address
    *   and without `family`.
    *

@@ -9,13 +9,13 @@ import { type Coroutine, Handle } from "./events.ts";
 import { CancelledError, NotImplementedError, RuntimeError } from "./exceptions.ts";
 import type { Future } from "./futures.ts";
 import { OSError } from "./os_errors.ts";
-import { ipFamily, resolveAddrInfo, SOCK_STREAM } from "./resolve.ts";
+import { connectHost, ensureResolved, SOCK_STREAM } from "./resolve.ts";
 import { Socket, socketByFileno } from "./socket.ts";
 import type { ObjectKind } from "../platform/matrix_rows.ts";
 import { closedError } from "./_readiness.ts";
 import { checkCount, checkSocketAddress, fromDenoAddr, type SocketAddress } from "./_sock_addr.ts";
 import { closeQuietly } from "./_socket_io.ts";
-import { errnoOf, mapIoError } from "./_errors.ts";
+import { errnoOf, mapIoError, refusedPortZero } from "./_errors.ts";
 import { hostCall } from "./_host.ts";
 import { sourceTraceback } from "./_stack.ts";
 import { checkCallback, describe } from "./_validate.ts";
@@ -146,14 +146,14 @@ function* openConn(
       throw mapIoError(e, `Connect call failed ${JSON.stringify(addr)}`, addr);
     }
   }
-  let host = addr[0];
+  // Resolved within the socket's family (through loop.getaddrinfo() unless
+  // numeric, as asyncio's _ensure_resolved); asyncio takes the first address.
+  const infos = yield* ensureResolved(loop, addr[0], addr[1], { family, type: SOCK_STREAM });
+  if (infos.length === 0) throw new OSError("getaddrinfo() returned empty list");
+  const host = connectHost(infos[0][4]);
   const port = addr[1];
-  if (ipFamily(host) === 0) {
-    // A name: resolve it within the socket's family; asyncio takes the first address.
-    const infos = yield* resolveAddrInfo(loop, host, port, { family, type: SOCK_STREAM });
-    host = infos[0][4][0];
-  }
   try {
+    if (port === 0) throw refusedPortZero(host);
     return yield* hostCall(
       loop,
       (signal) =>

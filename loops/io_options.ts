@@ -49,9 +49,9 @@ export interface CreateServerOptions {
   ssl?: SSLContext | null;
   /** `AF_INET` or `AF_INET6` to restrict which addresses are bound. */
   family?: number;
-  /** Accepted for compatibility: only 0 (or `AI_PASSIVE`) is supported. */
+  /** getaddrinfo flags for the hosts: `AI_PASSIVE` (the default) or 0. */
   flags?: number;
-  /** An already listening socket: not available on Deno, so this throws. */
+  /** A bound or listening `Socket` to serve (host and port must then be null). */
   sock?: unknown;
   /** The listen backlog (default 100). */
   backlog?: number;
@@ -82,11 +82,11 @@ export interface CreateUnixConnectionOptions {
   ssl?: SSLContext | boolean | null;
   /** An already connected Unix socket to wrap. */
   sock?: unknown;
-  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
+  /** Only meaningful with `ssl` (not available here): a RangeError without it. */
   serverHostname?: string | null;
-  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
+  /** Only meaningful with `ssl` (not available here): a RangeError without it. */
   sslHandshakeTimeout?: number | null;
-  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
+  /** Only meaningful with `ssl` (not available here): a RangeError without it. */
   sslShutdownTimeout?: number | null;
 }
 
@@ -94,16 +94,16 @@ export interface CreateUnixConnectionOptions {
 export interface CreateUnixServerOptions {
   /** TLS over the Unix socket: not available on Deno, so this throws. */
   ssl?: SSLContext | null;
-  /** An already listening socket: not available on Deno, so this throws. */
+  /** A bound or listening AF_UNIX `Socket` to serve (path must then be null). */
   sock?: unknown;
   /**
    * The listen backlog: Deno's Unix listener takes none (it uses its own),
    * so any value throws NotImplementedError (a bad one a RangeError).
    */
   backlog?: number;
-  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
+  /** Only meaningful with `ssl` (not available here): a RangeError without it. */
   sslHandshakeTimeout?: number | null;
-  /** Only meaningful with `ssl` (not available here): a TypeError without it. */
+  /** Only meaningful with `ssl` (not available here): a RangeError without it. */
   sslShutdownTimeout?: number | null;
   /** Start accepting at once (default true). */
   startServing?: boolean;

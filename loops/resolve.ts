@@ -15,6 +15,7 @@ import { hostCall } from "./_host.ts";
 import { mapIoError } from "./_errors.ts";
 import { describe } from "./_validate.ts";
 import { serviceName, servicePort } from "./_services.ts";
+import { awaitInTask } from "./tasks.ts";
 
 /** Any address family (`socket.AF_UNSPEC`). */
 export const AF_UNSPEC = 0;
@@ -144,8 +145,8 @@ const TYPES: [number, number][] = [[SOCK_STREAM, IPPROTO_TCP], [SOCK_DGRAM, IPPR
   0,
 ]];
 
-/** A resolved address: the address text and its family (`AF_INET`/`AF_INET6`). */
-type Address = [address: string, family: number];
+/** A resolved address: the address text, its family (`AF_INET`/`AF_INET6`) and IPv6 scope id. */
+type Address = [address: string, family: number, scopeId: number];
 
 function checkPort(port: unknown): number {
   if (typeof port !== "number" || !Number.isInteger(port)) {
@@ -165,11 +166,196 @@ function checkFlags(flags: unknown, known: number, what: string): number {
   return flags;
 }
 
-/** Whether `host` is an IPv4 or IPv6 literal; returns its family or 0. */
+/** A numeric host as getaddrinfo reads it: its family, canonical text and scope. @internal */
+export interface NumericHost {
+  /** `AF_INET` or `AF_INET6`. */
+  family: number;
+  /** The address as inet_ntop writes it (`127.0.0.8` for `127.0.0.010`, `::1` for `0:0::1`). */
+  address: string;
+  /** An IPv6 zone after `%` (an interface name or index), or null. */
+  scope: string | null;
+}
+
+// glibc's inet_aton, which getaddrinfo uses for numeric IPv4 hosts: one to
+// four parts, each decimal, octal (a leading 0) or hex (0x); the last part
+// fills the bytes left (`127.1` is 127.0.0.1); nothing may follow.
+function parseIPv4(text: string): string | null {
+  const bytes: number[] = [];
+  let i = 0;
+  let val = 0;
+  let digit = false;
+  for (;;) {
+    if (!/[0-9]/.test(text[i] ?? "")) return null;
+    let base = 10;
+    digit = false;
+    val = 0;
+    if (text[i] === "0") {
+      i++;
+      if (text[i] === "x" || text[i] === "X") {
+        base = 16;
+        i++;
+      } else {
+        base = 8;
+        digit = true;
+      }
+    }
+    for (;;) {
+      const c = text[i] ?? "";
+      const d = /[0-9]/.test(c)
+        ? c.charCodeAt(0) - 48
+        : base === 16 && /[a-fA-F]/.test(c)
+        ? c.toLowerCase().charCodeAt(0) - 87
+        : -1;
+      if (d < 0 || (base === 8 && d >= 8)) {
+        if (base === 8 && d >= 8 && d <= 9) return null;
+        break;
+      }
+      val = val * base + d;
+      if (val > 0xffffffff) return null;
+      digit = true;
+      i++;
+    }
+    if (text[i] !== ".") break;
+    if (bytes.length > 2 || val > 0xff) return null;
+    bytes.push(val);
+    i++;
+  }
+  if (i !== text.length || !digit) return null;
+  const max = [0xffffffff, 0xffffff, 0xffff, 0xff][bytes.length];
+  if (val > max) return null;
+  for (let k = 3 - bytes.length; k >= 0; k--) bytes.push((val >>> (8 * k)) & 0xff);
+  return bytes.join(".");
+}
+
+// inet_pton's strict dotted quad (the tail of an IPv6 address): four decimal
+// parts of at most three digits, no leading zeros.
+function parseDottedQuad(text: string): number[] | null {
+  const parts = text.split(".");
+  if (parts.length !== 4) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return null;
+    out.push(Number(p));
+  }
+  return out;
+}
+
+// inet_pton(AF_INET6): the eight 16-bit words, or null.
+function parseIPv6Words(text: string): number[] | null {
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const groups = (half: string): number[] | null => {
+    if (half === "") return [];
+    const out: number[] = [];
+    const parts = half.split(":");
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (k === parts.length - 1 && p.includes(".")) {
+        const quad = parseDottedQuad(p);
+        if (quad === null) return null;
+        out.push((quad[0] << 8) | quad[1], (quad[2] << 8) | quad[3]);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return null;
+        out.push(parseInt(p, 16));
+      }
+    }
+    return out;
+  };
+  const head = groups(halves[0]);
+  if (head === null) return null;
+  if (halves.length === 1) return head.length === 8 ? head : null;
+  // A dotted quad may only end the address.
+  if (halves[0].includes(".")) return null;
+  const tail = groups(halves[1]);
+  if (tail === null || head.length + tail.length > 7) return null;
+  return [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+}
+
+// inet_ntop(AF_INET6), glibc's way: lower-case hex, the longest run of two
+// or more zero words (the first of equal runs) as "::", and the last 32 bits
+// as a dotted quad for IPv4-compatible and IPv4-mapped addresses.
+function formatIPv6(words: number[]): string {
+  let bestBase = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) [bestBase, bestLen] = [i, j - i];
+    i = j;
+  }
+  if (bestLen < 2) bestBase = -1;
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
+      if (i === bestBase) out += ":";
+      continue;
+    }
+    if (i !== 0) out += ":";
+    if (
+      i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))
+    ) {
+      out += `${words[6] >> 8}.${words[6] & 0xff}.${words[7] >> 8}.${words[7] & 0xff}`;
+      break;
+    }
+    out += words[i].toString(16);
+  }
+  if (bestBase !== -1 && bestBase + bestLen === 8) out += ":";
+  return out;
+}
+
+/**
+ * Reads `host` as getaddrinfo does before any lookup: an IPv4 address in
+ * inet_aton's forms (`127.0.0.010` is 127.0.0.8, `127.1` is 127.0.0.1), or
+ * an IPv6 address as inet_pton reads it, optionally with a `%zone`. Returns
+ * null for anything else (a name to look up). @internal
+ */
+export function parseNumericHost(host: string): NumericHost | null {
+  const v4 = parseIPv4(host);
+  if (v4 !== null) return { family: AF_INET, address: v4, scope: null };
+  const pct = host.indexOf("%");
+  const bare = pct < 0 ? host : host.slice(0, pct);
+  const scope = pct < 0 ? null : host.slice(pct + 1);
+  if (scope === "") return null;
+  const words = parseIPv6Words(bare);
+  if (words === null) return null;
+  return { family: AF_INET6, address: formatIPv6(words), scope };
+}
+
+/**
+ * Whether `host` is a numeric IPv4 or IPv6 address (as getaddrinfo reads
+ * one: see `parseNumericHost`); returns its family, or 0 for a name.
+ */
 export function ipFamily(host: string): number {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return AF_INET;
-  if (host.includes(":") && /^[0-9a-fA-F:.%]+$/.test(host)) return AF_INET6;
-  return 0;
+  return parseNumericHost(host)?.family ?? 0;
+}
+
+/**
+ * The interface index of an IPv6 zone: a number as it is, an interface name
+ * through the system (null when unknown or not readable without a prompt).
+ */
+function scopeIndex(scope: string): number | null {
+  if (/^[0-9]+$/.test(scope)) return Number(scope);
+  if (scope.includes("/") || scope.startsWith(".")) return null;
+  const file = `/sys/class/net/${scope}/ifindex`;
+  try {
+    if (Deno.permissions.querySync({ name: "read", path: file }).state === "granted") {
+      return Number(Deno.readTextFileSync(file).trim());
+    }
+  } catch {
+    // Not Linux, or no such interface: ask Deno below.
+  }
+  try {
+    const q = Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" });
+    if (q.state !== "granted") return null;
+    const found = Deno.networkInterfaces().find((i) => i.name === scope && i.family === "IPv6");
+    return found?.scopeid ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -226,7 +412,11 @@ function* lookup(loop: AbstractEventLoop, name: string, family: number): Corouti
         } else reject(mapIoError(err, `getaddrinfo(${JSON.stringify(name)})`));
       });
     }));
-  return found.map((a) => [a.address, a.family === 6 ? AF_INET6 : AF_INET]);
+  return found.map((a): Address => {
+    const numeric = parseNumericHost(a.address);
+    const scopeId = numeric?.scope == null ? 0 : scopeIndex(numeric.scope) ?? 0;
+    return [numeric?.address ?? a.address, a.family === 6 ? AF_INET6 : AF_INET, scopeId];
+  });
 }
 
 /** The families the host has a non-loopback address of (null: unknown, no permission). */
@@ -253,6 +443,7 @@ function pickAddresses(found: Address[], family: number, flags: number, what: st
     const mapped = found.filter(([, f]) => f === AF_INET).map(([a]): Address => [
       `::ffff:${a}`,
       AF_INET6,
+      0,
     ]);
     out = v6.length > 0 && !(flags & AI_ALL) ? v6 : [...v6, ...mapped];
   } else if (family !== AF_UNSPEC) {
@@ -277,11 +468,22 @@ function* hostAddresses(
 ): Coroutine<Address[]> {
   if (host === null) {
     // As glibc orders them: IPv4 first for binding, IPv6 first for connecting.
-    if (flags & AI_PASSIVE) return [["0.0.0.0", AF_INET], ["::", AF_INET6]];
-    return [["::1", AF_INET6], ["127.0.0.1", AF_INET]];
+    if (flags & AI_PASSIVE) return [["0.0.0.0", AF_INET, 0], ["::", AF_INET6, 0]];
+    return [["::1", AF_INET6, 0], ["127.0.0.1", AF_INET, 0]];
   }
-  const literal = ipFamily(host);
-  if (literal !== 0) return [[host, literal]];
+  const numeric = parseNumericHost(host);
+  if (numeric !== null) {
+    const scopeId = numeric.scope === null ? 0 : scopeIndex(numeric.scope);
+    if (scopeId === null) {
+      throw gaiError(
+        "EAI_NONAME",
+        `getaddrinfo(${JSON.stringify(host)}): unknown network interface ${
+          JSON.stringify(numeric.scope)
+        }`,
+      );
+    }
+    return [[numeric.address, numeric.family, scopeId]];
+  }
   if (flags & AI_NUMERICHOST) {
     throw gaiError(
       "EAI_NONAME",
@@ -315,9 +517,9 @@ export function* resolveAddrInfo(
   const found = yield* hostAddresses(loop, name, family, flags);
   const what = `getaddrinfo(${JSON.stringify(name)})`;
   const out: AddrInfo[] = [];
-  for (const [address, fam] of pickAddresses(found, family, flags, what)) {
+  for (const [address, fam, scopeId] of pickAddresses(found, family, flags, what)) {
     for (const [t, pr, p] of kinds) {
-      const sockaddr: SockAddr = fam === AF_INET6 ? [address, p, 0, 0] : [address, p];
+      const sockaddr: SockAddr = fam === AF_INET6 ? [address, p, 0, scopeId] : [address, p];
       const canon = out.length === 0 && (flags & AI_CANONNAME) ? name! : "";
       out.push([fam, t, pr, canon, sockaddr]);
     }
@@ -325,19 +527,82 @@ export function* resolveAddrInfo(
   return out;
 }
 
-/** The canonical text of a numeric address (IPv6 compressed, `%scope` appended). */
-function numericHost(host: string, family: number, scopeId: number): string {
-  if (family !== AF_INET6) return host;
-  let text = host;
-  if (!host.includes("%")) {
-    try {
-      text = new URL(`http://[${host}]/`).hostname.slice(1, -1);
-    } catch {
-      // not something URL parses: keep the caller's text
-    }
+/**
+ * The port number of `port` for sockets of `type` (as getaddrinfo would
+ * report it): an integer as it is, a numeric string, a service name from
+ * the services database; null is 0. @internal
+ *
+ * @throws {GaiError} `EAI_SERVICE` for a service name that is not known.
+ */
+export function resolvePort(port: number | string | null, type: number): number {
+  if (port === null || port === "") return 0;
+  if (typeof port === "number") return port;
+  if (/^[0-9]+$/.test(port)) return checkPort(Number(port));
+  const found = servicePort(port, type === SOCK_DGRAM ? "udp" : "tcp");
+  if (found === null) {
+    throw gaiError("EAI_SERVICE", `getaddrinfo: unknown service ${JSON.stringify(port)}`);
   }
-  if (scopeId === 0 || host.includes("%")) return text;
-  return `${text}%${interfaceName(scopeId) ?? scopeId}`;
+  return found;
+}
+
+/**
+ * asyncio's `_ensure_resolved`, for the loop's own connections, servers and
+ * endpoints: a numeric host with a numeric port (what asyncio's
+ * `_ipaddr_info` recognizes) is used as it is, anything else is resolved
+ * through `loop.getaddrinfo()`, so a loop subclass (or a test) that
+ * overrides it is used. @internal
+ */
+export function* ensureResolved(
+  loop: AbstractEventLoop,
+  host: string | null,
+  port: number | string | null,
+  options: { family?: number; type: number; flags?: number },
+): Coroutine<AddrInfo[]> {
+  const info = numericAddrInfo(host, port, options.family ?? AF_UNSPEC, options.type);
+  if (info !== null) return [info];
+  return yield* awaitInTask(loop.getaddrinfo(host, port, options));
+}
+
+// asyncio's _ipaddr_info: the getaddrinfo answer for a numeric IP host and
+// port, or null when getaddrinfo must be asked. As there, an IPv6 zone
+// (`%eth0`) goes to getaddrinfo, and only inet_pton's IPv4 form counts.
+function numericAddrInfo(
+  host: string | null,
+  port: number | string | null,
+  family: number,
+  type: number,
+): AddrInfo | null {
+  if (host === null || host.includes("%")) return null;
+  const proto = type === SOCK_STREAM ? IPPROTO_TCP : type === SOCK_DGRAM ? IPPROTO_UDP : -1;
+  if (proto < 0) return null;
+  let p: number;
+  if (port === null || port === "") p = 0;
+  else if (typeof port === "number" && Number.isInteger(port)) p = port;
+  else if (typeof port === "string" && /^[0-9]+$/.test(port)) p = Number(port);
+  else return null;
+  if (p < 0 || p > 65535) return null;
+  if ((family === AF_UNSPEC || family === AF_INET) && parseDottedQuad(host) !== null) {
+    return [AF_INET, type, proto, "", [host, p]];
+  }
+  if (family === AF_UNSPEC || family === AF_INET6) {
+    const words = parseIPv6Words(host);
+    if (words !== null) return [AF_INET6, type, proto, "", [host, p, 0, 0]];
+  }
+  return null;
+}
+
+/**
+ * The host text to hand Deno for a resolved socket address: the address,
+ * with `%scopeId` for a scoped IPv6 one. @internal
+ */
+export function connectHost(sockaddr: SockAddr): string {
+  return sockaddr.length === 4 && sockaddr[3] !== 0 ? `${sockaddr[0]}%${sockaddr[3]}` : sockaddr[0];
+}
+
+/** The canonical text of a numeric address, with `%interface` for an IPv6 scope id. */
+function numericText(numeric: NumericHost, scopeId: number): string {
+  if (numeric.family !== AF_INET6 || scopeId === 0) return numeric.address;
+  return `${numeric.address}%${interfaceName(scopeId) ?? scopeId}`;
 }
 
 /** The name of the network interface with index `scopeId`, if Deno reports it. */
@@ -400,16 +665,16 @@ export function* resolveNameInfo(
   const port = checkPort(
     typeof rawPort === "string" && /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort,
   );
-  const family = ipFamily(host);
-  if (family === 0) {
+  const parsed = parseNumericHost(host);
+  if (parsed === null) {
     throw gaiError("EAI_NONAME", `getnameinfo: ${JSON.stringify(host)} is not a numeric address`);
   }
   const service = flags & NI_NUMERICSERV
     ? String(port)
     : serviceName(port, flags & NI_DGRAM ? "udp" : "tcp") ?? String(port);
-  const numeric = numericHost(host, family, sockaddr.length === 4 ? Number(sockaddr[3]) : 0);
+  const numeric = numericText(parsed, sockaddr.length === 4 ? Number(sockaddr[3]) : 0);
   if (flags & NI_NUMERICHOST) return [numeric, service];
-  const name = yield* reverseLookup(loop, host, port);
+  const name = yield* reverseLookup(loop, parsed.address, port);
   if (name === null) {
     if (flags & NI_NAMEREQD) {
       throw gaiError("EAI_NONAME", `getnameinfo: ${JSON.stringify(host)} has no name`);

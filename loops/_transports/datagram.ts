@@ -41,10 +41,20 @@ interface Outgoing {
   port: number;
 }
 
-/** Checks a `[host, port]` pair; returns it, or throws TypeError/RangeError. */
-export function checkAddr(addr: unknown, name: string): [string, number] {
-  if (!Array.isArray(addr) || addr.length < 2 || typeof addr[0] !== "string" || addr[0] === "") {
-    throw new TypeError(`${name} must be [host, port]: got ${describe(addr)}`);
+/**
+ * Checks a `[host, port]` address; returns `[host, port]`, or throws
+ * TypeError/RangeError. `sizes`: the lengths allowed (an IPv6 destination
+ * may carry flowinfo and scope id; asyncio's endpoint addresses are pairs).
+ */
+export function checkAddr(addr: unknown, name: string, sizes: number[] = [2, 4]): [string, number] {
+  if (!Array.isArray(addr) || !sizes.includes(addr.length)) {
+    const what = sizes.length === 1
+      ? "a [host, port] pair (asyncio: 2-tuple is expected)"
+      : "[host, port]";
+    throw new TypeError(`${name} must be ${what}: got ${describe(addr)}`);
+  }
+  if (typeof addr[0] !== "string" || addr[0] === "") {
+    throw new TypeError(`${name}[0] must be a host name or address: got ${describe(addr[0])}`);
   }
   const port = addr[1];
   if (typeof port !== "number" || !Number.isInteger(port)) {

@@ -13,10 +13,12 @@ import {
   AF_INET6,
   AF_UNIX,
   AF_UNSPEC,
+  connectHost,
+  ensureResolved,
   IPPROTO_UDP,
-  resolveAddrInfo,
   SOCK_DGRAM,
 } from "../resolve.ts";
+import { OSError } from "../os_errors.ts";
 import { hostCall } from "../_host.ts";
 import { mapIoError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
@@ -118,10 +120,10 @@ export function checkDatagramOptions(options: CreateDatagramEndpointOptions): Da
   const broadcast = optionalBoolean(options.allowBroadcast, "options.allowBroadcast");
   const localAddr = options.localAddr == null
     ? null
-    : checkAddr(options.localAddr, "options.localAddr");
+    : checkAddr(options.localAddr, "options.localAddr", [2]);
   const remoteAddr = options.remoteAddr == null
     ? null
-    : checkAddr(options.remoteAddr, "options.remoteAddr");
+    : checkAddr(options.remoteAddr, "options.remoteAddr", [2]);
   if (localAddr === null && remoteAddr === null && family === AF_UNSPEC) {
     throw new RangeError(
       "unexpected address family: give options.family (AF_INET or AF_INET6) when neither " +
@@ -144,7 +146,9 @@ function* resolve(
   family: number,
 ): Coroutine<AddrInfo[] | null> {
   if (addr === null) return null;
-  return yield* resolveAddrInfo(loop, addr[0], addr[1], { family, type: SOCK_DGRAM });
+  const infos = yield* ensureResolved(loop, addr[0], addr[1], { family, type: SOCK_DGRAM });
+  if (infos.length === 0) throw new OSError("getaddrinfo() returned empty list");
+  return infos;
 }
 
 // asyncio pairs the local and remote addresses by family and tries each pair.
@@ -167,8 +171,8 @@ function* candidates(loop: BaseEventLoop, plan: DatagramPlan): Coroutine<Candida
     const ipv6 = fam === AF_INET6;
     out.push({
       ipv6,
-      local: l === undefined ? [ipv6 ? "::" : "0.0.0.0", 0] : [l[4][0], l[4][1]],
-      remote: r === undefined ? null : [r[4][0], r[4][1]],
+      local: l === undefined ? [ipv6 ? "::" : "0.0.0.0", 0] : [connectHost(l[4]), l[4][1]],
+      remote: r === undefined ? null : [connectHost(r[4]), r[4][1]],
     });
   }
   if (out.length === 0) {

@@ -48,18 +48,21 @@ class ServerClaim implements SocketOwner {
   }
 }
 
+// An option that only applies to a socket the loop creates: a conflicting
+// value (RangeError), not a wrong type.
 function rejectWithSock(options: Record<string, unknown>, names: string[]): void {
   for (const name of names) {
     const v = options[name];
     if (v !== undefined && v !== null && v !== 0 && v !== false) {
-      throw new TypeError(`options.${name} cannot be combined with options.sock`);
+      throw new RangeError(`options.${name} cannot be combined with options.sock`);
     }
   }
 }
 
-function checkEndpointAbsent(values: unknown[], names: string): void {
-  if (values.some((v) => v !== undefined && v !== null)) {
-    throw new TypeError(`${names} and options.sock cannot be given together`);
+// asyncio's ValueError "A UNIX Domain Stream Socket was expected, got ...".
+function checkUnixSock(sock: Socket): void {
+  if (sock.family !== AF_UNIX) {
+    throw new RangeError(`options.sock must be an AF_UNIX socket: got ${sock}`);
   }
 }
 
@@ -72,22 +75,19 @@ function checkHandOver(sock: Socket): void {
 }
 
 /**
- * Validates `createConnection`/`createUnixConnection` with `sock`: a connected
- * stream socket (Unix for `unix`), no host/port/path, no option that only
- * applies to connecting.
+ * Validates `createConnection`/`createUnixConnection` with `sock` (the loop
+ * checked that no host/port/path came with it, and the TLS options): a
+ * connected stream socket (Unix for `unix`), no option that only applies
+ * to connecting.
  */
 export function checkConnectionSock(
   sockOption: unknown,
-  endpoint: unknown[],
   unix: boolean,
   options: CreateConnectionOptions,
   ssl: SSLContext | null,
 ): Socket {
-  checkEndpointAbsent(endpoint, unix ? "path" : "host/port");
   const sock = asSocket(sockOption, "options.sock");
-  if (unix && sock.family !== AF_UNIX) {
-    throw new TypeError(`options.sock must be an AF_UNIX socket: got ${sock}`);
-  }
+  if (unix) checkUnixSock(sock);
   rejectWithSock(options as Record<string, unknown>, [
     "family",
     "proto",
@@ -96,11 +96,6 @@ export function checkConnectionSock(
     "happyEyeballsDelay",
     "interleave",
   ]);
-  if (ssl === null) {
-    rejectWithSock(options as Record<string, unknown>, ["serverHostname", "sslHandshakeTimeout"]);
-  } else if (typeof options.serverHostname !== "string" || options.serverHostname === "") {
-    throw new TypeError("options.serverHostname is required with ssl and sock (there is no host)");
-  }
   checkHandOver(sock);
   sock._checkStream("createConnection");
   if (ssl !== null && sock._io.hasPendingInput()) {
@@ -118,6 +113,7 @@ export function* sockConnection<P extends BaseProtocol>(
   protocolFactory: () => P,
   sock: Socket,
   ssl: SSLContext | null,
+  serverHostname: string | null,
   options: CreateConnectionOptions,
 ): Coroutine<[StreamTransport, P]> {
   checkHandOver(sock);
@@ -130,7 +126,7 @@ export function* sockConnection<P extends BaseProtocol>(
     let extra = streamExtra(raw, null);
     if (ssl !== null) {
       const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-      const hostname = options.serverHostname!;
+      const hostname = serverHostname!;
       const [tls, alpn] = yield* tlsClient(loop, raw as Deno.TcpConn, ssl, hostname, timeout);
       conn = tls;
       extra = { ...streamExtra(tls, ssl), alpnProtocol: alpn };
@@ -162,21 +158,17 @@ function started(loop: BaseEventLoop, transport: StreamTransport): Coroutine<voi
 }
 
 /**
- * Validates `createServer`/`createUnixServer` with `sock`: a bound or
- * listening stream socket, no host/port/path, no option that only applies
- * to creating sockets.
+ * Validates `createServer`/`createUnixServer` with `sock` (the loop checked
+ * that no host/port/path came with it): a bound or listening stream socket,
+ * no option that only applies to creating sockets.
  */
 export function checkServerSock(
   sockOption: unknown,
-  endpoint: unknown[],
   unix: boolean,
   options: CreateServerOptions | CreateUnixServerOptions,
 ): Socket {
-  checkEndpointAbsent(endpoint, unix ? "path" : "host/port");
   const sock = asSocket(sockOption, "options.sock");
-  if (unix && sock.family !== AF_UNIX) {
-    throw new TypeError(`options.sock must be an AF_UNIX socket: got ${sock}`);
-  }
+  if (unix) checkUnixSock(sock);
   if (options.ssl !== undefined && options.ssl !== null) {
     throw new NotImplementedError(
       "options.ssl with options.sock: Deno only serves TLS on listeners it creates with " +

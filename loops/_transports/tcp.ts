@@ -9,12 +9,19 @@ import { CancelledError, TimeoutError } from "../exceptions.ts";
 import type { CreateConnectionOptions, CreateServerOptions } from "../io_options.ts";
 import { ConnectionAbortedError, OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
-import { AF_INET, AF_INET6, ipFamily, resolveAddrInfo, SOCK_STREAM } from "../resolve.ts";
+import {
+  AI_PASSIVE,
+  connectHost,
+  ensureResolved,
+  ipFamily,
+  resolvePort,
+  SOCK_STREAM,
+} from "../resolve.ts";
 import { Server } from "../server.ts";
 import { serverTlsOptions, type SSLContext } from "../ssl.ts";
 import { waitFor } from "../wait.ts";
 import { hostCall } from "../_host.ts";
-import { errnoOf, mapIoError, mapTlsError } from "../_errors.ts";
+import { errnoOf, mapIoError, mapTlsError, refusedPortZero } from "../_errors.ts";
 import { StreamTransport, type TransportOwner } from "./stream.ts";
 import { startTransport } from "./_lifecycle.ts";
 
@@ -126,25 +133,32 @@ export function* startStream<P extends BaseProtocol>(
   return [transport, protocol];
 }
 
-/** Connects a TCP socket: each resolved address in turn, or Happy Eyeballs. */
+/**
+ * Connects a TCP socket: each address `host` resolves to in turn (through
+ * `loop.getaddrinfo()`, as asyncio does), or Happy Eyeballs.
+ */
 function* connectTcp(
   loop: BaseEventLoop,
-  host: string,
-  port: number,
+  host: string | null,
+  port: number | string | null,
   options: CreateConnectionOptions,
 ): Coroutine<Deno.TcpConn> {
   const delay = options.happyEyeballsDelay;
   // Deno's Happy Eyeballs resolves the name itself and cannot be limited to
   // one family: with `family`, the addresses of that family are tried in turn.
   const family = options.family ?? 0;
-  if (delay !== null && delay !== undefined && family === 0 && ipFamily(host) === 0) {
+  if (
+    delay !== null && delay !== undefined && family === 0 && host !== null && ipFamily(host) === 0
+  ) {
+    const p = resolvePort(port, SOCK_STREAM);
     try {
+      if (p === 0) throw refusedPortZero(host);
       return yield* hostCall(
         loop,
         (signal) =>
           Deno.connect({
             hostname: host,
-            port,
+            port: p,
             signal,
             autoSelectFamily: true,
             autoSelectFamilyAttemptDelay: Math.max(10, Math.round(delay * 1000)),
@@ -153,22 +167,25 @@ function* connectTcp(
       );
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      throw mapIoError(e, `Connect call failed ${JSON.stringify([host, port])}`);
+      throw mapIoError(e, `Connect call failed ${JSON.stringify([host, p])}`);
     }
   }
-  const infos = yield* resolveAddrInfo(loop, host, port, { family, type: SOCK_STREAM });
+  const infos = yield* ensureResolved(loop, host, port, { family, type: SOCK_STREAM });
+  if (infos.length === 0) throw new OSError("getaddrinfo() returned empty list");
   const errors: Error[] = [];
   for (const info of infos) {
-    const address = info[4][0];
+    const address = connectHost(info[4]);
+    const p = info[4][1];
     try {
+      if (p === 0) throw refusedPortZero(address);
       return yield* hostCall(
         loop,
-        (signal) => Deno.connect({ hostname: address, port, signal }),
+        (signal) => Deno.connect({ hostname: address, port: p, signal }),
         closeQuietly,
       );
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      errors.push(mapIoError(e, `Connect call failed ${JSON.stringify([address, port])}`));
+      errors.push(mapIoError(e, `Connect call failed ${JSON.stringify([address, p])}`));
     }
   }
   throw connectionError(errors, options.allErrors === true);
@@ -245,24 +262,30 @@ export function* tlsClient(
 export function* tcpConnection<P extends BaseProtocol>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
-  host: string,
-  port: number,
+  host: string | null,
+  port: number | string | null,
   ssl: SSLContext | null,
+  serverHostname: string | null,
   options: CreateConnectionOptions,
 ): Coroutine<[StreamTransport, P]> {
   const extra: Record<string, unknown> = {};
   let conn: Deno.Conn;
   if (ssl !== null && ssl.certChain !== null) {
     // Client authentication needs Deno.connectTls (startTls takes no certificate).
-    const [tls, alpn] = yield* connectTlsWithCert(loop, host, port, ssl, options);
+    const [tls, alpn] = yield* connectTlsWithCert(loop, host!, port, ssl, options);
     conn = tls;
     extra.alpnProtocol = alpn;
   } else {
     conn = yield* connectTcp(loop, host, port, options);
     if (ssl !== null) {
-      const hostname = options.serverHostname ?? host;
       const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-      const [tls, alpn] = yield* tlsClient(loop, conn as Deno.TcpConn, ssl, hostname, timeout);
+      const [tls, alpn] = yield* tlsClient(
+        loop,
+        conn as Deno.TcpConn,
+        ssl,
+        serverHostname!,
+        timeout,
+      );
       conn = tls;
       extra.alpnProtocol = alpn;
     }
@@ -281,19 +304,23 @@ export function* tcpConnection<P extends BaseProtocol>(
 function* connectTlsWithCert(
   loop: BaseEventLoop,
   host: string,
-  port: number,
+  service: number | string | null,
   ssl: SSLContext,
   options: CreateConnectionOptions,
 ): Coroutine<[Deno.TlsConn, string | null]> {
   const family = options.family ?? 0;
+  const port = resolvePort(service, SOCK_STREAM);
   const targets = family === 0
     ? [host]
-    : (yield* resolveAddrInfo(loop, host, port, { family, type: SOCK_STREAM })).map((i) => i[4][0]);
+    : (yield* ensureResolved(loop, host, port, { family, type: SOCK_STREAM })).map((i) =>
+      connectHost(i[4])
+    );
   const delay = options.happyEyeballsDelay;
   const errors: Error[] = [];
   for (const target of targets) {
     let tls: Deno.TlsConn;
     try {
+      if (port === 0) throw refusedPortZero(target);
       tls = yield* hostCall(
         loop,
         () =>
@@ -320,25 +347,32 @@ function* connectTlsWithCert(
   throw connectionError(errors, options.allErrors === true);
 }
 
-/** The addresses a server binds for `host` (null: every interface). */
+/**
+ * The addresses a server binds for `host`: each host of a list (`""` is
+ * null: every interface) resolved through `loop.getaddrinfo()` with
+ * `AI_PASSIVE`, as asyncio does; the union, in order.
+ */
 function* bindAddresses(
   loop: BaseEventLoop,
-  host: string | string[] | null | undefined,
-  port: number,
+  host: string | string[] | null,
+  port: number | string | null,
   family: number,
-): Coroutine<string[]> {
-  if (host === null || host === undefined || host === "") {
-    // Deno binds "::" dual-stack, which serves IPv4 too; IPv4 alone otherwise.
-    if (family === AF_INET) return ["0.0.0.0"];
-    return family === AF_INET6 ? ["::"] : ["::", "0.0.0.0"];
-  }
-  const hosts = typeof host === "string" ? [host] : [...host];
-  const out = new Set<string>();
+  flags: number,
+): Coroutine<[string, number][]> {
+  const hosts = host === "" || host === null ? [null] : typeof host === "string" ? [host] : host;
+  const out = new Map<string, [string, number]>();
   for (const h of hosts) {
-    const infos = yield* resolveAddrInfo(loop, h, port, { family, type: SOCK_STREAM });
-    for (const info of infos) out.add(info[4][0]);
+    const name = h === "" ? null : h;
+    const infos = yield* ensureResolved(loop, name, port, { family, type: SOCK_STREAM, flags });
+    if (infos.length === 0) {
+      throw new OSError(`getaddrinfo(${JSON.stringify(name)}) returned empty list`);
+    }
+    for (const info of infos) {
+      const address = connectHost(info[4]);
+      out.set(`${address} ${info[4][1]}`, [address, info[4][1]]);
+    }
   }
-  return [...out];
+  return [...out.values()];
 }
 
 function listenOne(
@@ -362,26 +396,45 @@ function listenOne(
 export function* tcpServer(
   loop: BaseEventLoop,
   protocolFactory: () => BaseProtocol,
-  host: string | string[] | null | undefined,
-  port: number,
+  host: string | string[] | null,
+  port: number | string | null,
   ssl: SSLContext | null,
   options: CreateServerOptions,
 ): Coroutine<Server> {
-  const addresses = yield* bindAddresses(loop, host, port, options.family ?? 0);
+  const flags = options.flags ?? AI_PASSIVE;
+  const addresses = yield* bindAddresses(loop, host, port, options.family ?? 0, flags);
   const listeners: Deno.Listener[] = [];
-  const anyInterface = host === null || host === undefined || host === "";
-  for (const address of addresses) {
+  // Deno cannot set IPV6_V6ONLY: its "::" socket is dual-stack and serves
+  // IPv4 too, so "0.0.0.0" on the same port is left out once "::" is bound
+  // (binding both would fail with EADDRINUSE; asyncio binds both, v6-only).
+  const dualStack = new Set<number>();
+  const ordered = [
+    ...addresses.filter(([a]) => a === "::"),
+    ...addresses.filter(([a]) => a !== "::"),
+  ];
+  for (const [address, p] of ordered) {
+    if (address === "0.0.0.0" && dualStack.has(p)) continue;
     try {
-      listeners.push(listenOne(address, port, options, ssl));
-      if (anyInterface) break; // the first of "::" / "0.0.0.0" that works serves both
+      const listener = listenOne(address, p, options, ssl);
+      listeners.push(listener);
+      if (address === "::") dualStack.add((listener.addr as Deno.NetAddr).port).add(p);
     } catch (e) {
-      if (anyInterface && address === "::") continue;
-      for (const l of listeners) closeQuietly(l);
-      throw mapIoError(
+      const err = mapIoError(
         e,
-        `error while attempting to bind on address ${JSON.stringify([address, port])}`,
+        `error while attempting to bind on address ${JSON.stringify([address, p])}`,
       );
+      // As asyncio: an address whose family is not enabled is skipped; so is
+      // "::" where "0.0.0.0" on the same port can stand in for it.
+      if (err instanceof OSError && err.code === "EADDRNOTAVAIL") continue;
+      if (address === "::" && ordered.some(([a, q]) => a === "0.0.0.0" && q === p)) continue;
+      for (const l of listeners) closeQuietly(l);
+      throw err;
     }
+  }
+  if (listeners.length === 0) {
+    throw new OSError(
+      `could not bind on any address out of ${JSON.stringify(addresses)}`,
+    );
   }
   const keepAlive = options.keepAlive === true;
   const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;

@@ -834,10 +834,8 @@ Deno.test("BaseEventLoopTests.test_shutdown_default_executor_timeout", async () 
 // ---------------------------------------------------------------------------
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_connection_host_port_sock
-// BUG: asyncio raises ValueError (RangeError here) for host/port together with sock; ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_connection_host_port_sock",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(
@@ -850,10 +848,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_server_ssl_timeout_for_plain_socket
-// BUG: asyncio raises ValueError (RangeError here) "ssl_handshake_timeout is only meaningful with ssl"; ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_server_ssl_timeout_for_plain_socket",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(
@@ -903,10 +899,8 @@ Deno.test("BaseEventLoopWithSelectorTests.test_create_server_ipv6", async (t) =>
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_connection_no_host_port_sock
-// BUG: asyncio raises ValueError (RangeError here) when neither host/port nor sock is given; ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_connection_no_host_port_sock",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(loop, () => loop.createConnection(() => new MyProto()), RangeError);
@@ -976,10 +970,8 @@ Deno.test("BaseEventLoopWithSelectorTests.test_create_connection_ip_addr", async
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_connection_service_name
 // (only the unknown-service half: the 'http' half needs the mocked socket to "connect" to port 80)
-// BUG: asyncio resolves a service-name port through getaddrinfo (an unknown service is an OSError); ours refuses any non-integer port with TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_connection_service_name",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       for (const service of ["nonsense"]) {
@@ -994,10 +986,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_connection_no_ssl_server_hostname_errors
-// BUG: asyncio raises ValueError (RangeError here) for server_hostname without ssl; ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_connection_no_ssl_server_hostname_errors",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       // When not using ssl, server_hostname must be None.
@@ -1019,10 +1009,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_connection_ssl_server_hostname_errors
-// BUG: asyncio raises ValueError (RangeError here) for ssl without a usable server_hostname (empty/None host, or sock); ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_connection_ssl_server_hostname_errors",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       // When using ssl, server_hostname may be None if host is non-empty.
@@ -1047,10 +1035,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_connection_ssl_timeout_for_plain_socket
-// BUG: asyncio raises ValueError (RangeError here) "ssl_handshake_timeout is only meaningful with ssl"; ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_connection_ssl_timeout_for_plain_socket",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(
@@ -1066,10 +1052,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_server_empty_host
-// BUG: asyncio's create_server resolves through loop.getaddrinfo (an overriding method is used, and host '' is passed as None); ours resolves internally, ignores an overridden getaddrinfo and starts the server
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_server_empty_host",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       // if host is empty string use None instead
@@ -1087,10 +1071,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_server_host_port_sock
-// BUG: asyncio raises ValueError (RangeError here) for host/port together with sock; ours throws TypeError
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_server_host_port_sock",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(
@@ -1103,10 +1085,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_server_no_host_port_sock
-// BUG: asyncio raises ValueError "Neither host/port nor sock were specified" for create_server(factory); ours starts a server on every interface and a random port
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_server_no_host_port_sock",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(loop, () => loop.createServer(() => new MyProto()), RangeError);
@@ -1136,10 +1116,8 @@ Deno.test("BaseEventLoopWithSelectorTests.test_create_server_cant_bind", async (
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_datagram_endpoint_addr_error
-// BUG: asyncio requires local_addr to be a 2-tuple (TypeError "2-tuple is expected" for ('localhost', 1, 2, 3)); ours accepts a longer array and binds its first two items
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_datagram_endpoint_addr_error",
-  ignore: true,
   async fn() {
     await withLoop(newSelectorLoop, async (loop) => {
       await runRejects(

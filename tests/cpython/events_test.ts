@@ -1179,10 +1179,8 @@ Deno.test("EventLoopTestsMixin.test_create_unix_server", async () => {
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_unix_server_path_socket_error
-// BUG: asyncio raises ValueError('path and sock can not be specified at the same time') (RangeError here); ours raises TypeError('path and options.sock cannot be given together').
 Deno.test({
   name: "EventLoopTestsMixin.test_create_unix_server_path_socket_error",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop) => {
       const proto = new MyProto(loop);

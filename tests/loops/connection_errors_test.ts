@@ -15,6 +15,7 @@ import {
   Protocol,
   SelectorEventLoop,
   sleep,
+  Socket,
   TimeoutError,
   waitFor,
 } from "../../mod.ts";
@@ -184,25 +185,105 @@ Deno.test("createConnection() refuses bad arguments and options Deno cannot hono
       assert.ok(e instanceof NotImplementedError, String(e));
       assert.match(e.message, re);
     }
+    // asyncio's ValueErrors are RangeErrors.
     assert.throws(
       () => loop.createConnection(f, "127.0.0.1", 1, { serverHostname: "x" }),
-      TypeError,
+      { name: "RangeError", message: "options.serverHostname is only meaningful with ssl" },
     );
     assert.throws(
       () => loop.createConnection(f, "127.0.0.1", 1, { sslHandshakeTimeout: 1 }),
+      { name: "RangeError", message: "options.sslHandshakeTimeout is only meaningful with ssl" },
+    );
+    assert.throws(
+      () => loop.createConnection(f, "127.0.0.1", 1, { sslShutdownTimeout: 1 }),
+      RangeError,
+    );
+    assert.throws(() => loop.createConnection(f, "", 1, { ssl: true }), {
+      name: "RangeError",
+      message: "options.serverHostname must be set when using ssl without a host",
+    });
+    assert.throws(() => loop.createConnection(f, null, 1, { ssl: true }), RangeError);
+    assert.throws(
+      () => loop.createConnection(f, "127.0.0.1", 1, { ssl: true, serverHostname: "" }),
+      RangeError,
+    );
+    assert.throws(
+      () => loop.createConnection(f, "127.0.0.1", 1, { ssl: true, serverHostname: bad(5) }),
       TypeError,
     );
+    assert.throws(() => loop.createConnection(f), {
+      name: "RangeError",
+      message: "host and port was not specified and no sock specified",
+    });
+    using sock = new Socket();
+    assert.throws(() => loop.createConnection(f, "127.0.0.1", 1, { sock }), {
+      name: "RangeError",
+      message: "host/port and sock can not be specified at the same time",
+    });
+    assert.throws(() => loop.createConnection(f, null, null, { ssl: true, sock }), RangeError);
     assert.throws(
       () => loop.createConnection(f, "127.0.0.1", 1, { happyEyeballsDelay: -1 }),
       RangeError,
     );
-    assert.throws(() => loop.createConnection(f, "", 1), TypeError);
-    assert.throws(() => loop.createConnection(f, null, 1), TypeError);
-    assert.throws(() => loop.createConnection(f, "127.0.0.1", bad("80")), TypeError);
+    // As getaddrinfo(""): no such name (Python's gaierror).
+    assert.throws(() => loop.createConnection(f, "", 1), GaiError);
+    assert.throws(() => loop.createConnection(f, bad(5), 1), TypeError);
+    assert.throws(() => loop.createConnection(f, "127.0.0.1", bad({})), TypeError);
+    assert.throws(() => loop.createConnection(f, "127.0.0.1", 1.5), TypeError);
     assert.throws(() => loop.createConnection(f, "127.0.0.1", -1), RangeError);
+    assert.throws(() => loop.createConnection(f, "127.0.0.1", 65536), RangeError);
     assert.throws(() => loop.createConnection(bad(42), "127.0.0.1", 1), TypeError);
     assert.throws(() => loop.createConnection(f, "127.0.0.1", 1, { ssl: bad("yes") }), TypeError);
   } finally {
     loop.close();
   }
+});
+
+Deno.test("createConnection() takes a service name or numeric string as port, and host null (loopback), as asyncio", async (t) => {
+  await t.step("an unknown service name is a GaiError EAI_SERVICE", async () => {
+    await onLoop(function* (loop) {
+      try {
+        yield* loop.createConnection(() => new Protocol(), "127.0.0.1", "nonsense");
+        assert.fail("expected a GaiError");
+      } catch (e) {
+        assert.ok(e instanceof GaiError, String(e));
+        assert.equal(e.code, "EAI_SERVICE");
+      }
+    });
+  });
+  await t.step("a numeric string and a service name reach the server", async () => {
+    await onLoop(function* (loop) {
+      const server = yield* loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+      const port = (server.sockets[0].getsockname() as [string, number])[1];
+      const [t1] = yield* loop.createConnection(() => new Protocol(), "127.0.0.1", String(port));
+      assert.deepEqual(t1.getExtraInfo("peername"), ["127.0.0.1", port]);
+      t1.close();
+      // "http" is port 80 (nobody listens there): refused, not a TypeError.
+      try {
+        yield* loop.createConnection(() => new Protocol(), "127.0.0.1", "http");
+      } catch (e) {
+        assert.ok(e instanceof OSError, String(e));
+        assert.match(e.message, /127\.0\.0\.1",80\]/);
+      }
+      server.close();
+      yield* server.waitClosed();
+    });
+  });
+  await t.step("host null connects to the loopback addresses, port 0 is refused", async () => {
+    await onLoop(function* (loop) {
+      const server = yield* loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+      const port = (server.sockets[0].getsockname() as [string, number])[1];
+      const [t1] = yield* loop.createConnection(() => new Protocol(), null, port);
+      assert.deepEqual(t1.getExtraInfo("peername"), ["127.0.0.1", port]);
+      t1.close();
+      server.close();
+      yield* server.waitClosed();
+      try {
+        yield* loop.createConnection(() => new Protocol(), "127.0.0.1", 0);
+        assert.fail("expected a refused connection");
+      } catch (e) {
+        assert.ok(e instanceof ConnectionRefusedError, String(e));
+      }
+    });
+  });
 });

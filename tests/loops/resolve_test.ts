@@ -28,6 +28,8 @@ import {
   NI_NOFQDN,
   NI_NUMERICHOST,
   NI_NUMERICSERV,
+  OSError,
+  Protocol,
   SelectorEventLoop,
   SOCK_DGRAM,
   SOCK_RAW,
@@ -170,6 +172,78 @@ Deno.test("loop.getaddrinfo() flags", async (t) => {
   });
 });
 
+Deno.test("loop.getaddrinfo() reads numeric hosts as glibc does (Python's answers on Linux)", async (t) => {
+  const cases: [string, number, SockAddr | null][] = [
+    ["127.0.0.010", 0, ["127.0.0.8", 80]], // octal, as inet_aton
+    ["127.1", 0, ["127.0.0.1", 80]],
+    ["0x7f.0.0.1", 0, ["127.0.0.1", 80]],
+    ["2130706433", 0, ["127.0.0.1", 80]],
+    ["1.2.3", 0, ["1.2.0.3", 80]],
+    ["256.256.256.256", 0, null], // not numeric: a name, and no such name
+    ["999.1.1.1", AI_NUMERICHOST, null],
+    ["08.0.0.1", AI_NUMERICHOST, null],
+    ["4294967296", AI_NUMERICHOST, null],
+    ["127.0.0.1.", AI_NUMERICHOST, null],
+    ["abc:def", 0, null],
+    ["1::2::3", AI_NUMERICHOST, null],
+    ["::FFFF:1.2.3.4", 0, ["::ffff:1.2.3.4", 80, 0, 0]],
+    ["1:0:0:0:0:0:0:8", 0, ["1::8", 80, 0, 0]],
+    ["1:0:0:1:0:0:0:8", 0, ["1:0:0:1::8", 80, 0, 0]],
+    ["::0.0.0.2", 0, ["::2", 80, 0, 0]],
+    ["::127.0.0.1", 0, ["::127.0.0.1", 80, 0, 0]],
+    ["fe80::1%1", AI_NUMERICHOST, ["fe80::1", 80, 0, 1]],
+    ["fe80::1%", AI_NUMERICHOST, null],
+  ];
+  for (const [host, flags, sockaddr] of cases) {
+    await t.step(`${JSON.stringify(host)}${flags ? " AI_NUMERICHOST" : ""}`, async () => {
+      const p = gai(host, 80, { type: SOCK_STREAM, flags });
+      if (sockaddr === null) await assertGaiError(p, "EAI_NONAME", EAI_NONAME);
+      else assert.deepEqual((await p).map((i) => i[4]), [sockaddr]);
+    });
+  }
+  if (Deno.build.os === "linux") {
+    await t.step('"fe80::1%lo": an interface name is its index', async () => {
+      const [info] = await gai("fe80::1%lo", 80, { type: SOCK_STREAM });
+      assert.deepEqual(info[4], ["fe80::1", 80, 0, 1]);
+      await assertGaiError(gai("fe80::1%nosuch0", 80), "EAI_NONAME", EAI_NONAME);
+    });
+  }
+  await t.step("getnameinfo() reads them the same way", async () => {
+    assert.deepEqual(await gni(["127.0.0.010", 80], NI_NUMERICHOST | NI_NUMERICSERV), [
+      "127.0.0.8",
+      "80",
+    ]);
+    assert.deepEqual(await gni(["0:0::1", 80], NI_NUMERICHOST | NI_NUMERICSERV), ["::1", "80"]);
+  });
+});
+
+Deno.test("The address getaddrinfo reports is the one connected to", async () => {
+  await withLoop(() => new SelectorEventLoop(), async (loop) => {
+    const server = await loop.runUntilComplete(
+      loop.createServer(() => new Protocol(), "127.0.0.1", 0),
+    );
+    const port = (server.sockets[0].getsockname() as [string, number])[1];
+    try {
+      const [t] = await loop.runUntilComplete(
+        loop.createConnection(() => new Protocol(), "127.1", port),
+      );
+      assert.deepEqual(t.getExtraInfo("peername"), ["127.0.0.1", port]);
+      t.close();
+      // 127.0.0.010 is 127.0.0.8, where nobody listens.
+      await assert.rejects(
+        async () =>
+          await loop.runUntilComplete(
+            loop.createConnection(() => new Protocol(), "127.0.0.010", port),
+          ),
+        (e: unknown) => e instanceof OSError && /127\.0\.0\.8/.test(e.message),
+      );
+    } finally {
+      server.close();
+      await loop.runUntilComplete(server.waitClosed());
+    }
+  });
+});
+
 Deno.test("loop.getaddrinfo() of an unresolvable name is GaiError EAI_NONAME", async () => {
   await assertGaiError(gai("no-such-host.invalid", 80), "EAI_NONAME", EAI_NONAME);
 });
@@ -219,6 +293,23 @@ const PYTHON_CASES = [
   ["gni", "127.0.0.1", 80, 0],
   ["gni", "127.0.0.1", 53, NI_DGRAM],
   ["gni", "192.0.2.1", 22, 0],
+  // Numeric hosts as glibc reads them: inet_aton's IPv4 forms, inet_pton's IPv6.
+  ["gai", "127.0.0.010", 80, 0, SOCK_STREAM, 0],
+  ["gai", "127.1", 80, 0, SOCK_STREAM, AI_NUMERICHOST],
+  ["gai", "0x7f.0.0.1", 80, 0, SOCK_STREAM, 0],
+  ["gai", "2130706433", 80, 0, SOCK_STREAM, 0],
+  ["gai", "256.256.256.256", 80, 0, SOCK_STREAM, 0],
+  ["gai", "999.1.1.1", 80, 0, SOCK_STREAM, AI_NUMERICHOST],
+  ["gai", "08.0.0.1", 80, 0, SOCK_STREAM, AI_NUMERICHOST],
+  ["gai", "127.0.0.1 ", 80, 0, SOCK_STREAM, AI_NUMERICHOST],
+  ["gai", "abc:def", 80, 0, SOCK_STREAM, AI_NUMERICHOST],
+  ["gai", "1::2::3", 80, 0, SOCK_STREAM, AI_NUMERICHOST],
+  ["gai", "::FFFF:1.2.3.4", 80, 0, SOCK_STREAM, 0],
+  ["gai", "1:0:0:1:0:0:0:8", 80, 0, SOCK_STREAM, 0],
+  ["gai", "::0.0.0.2", 80, 0, SOCK_STREAM, 0],
+  ["gai", "fe80::1%1", 80, 0, SOCK_STREAM, 0],
+  ["gai", "127.0.0.010", 80, AF_INET6, SOCK_STREAM, AI_V4MAPPED],
+  ["gni", "127.0.0.010", 80, NI_NUMERICHOST | NI_NUMERICSERV],
 ] as const;
 
 const PYTHON_SCRIPT = `

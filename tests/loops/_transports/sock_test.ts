@@ -42,17 +42,17 @@ Deno.test("loop.createConnection({ sock }) validates the socket and options", as
     using fresh = new Socket();
     assert.throws(
       () => loop.createConnection(factory, "127.0.0.1", 1, { sock: pair.client }),
-      TypeError,
+      RangeError,
     );
     assert.throws(() => loop.createConnection(factory, null, null, { sock: {} }), TypeError);
     assert.throws(() => loop.createConnection(factory, null, null, { sock: fresh }), OSError);
     assert.throws(
       () => loop.createConnection(factory, null, null, { sock: pair.client, family: AF_INET }),
-      TypeError,
+      RangeError,
     );
     assert.throws(
       () => loop.createConnection(factory, null, null, { sock: pair.client, ssl: true }),
-      /serverHostname is required/,
+      { name: "RangeError", message: /serverHostname must be set when using ssl without a host/ },
     );
     loop.addReader(pair.client, () => {});
     assert.throws(
@@ -130,12 +130,12 @@ Deno.test("loop.createServer({ sock }) validates the socket and options", async 
     const factory = () => new Echo();
     assert.throws(
       () => loop.createServer(factory, "127.0.0.1", 0, { sock: pair.listener }),
-      TypeError,
+      RangeError,
     );
     assert.throws(() => loop.createServer(factory, null, null, { sock: pair.client }), OSError);
     assert.throws(
       () => loop.createServer(factory, null, null, { sock: pair.listener, reusePort: true }),
-      TypeError,
+      RangeError,
     );
     assert.throws(
       () => loop.createUnixServer(factory, null, { sock: pair.listener }),
