@@ -144,12 +144,9 @@ export class UdpTransport extends DatagramTransport {
   _start(onReady: () => void): void {
     this._loop.callSoon(() => {
       if (this.#closing) return;
-      try {
-        this._protocol.connectionMade(this);
-      } catch (e) {
-        this._fatalError(e, "Exception in protocol.connectionMade()");
-        return;
-      }
+      // As asyncio's selector transport (connection_made is a plain loop
+      // callback there): an exception is reported and the endpoint goes on.
+      this.#callProtocol("connectionMade", () => this._protocol.connectionMade(this));
       if (!this.#closing) this.#backend.start(this.#sink);
     });
     this._loop.callSoon(onReady);
@@ -171,26 +168,44 @@ export class UdpTransport extends DatagramTransport {
     },
   };
 
-  /** Delivers the oldest received datagram; the loop calls it. @internal */
+  /**
+   * Delivers the oldest received datagram; the loop calls it. As asyncio
+   * (which calls datagram_received outside its error handling), an
+   * exception from the protocol is reported and the endpoint keeps
+   * receiving. @internal
+   */
   _run(): void {
     if (this.#received.length === 0 || this.#closing) return;
     const [data, addr] = this.#received.shift();
-    try {
-      (this._protocol as DatagramProtocol).datagramReceived(data, addr);
-    } catch (e) {
-      this._fatalError(e, "Fatal error: protocol.datagramReceived() call failed.");
-    }
+    this.#callProtocol(
+      "datagramReceived",
+      () => (this._protocol as DatagramProtocol).datagramReceived(data, addr),
+    );
   }
 
   #reportError(exc: Error): void {
     this._loop.callSoon(() => {
       if (this.#finishing) return;
-      try {
-        (this._protocol as DatagramProtocol).errorReceived(exc);
-      } catch (e) {
-        this._fatalError(e, "Fatal error: protocol.errorReceived() call failed.");
-      }
+      this.#callProtocol(
+        "errorReceived",
+        () => (this._protocol as DatagramProtocol).errorReceived(exc),
+      );
     });
+  }
+
+  // A protocol callback whose exception goes to the exception handler (with
+  // asyncio's context keys) without closing the endpoint.
+  #callProtocol(name: string, call: () => void): void {
+    try {
+      call();
+    } catch (exception) {
+      this._loop.callExceptionHandler({
+        message: `Exception in protocol.${name}()`,
+        exception,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
   }
 
   // ---- sending --------------------------------------------------------------

@@ -3,9 +3,29 @@
 // on every backend this process has (see _datagram.ts).
 
 import assert from "node:assert/strict";
-import { AF_INET, AF_INET6, type Coroutine, OSError, sleep, wrapFuture } from "../../mod.ts";
+import {
+  type Address,
+  AF_INET,
+  AF_INET6,
+  type Coroutine,
+  type DatagramTransport,
+  OSError,
+  sleep,
+  wrapFuture,
+} from "../../mod.ts";
 import { bad, captureConsole } from "../_helpers.ts";
-import { addrOf, backendTest, closeAll, Echo, enc, local, open, Rec, until } from "./_datagram.ts";
+import {
+  addrOf,
+  backendTest,
+  closeAll,
+  dec,
+  Echo,
+  enc,
+  local,
+  open,
+  Rec,
+  until,
+} from "./_datagram.ts";
 
 backendTest("createDatagramEndpoint() echoes between two endpoints on 127.0.0.1", function* (
   loop,
@@ -297,27 +317,71 @@ backendTest("flow control pauses and resumes the protocol at the water marks", f
   yield* closeAll(ra);
 });
 
-backendTest("an exception in datagramReceived() reaches the handler and closes", function* (
-  loop,
-  backend,
-  exceptions,
-) {
-  const boom = new Error("boom");
-  class Faulty extends Rec {
-    override datagramReceived(): void {
-      throw boom;
+backendTest(
+  "an exception in datagramReceived() is reported; the endpoint keeps receiving",
+  function* (
+    loop,
+    backend,
+    exceptions,
+  ) {
+    const boom = new Error("boom");
+    class Faulty extends Rec {
+      override datagramReceived(data: Uint8Array, addr: Address): void {
+        super.datagramReceived(data, addr);
+        if (dec.decode(data) === "bad") throw boom;
+      }
     }
-  }
-  const [a, ra] = yield* local(loop, backend, new Faulty(loop));
-  a.sendto(enc.encode("x"), addrOf(a));
-  assert.equal(yield* ra.lost, boom);
-  const [ctx] = exceptions.take();
-  assert.equal(ctx.message, "Fatal error: protocol.datagramReceived() call failed.");
-  assert.equal(ctx.exception, boom);
-  assert.equal(ctx.transport, a);
-  assert.equal(ctx.protocol, ra);
-  assert.ok(a.isClosing());
-});
+    const [a, ra] = yield* local(loop, backend, new Faulty(loop));
+    a.sendto(enc.encode("bad"), addrOf(a));
+    a.sendto(enc.encode("good"), addrOf(a));
+    yield* until(() => ra.datagrams.length === 2, "both datagrams");
+    assert.deepEqual(ra.texts(), ["bad", "good"]);
+    const [ctx] = exceptions.take();
+    assert.equal(ctx.message, "Exception in protocol.datagramReceived()");
+    assert.equal(ctx.exception, boom);
+    assert.equal(ctx.transport, a);
+    assert.equal(ctx.protocol, ra);
+    assert.ok(!a.isClosing());
+    yield* closeAll(ra);
+    assert.equal(yield* ra.lost, null);
+  },
+);
+
+backendTest(
+  "an exception in errorReceived() or connectionMade() is reported; the endpoint stays open",
+  function* (
+    loop,
+    backend,
+    exceptions,
+  ) {
+    const boom = new Error("boom");
+    class Faulty extends Rec {
+      override connectionMade(t: DatagramTransport): void {
+        super.connectionMade(t);
+        throw boom;
+      }
+      override errorReceived(exc: Error): void {
+        super.errorReceived(exc);
+        throw boom;
+      }
+    }
+    const [a, ra] = yield* local(loop, backend, new Faulty(loop));
+    assert.deepEqual(exceptions.take().map((c) => c.message), [
+      "Exception in protocol.connectionMade()",
+    ]);
+    const [b, rb] = yield* local(loop, backend);
+    a.sendto(new Uint8Array(65_508), addrOf(b)); // one byte over the UDP maximum: EMSGSIZE
+    a.sendto(enc.encode("after"), addrOf(b));
+    yield* until(() => ra.errors.length === 1 && rb.datagrams.length === 1, "error and datagram");
+    const [ctx] = exceptions.take();
+    assert.equal(ctx.message, "Exception in protocol.errorReceived()");
+    assert.equal(ctx.exception, boom);
+    assert.ok(!a.isClosing());
+    b.sendto(enc.encode("to a"), addrOf(a));
+    yield* until(() => ra.datagrams.length === 1, "a datagram to the endpoint");
+    yield* closeAll(ra, rb);
+  },
+);
 
 backendTest("setProtocol() sends later datagrams to the new protocol", function* (
   loop,
