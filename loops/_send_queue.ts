@@ -22,6 +22,8 @@ export class SendQueue {
   #writing = false;
   #error: Error | null = null;
   #closed = false;
+  /** After close(): called once the write still in flight has settled. */
+  #drained: (() => void) | null = null;
 
   /**
    * @param what Describes the socket in messages.
@@ -91,8 +93,13 @@ export class SendQueue {
       (n) => {
         this.#writing = false;
         loop._pendingIo--;
-        if (this.#closed) return;
         entry.sent += n;
+        if (this.#closed) {
+          // A send() the socket reported sent is finished after close().
+          if (entry.fut === null && entry.sent < entry.data.length) this.#pump(loop, conn);
+          else this.#settleDrain();
+          return;
+        }
         if (entry.sent >= entry.data.length) {
           writes.shift();
           if (entry.fut !== null && !entry.fut.done() && !loop.isClosed()) {
@@ -106,7 +113,10 @@ export class SendQueue {
       (e) => {
         this.#writing = false;
         loop._pendingIo--;
-        if (this.#closed) return;
+        if (this.#closed) {
+          this.#settleDrain();
+          return;
+        }
         this.#fail(mapIoError(e, `send on ${this.#what()}`), !loop.isClosed());
         this.#next(loop, conn);
       },
@@ -129,13 +139,29 @@ export class SendQueue {
     if (!reported) this.#error = exc; // for the next send()
   }
 
-  /** Fails what is still queued with `exc` (the socket closed); later results are ignored. */
-  close(exc: () => Error, loopOpen: boolean): void {
-    if (this.#closed) return;
+  /**
+   * The socket is closing: fails the `sockSendall` futures still pending
+   * with `exc`, and, as the kernel keeps what a socket was given, lets the
+   * write in flight finish (all of a `send()`, which reported its bytes
+   * sent). Returns a promise settled once nothing is in flight (the
+   * connection can then be closed), or null when nothing is.
+   */
+  close(exc: () => Error, loopOpen: boolean): Promise<void> | null {
+    if (this.#closed) return null;
     this.#closed = true;
     for (const e of this.#writes) {
       if (e.fut !== null && !e.fut.done() && loopOpen) e.fut.setException(exc());
     }
+    const inFlight = this.#writing ? this.#writes[0] : undefined;
+    this.#writes = inFlight === undefined ? [] : [inFlight];
+    if (!this.#writing) return null;
+    return new Promise((resolve) => this.#drained = resolve);
+  }
+
+  #settleDrain(): void {
     this.#writes = [];
+    const drained = this.#drained;
+    this.#drained = null;
+    drained?.();
   }
 }

@@ -395,12 +395,18 @@ export class SocketIo extends Watchable {
     this.#recvWaiters = [];
     for (const w of this.#acceptWaiters) if (w.live()) w.reject(exc());
     this.#acceptWaiters = [];
-    this.#sends.close(exc, loopOpen);
+    // Bytes a send() already took still reach the peer: the connection is
+    // closed once the write in flight has settled.
+    const draining = this.#sends.close(exc, loopOpen);
     for (const c of this.#conns) closeQuietly(c);
     this.#conns = [];
     this.#buffer.clear();
     if (!this.#detached) {
-      if (this.#conn !== null) closeQuietly(this.#conn);
+      const conn = this.#conn;
+      if (conn !== null) {
+        if (draining === null) closeQuietly(conn);
+        else draining.then(() => closeQuietly(conn));
+      }
       if (this.#listener !== null) closeQuietly(this.#listener);
     }
   }

@@ -355,9 +355,11 @@ export class Socket implements Disposable {
 
   /**
    * Closes the socket: pending operations fail with `EBADF`, readers and
-   * writers are dropped, a connect in progress is aborted. A socket taken
-   * over by a transport or server closes that transport (abort) or server.
-   * Idempotent.
+   * writers are dropped, a connect in progress is aborted. As with the
+   * kernel, bytes a `send()` already took (and the write in flight of a
+   * `sockSendall`) still reach the peer: the connection is released once
+   * that write has settled. A socket taken over by a transport or server
+   * closes that transport (abort) or server. Idempotent.
    */
   close(): void {
     if (this.#state === "closed") return;
