@@ -1,17 +1,23 @@
 // StreamReader: buffered reading on top of a protocol (see streams.ts).
 //
-// A read is one ReadFuture and no coroutine: the reader remembers the one
-// pending read (what it waits for) and completes its future as soon as
-// feedData/feedEof/setException make that possible. A read that can be
-// satisfied from the buffer returns a future that is already done.
+// A read is one ReadFuture and no coroutine, but it runs as asyncio's read
+// coroutines do: a read that the buffer (or EOF) satisfies when it starts
+// completes at once; otherwise it waits, and feedData/feedEof/setException
+// only wake it (asyncio's `_wait_for_data` waiter). The reader itself is the
+// runnable the wake puts on the ready queue (no handle allocated); when it
+// runs, on a later iteration, the read decides on the whole buffer as it is
+// then — so several chunks fed in one callback are seen together, as asyncio
+// sees them — and its future's done callbacks (the awaiting task) run right
+// away, in that same step.
 
-import { _getEventLoop, type AbstractEventLoop } from "./events.ts";
+import { _getEventLoop, type AbstractEventLoop, callbackName } from "./events.ts";
 import {
   IncompleteReadError,
   LimitOverrunError,
   NotImplementedError,
   RuntimeError,
 } from "./exceptions.ts";
+import type { BaseEventLoop } from "./base_event_loop.ts";
 import type { Future } from "./futures.ts";
 import type { Transport } from "./transports.ts";
 import { ReadFuture } from "./_read_future.ts";
@@ -35,6 +41,11 @@ const EXACT = 3; // readexactly(n)
 const UNTIL = 4; // readuntil(separators)
 const LINE = 5; // readline()
 
+// Whether the waiting read was woken (its run is on the ready queue), and how.
+const ASLEEP = 0;
+const WOKEN = 1; // by data or EOF: decide on the buffer
+const WOKEN_BY_ERROR = 2; // by setException(): fail with it
+
 /** Options of `new StreamReader()`. */
 export interface StreamReaderOptions {
   /** The buffer limit in bytes (default 64 KiB). */
@@ -49,9 +60,11 @@ export interface StreamReaderOptions {
  * with `feedData`/`feedEof`.
  *
  * Every read returns a `Future`: `yield*` it in a coroutine or `await` it in
- * an async function. Only one read may wait at a time. `limit` bounds what
- * `readline`/`readuntil` return, and reading from the transport pauses while
- * more than twice the limit is buffered.
+ * an async function. Only one read may wait at a time. As in asyncio, a read
+ * the buffer cannot satisfy waits until data, EOF or an error wakes it, and
+ * then, on a later loop iteration, decides on everything buffered by then.
+ * `limit` bounds what `readline`/`readuntil` return, and reading from the
+ * transport pauses whenever more than twice the limit is buffered.
  *
  * Differences from asyncio: results are `Uint8Array`s that may be views of
  * the chunk received from the connection (never written to again; copy one
@@ -91,6 +104,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   #seps: Uint8Array[] = NEWLINE;
   #offset = 0;
   #acc: Uint8Array[] = [];
+  #wake = ASLEEP;
+  #deliverNow = false; // inside _run(): completions deliver at once
   // the read completed last, which may still give its bytes back
   #lastDone: ReadFuture | null = null;
 
@@ -124,7 +139,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   setException(exc: unknown): void {
     this.#exception = exc;
-    if (this.#fut !== null) this.#finish(null, exc, null);
+    this.#wakeUp(WOKEN_BY_ERROR);
   }
 
   /**
@@ -147,7 +162,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** Marks the end of the stream; a waiting read completes. */
   feedEof(): void {
     this.#eof = true;
-    if (this.#fut !== null) this.#attempt();
+    this.#wakeUp(WOKEN);
   }
 
   /** Whether the stream ended and the buffer is empty. */
@@ -171,11 +186,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#eof) throw new RuntimeError("feedData() after feedEof()");
     if (data.length === 0) return;
     this.#buffer.push(data, adopt);
-    if (this.#fut !== null) this.#attempt();
-    if (
-      this.#fut === null && !this.#paused && this.#transport !== null &&
-      this.#buffer.length > 2 * this.#limit
-    ) {
+    this.#wakeUp(WOKEN);
+    // As asyncio: pause whenever too much is buffered, a read waiting or not.
+    if (!this.#paused && this.#transport !== null && this.#buffer.length > 2 * this.#limit) {
       try {
         this.#transport.pauseReading();
         this.#paused = true;
@@ -190,6 +203,48 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#paused && this.#buffer.length <= this.#limit) {
       this.#paused = false;
       this.#transport!.resumeReading();
+    }
+  }
+
+  // Waiting while paused would never end (readexactly(n) with n > 2 × limit):
+  // a read that goes (back) to waiting resumes the transport (asyncio's
+  // _wait_for_data).
+  #resumeToWait(): void {
+    if (this.#paused) {
+      this.#paused = false;
+      this.#transport!.resumeReading();
+    }
+  }
+
+  // asyncio's _wakeup_waiter: the first wake of a waiting read schedules its
+  // run; later feeds before that run change nothing but the buffer.
+  #wakeUp(how: number): void {
+    if (this.#fut === null || this.#wake !== ASLEEP) return;
+    const loop = this.#loop as Partial<BaseEventLoop> & AbstractEventLoop;
+    if (loop.isClosed()) return;
+    this.#wake = how;
+    if (loop._callSoonRunnable !== undefined) loop._callSoonRunnable(this);
+    else loop.callSoon(() => this._run());
+  }
+
+  /**
+   * The woken read decides on the buffer (the loop calls it). A read that
+   * still cannot complete waits again, unless the stream failed meanwhile
+   * (asyncio would wait forever then). @internal
+   */
+  _run(): void {
+    const how = this.#wake;
+    this.#wake = ASLEEP;
+    if (how === ASLEEP || this.#fut === null) return; // the read was cancelled
+    this.#deliverNow = true;
+    try {
+      if (how === WOKEN_BY_ERROR) this.#finish(null, this.#exception, null);
+      else if (!this.#attempt()) {
+        if (this.#exception !== null) this.#finish(null, this.#exception, null);
+        else this.#resumeToWait();
+      }
+    } finally {
+      this.#deliverNow = false;
     }
   }
 
@@ -281,11 +336,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#seps = seps;
     this.#offset = 0;
     this.#fut = fut;
-    if (!this.#attempt() && this.#paused) {
-      // Waiting while paused would never end (readexactly(n) with n > limit).
-      this.#paused = false;
-      this.#transport!.resumeReading();
-    }
+    if (!this.#attempt()) this.#resumeToWait();
     return fut;
   }
 
@@ -366,14 +417,37 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return true;
   }
 
+  // Completes the read. A woken read hands its result to whoever waits (its
+  // done callbacks: the awaiting task) in the same step, as the coroutine
+  // of an asyncio read would go on with it.
   #finish(result: Uint8Array | null, exc: unknown, consumed: Uint8Array | null): void {
     const fut = this.#fut!;
     this.#fut = null;
     this.#op = NONE;
     this.#acc = [];
     this.#lastDone = fut;
+    const callbacks = this.#deliverNow ? fut._callbacks : null;
+    if (callbacks !== null) fut._callbacks = null; // so that _complete schedules nothing
     fut._complete(result, exc, consumed);
     this.#maybeResume();
+    if (callbacks !== null) this.#runCallbacks(fut, callbacks);
+  }
+
+  // deno-lint-ignore no-explicit-any
+  #runCallbacks(fut: ReadFuture, callbacks: ((fut: any) => unknown)[]): void {
+    fut._source = null; // seen: its bytes are no longer given back
+    fut._consumed = null;
+    for (let i = 0; i < callbacks.length; i++) {
+      try {
+        callbacks[i](fut);
+      } catch (exception) {
+        this.#loop.callExceptionHandler({
+          message: `Exception in callback ${callbackName(callbacks[i])}(${fut})`,
+          exception,
+          future: fut,
+        });
+      }
+    }
   }
 
   /** The pending read was cancelled: forget it (read(-1) puts its bytes back). @internal */

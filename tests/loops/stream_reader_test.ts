@@ -370,3 +370,100 @@ Deno.test("StreamReader reads from an async function with await", async () => {
     assert.match(String(reader), /StreamReader eof/);
   });
 });
+
+Deno.test("StreamReader: a waiting read decides on everything fed before it runs, as asyncio", async (t) => {
+  await t.step("readline() over the limit drops the whole line fed in one callback", async () => {
+    await onReader(function* (reader, loop) {
+      const transport = new FlowTransport();
+      reader.setTransport(transport);
+      const line = reader.readline();
+      loop.callSoon(() => {
+        reader.feedData(b("chunk1"));
+        reader.feedData(b("chunk2"));
+        reader.feedData(b("chunk3\n"));
+        reader.feedEof();
+      });
+      const err = yield* failure(line);
+      assert.ok(err instanceof RangeError, String(err));
+      assert.ok(err.cause instanceof LimitOverrunError);
+      assert.equal(err.cause.consumed, 18);
+      assert.equal((yield* reader.readline()).length, 0, "the 19-byte line was discarded");
+      assert.ok(reader.atEof());
+      assert.deepEqual(transport.calls, ["pause", "resume"], "19 bytes > 2 × 7, then cleared");
+    }, 7);
+  });
+  await t.step("read(n) returns what several feeds of one callback gave", async () => {
+    await onReader(function* (reader, loop) {
+      const pending = reader.read(100);
+      loop.callSoon(() => {
+        reader.feedData(b("ab"));
+        reader.feedData(b("cd"));
+      });
+      assert.equal(s(yield* pending), "abcd");
+    });
+  });
+  await t.step("the read completes on a later iteration, not inside feedData()", async () => {
+    await onReader(function* (reader) {
+      const pending = reader.readexactly(2);
+      reader.feedData(b("xy"));
+      assert.ok(!pending.done(), "feedData() only wakes the read");
+      assert.equal(s(yield* pending), "xy");
+    });
+  });
+  await t.step(
+    "setException() after data in the same callback: the read gets the data",
+    async () => {
+      await onReader(function* (reader, loop) {
+        const pending = reader.read(10);
+        const boom = new Error("boom");
+        loop.callSoon(() => {
+          reader.feedData(b("data"));
+          reader.setException(boom);
+        });
+        assert.equal(s(yield* pending), "data");
+        assert.equal(yield* failure(reader.read(10)), boom);
+      });
+    },
+  );
+  await t.step(
+    "a read woken by data that still cannot complete fails once the stream failed",
+    async () => {
+      await onReader(function* (reader, loop) {
+        const pending = reader.readexactly(10);
+        const boom = new Error("boom");
+        loop.callSoon(() => {
+          reader.feedData(b("short"));
+          reader.setException(boom);
+        });
+        assert.equal(yield* failure(pending), boom, "no endless wait");
+      });
+    },
+  );
+});
+
+Deno.test("StreamReader pauses the transport while a read waits too, and read(-1) resumes it", async () => {
+  await onReader(function* (reader, loop) {
+    const transport = new FlowTransport();
+    reader.setTransport(transport);
+    const all = reader.read();
+    loop.callSoon(() => {
+      reader.feedData(new Uint8Array(21));
+      assert.deepEqual(transport.calls, ["pause"], "21 bytes > 2 × 10 with read(-1) waiting");
+      loop.callSoon(() => reader.feedEof());
+    });
+    assert.equal((yield* all).length, 21);
+    assert.deepEqual(transport.calls, ["pause", "resume"]);
+  }, 10);
+});
+
+Deno.test("StreamReader: read(-1) cancelled after taking some data puts it back", async () => {
+  await onReader(function* (reader) {
+    const fut = reader.read();
+    reader.feedData(b("partial "));
+    yield* sleep(0); // the read wakes and takes "partial ", then waits for EOF
+    reader.feedData(b("data"));
+    assert.ok(fut.cancel());
+    reader.feedEof();
+    assert.equal(s(yield* reader.read()), "partial data");
+  });
+});
