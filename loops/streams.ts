@@ -2,15 +2,19 @@
  * Streams: asyncio's high-level connection API. `openConnection` and
  * `openUnixConnection` give a `[StreamReader, StreamWriter]` pair;
  * `startServer` and `startUnixServer` call back with one pair per client.
- * They use the running loop and accept asyncio's keyword arguments as an
- * options object (`limit` plus the options of `createConnection`,
- * `createServer`, ...).
+ * They accept asyncio's keyword arguments as an options object (`limit` plus
+ * the options of `createConnection`, `createServer`, ...).
+ *
+ * Like every asyncio coroutine function here, they are lazy: calling one
+ * runs nothing and looks up no loop; it starts when driven (`yield*` in a
+ * coroutine, `await` in an async function while a loop runs,
+ * `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on the loop that
+ * drives it.
  *
  * @module
  */
 
 import { type AbstractEventLoop, type Coroutine, getRunningLoop } from "./events.ts";
-import type { Future } from "./futures.ts";
 import type {
   CreateConnectionOptions,
   CreateServerOptions,
@@ -18,7 +22,7 @@ import type {
   CreateUnixServerOptions,
 } from "./io_options.ts";
 import type { Server } from "./server.ts";
-import type { Transport } from "./transports.ts";
+import { type AwaitableCoroutine, awaitableCoroutines } from "./tasks.ts";
 import { StreamReader } from "./_stream_reader.ts";
 import { checkLimit, DEFAULT_LIMIT } from "./_stream_args.ts";
 import { type ClientConnectedCallback, StreamReaderProtocol } from "./_stream_protocol.ts";
@@ -49,15 +53,6 @@ export interface OpenUnixConnectionOptions extends CreateUnixConnectionOptions, 
 /** Options of `startUnixServer()`: `limit` and `createUnixServer`'s options. */
 export interface StartUnixServerOptions extends CreateUnixServerOptions, StreamLimitOption {}
 
-function* streamPair(
-  connecting: Future<[Transport, StreamReaderProtocol]>,
-  reader: StreamReader,
-  loop: AbstractEventLoop,
-): Coroutine<[StreamReader, StreamWriter]> {
-  const [transport, protocol] = yield* connecting;
-  return [reader, new StreamWriter(transport, protocol, reader, loop)];
-}
-
 function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "limit">] {
   const { limit, ...rest } = options ?? ({} as O);
   return [checkLimit(limit ?? DEFAULT_LIMIT, "options.limit"), rest];
@@ -66,13 +61,35 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
 /**
  * Opens a TCP (or TLS) connection and returns a reader and a writer for it.
  *
+ * A coroutine function, lazy as in asyncio: calling it runs nothing and
+ * looks up no loop; the connection starts when the coroutine is driven
+ * (`yield*` in a coroutine, `await` in an async function while a loop runs,
+ * `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on that loop.
+ *
  * @param host The host name or address.
  * @param port The port.
  * @param options `limit`, and `createConnection`'s options (`ssl`,
  *   `serverHostname`, `happyEyeballsDelay`, ...).
- * @returns A future of `[reader, writer]`.
- * @throws {RuntimeError} If no loop is running.
- * @throws {TypeError} On bad arguments (as `loop.createConnection`).
+ * @returns A coroutine of `[reader, writer]` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running.
+ * @throws {TypeError} (when driven) On bad arguments (as `loop.createConnection`).
+ * @throws {RangeError} (when driven) If `options.limit` is not positive.
+ *
+ * @example From outside a running loop, as in the asyncio documentation
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newEventLoop, openConnection, startServer } from "@asyncio/deno";
+ * const loop = newEventLoop();
+ * const server = await loop.runUntilComplete(startServer((_r, w) => w.close(), "127.0.0.1", 0));
+ * const port = server.sockets[0].getsockname()[1] as number;
+ * const [reader, writer] = await loop.runUntilComplete(openConnection("127.0.0.1", port));
+ * assert((await loop.runUntilComplete(reader.read())).length === 0); // the server closed
+ * writer.close();
+ * await loop.runUntilComplete(writer.waitClosed());
+ * server.close();
+ * await loop.runUntilComplete(server.waitClosed());
+ * loop.close();
+ * ```
  *
  * @example An echo round trip from an async function
  * ```ts
@@ -98,14 +115,19 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
 export function openConnection(
   host?: string | null,
   port?: number | null,
+  options?: OpenConnectionOptions,
+): AwaitableCoroutine<[StreamReader, StreamWriter]>;
+export function* openConnection(
+  host?: string | null,
+  port?: number | null,
   options: OpenConnectionOptions = {},
-): Future<[StreamReader, StreamWriter]> {
+): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const [limit, rest] = splitLimit(options);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
-  const connecting = loop.createConnection(() => protocol, host, port, rest);
-  return loop.createTask(streamPair(connecting, reader, loop));
+  const [transport] = yield* loop.createConnection(() => protocol, host, port, rest);
+  return [reader, new StreamWriter(transport, protocol, reader, loop)];
 }
 
 /**
@@ -114,13 +136,19 @@ export function openConnection(
  * async function's promise is awaited by a task. If that task fails, the
  * error goes to the loop's exception handler and the connection is closed.
  *
+ * A coroutine function, lazy as in asyncio: calling it runs nothing, binds
+ * nothing and looks up no loop; the server starts when the coroutine is
+ * driven (`yield*` in a coroutine, `await` in an async function while a loop
+ * runs, `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on that loop.
+ *
  * @param clientConnected The per-client callback.
  * @param host Where to listen (null: every interface).
  * @param port The port (0: any free port).
  * @param options `limit`, and `createServer`'s options (`ssl`, `backlog`, ...).
- * @returns A future of the `Server`.
- * @throws {RuntimeError} If no loop is running.
- * @throws {TypeError} If `clientConnected` is not a function, or on bad options.
+ * @returns A coroutine of the `Server` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running.
+ * @throws {TypeError} (when driven) If `clientConnected` is not a function, or on bad options.
+ * @throws {RangeError} (when driven) If `options.limit` is not positive.
  *
  * @example An echo server written as a coroutine
  * ```ts
@@ -152,20 +180,32 @@ export function startServer(
   clientConnected: ClientConnectedCallback,
   host?: string | string[] | null,
   port?: number | null,
+  options?: StartServerOptions,
+): AwaitableCoroutine<Server>;
+export function* startServer(
+  clientConnected: ClientConnectedCallback,
+  host?: string | string[] | null,
+  port?: number | null,
   options: StartServerOptions = {},
-): Future<Server> {
+): Coroutine<Server> {
   const [loop, factory, rest] = serverParts(clientConnected, options);
-  return loop.createServer(factory, host, port, rest);
+  return yield* loop.createServer(factory, host, port, rest);
 }
 
 /**
  * Opens a connection to a Unix socket and returns a reader and a writer.
  *
+ * A coroutine function, lazy as in asyncio: calling it runs nothing and
+ * looks up no loop; it connects when driven (`yield*` in a coroutine,
+ * `await` in an async function while a loop runs,
+ * `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on that loop.
+ *
  * @param path The socket path.
  * @param options `limit`, and `createUnixConnection`'s options.
- * @returns A future of `[reader, writer]`.
- * @throws {RuntimeError} If no loop is running.
- * @throws {NotImplementedError} Where the platform has no Unix sockets.
+ * @returns A coroutine of `[reader, writer]` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running.
+ * @throws {NotImplementedError} (when driven) Where the platform has no Unix sockets.
+ * @throws {TypeError} (when driven) On bad arguments (as `loop.createUnixConnection`).
  *
  * @example
  * ```ts
@@ -187,26 +227,36 @@ export function startServer(
  */
 export function openUnixConnection(
   path?: string | null,
+  options?: OpenUnixConnectionOptions,
+): AwaitableCoroutine<[StreamReader, StreamWriter]>;
+export function* openUnixConnection(
+  path?: string | null,
   options: OpenUnixConnectionOptions = {},
-): Future<[StreamReader, StreamWriter]> {
+): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const [limit, rest] = splitLimit(options);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
-  const connecting = loop.createUnixConnection(() => protocol, path, rest);
-  return loop.createTask(streamPair(connecting, reader, loop));
+  const [transport] = yield* loop.createUnixConnection(() => protocol, path, rest);
+  return [reader, new StreamWriter(transport, protocol, reader, loop)];
 }
 
 /**
  * Starts a Unix socket server that calls `clientConnected(reader, writer)`
  * for each client (as `startServer`).
  *
+ * A coroutine function, lazy as in asyncio: calling it runs nothing, binds
+ * nothing and looks up no loop; the server starts when driven (`yield*` in a
+ * coroutine, `await` in an async function while a loop runs,
+ * `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on that loop.
+ *
  * @param clientConnected The per-client callback.
  * @param path The socket path (a stale socket file there is replaced).
  * @param options `limit`, and `createUnixServer`'s options.
- * @returns A future of the `Server`.
- * @throws {RuntimeError} If no loop is running.
- * @throws {NotImplementedError} Where the platform has no Unix sockets.
+ * @returns A coroutine of the `Server` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running.
+ * @throws {NotImplementedError} (when driven) Where the platform has no Unix sockets.
+ * @throws {TypeError} (when driven) If `clientConnected` is not a function, or on bad options.
  *
  * @example
  * ```ts
@@ -224,10 +274,15 @@ export function openUnixConnection(
 export function startUnixServer(
   clientConnected: ClientConnectedCallback,
   path?: string | null,
+  options?: StartUnixServerOptions,
+): AwaitableCoroutine<Server>;
+export function* startUnixServer(
+  clientConnected: ClientConnectedCallback,
+  path?: string | null,
   options: StartUnixServerOptions = {},
-): Future<Server> {
+): Coroutine<Server> {
   const [loop, factory, rest] = serverParts(clientConnected, options);
-  return loop.createUnixServer(factory, path, rest);
+  return yield* loop.createUnixServer(factory, path, rest);
 }
 
 // What both servers need: the running loop, a protocol factory giving each
@@ -243,3 +298,5 @@ function serverParts<O extends StreamLimitOption>(
     new StreamReaderProtocol(new StreamReader({ limit, loop }), clientConnected, { loop });
   return [loop, factory, rest];
 }
+
+awaitableCoroutines(openConnection, startServer, openUnixConnection, startUnixServer);

@@ -7,10 +7,13 @@
 
 import assert from "node:assert/strict";
 import {
+  createTask,
   currentTask,
   openConnection,
   openUnixConnection,
+  run,
   RuntimeError,
+  SelectorEventLoop,
   sleep,
   startServer,
   startUnixServer,
@@ -18,7 +21,7 @@ import {
   type StreamWriter,
   type Task,
 } from "../../mod.ts";
-import { bad, thrownBy } from "../_helpers.ts";
+import { bad, thrownBy, withLoop } from "../_helpers.ts";
 import { dec, enc, onLoop, portOf, until } from "./_net.ts";
 import { closeServer, echoHandler, failure, onLoopAsync } from "./_streams.ts";
 
@@ -282,20 +285,89 @@ Deno.test("StreamWriter supports await using, and describes itself", async () =>
   });
 });
 
-Deno.test("openConnection() and startServer() check their arguments", async () => {
-  assert.ok(thrownBy(() => openConnection("127.0.0.1", 1)) instanceof RuntimeError, "no loop");
+Deno.test("openConnection() and startServer() check their arguments when driven", async () => {
+  // Lazy: calling one without a loop throws nothing; awaiting it outside a loop does.
+  const unstarted = openConnection("127.0.0.1", 1);
+  await assert.rejects(async () => await unstarted, RuntimeError, "no loop");
   await onLoop(function* () {
-    assert.ok(thrownBy(() => startServer(bad(null), "127.0.0.1", 0)) instanceof TypeError);
-    assert.ok(
-      thrownBy(() => startServer(() => {}, "127.0.0.1", 0, { limit: 0 })) instanceof RangeError,
-    );
-    assert.ok(thrownBy(() => openConnection("127.0.0.1", bad("80"))) instanceof TypeError);
-    assert.ok(thrownBy(() => openConnection("127.0.0.1", 80, { limit: -1 })) instanceof RangeError);
+    const calls: [() => Iterable<unknown, unknown>, new (...a: never[]) => Error][] = [
+      [() => startServer(bad(null), "127.0.0.1", 0), TypeError],
+      [() => startServer(() => {}, "127.0.0.1", 0, { limit: 0 }), RangeError],
+      [() => openConnection("127.0.0.1", bad("80")), TypeError],
+      [() => openConnection("127.0.0.1", 80, { limit: -1 }), RangeError],
+      [() => openUnixConnection("/nonexistent/dir/s.sock", { limit: bad("big") }), TypeError],
+      [() => startUnixServer(bad(7), "/nonexistent/dir/s.sock"), TypeError],
+    ];
+    for (const [call, cls] of calls) {
+      const coro = call(); // nothing is checked until it is driven
+      const e = yield* failure(coro);
+      assert.ok(e instanceof cls, `${call}: ${e}`);
+    }
     try {
       yield* openConnection("127.0.0.1", 1);
       assert.fail("expected a refused connection");
     } catch (e) {
       assert.equal((e as Error).name, "ConnectionRefusedError");
     }
+  });
+});
+
+/** A port nothing listens on (bound once by the OS, then released). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("The stream functions are lazy: calling one binds, connects and looks up nothing", async (t) => {
+  await t.step("startServer() without driving it binds nothing", async () => {
+    const port = freePort();
+    const server = startServer(echoHandler, "127.0.0.1", port); // no loop runs: no error either
+    await onLoop(function* () {
+      startServer(echoHandler, "127.0.0.1", port); // called in a task, never driven
+      yield* sleep(0.05);
+    });
+    Deno.listen({ hostname: "127.0.0.1", port }).close(); // the port is still free
+    assert.equal(typeof server.next, "function");
+  });
+  await t.step("loop.runUntilComplete(startServer(...)) from outside the loop", async () => {
+    await withLoop(() => new SelectorEventLoop(), async (loop) => {
+      const server = await loop.runUntilComplete(startServer(echoHandler, "127.0.0.1", 0));
+      const [reader, writer] = await loop.runUntilComplete(
+        openConnection("127.0.0.1", portOf(server)),
+      );
+      writer.write(enc.encode("ping\n"));
+      assert.equal(dec.decode(await loop.runUntilComplete(reader.readline())), "ping\n");
+      writer.close();
+      await loop.runUntilComplete(writer.waitClosed());
+      await loop.runUntilComplete(closeServer(server));
+    });
+  });
+  await t.step("createTask(x) and run(x) drive them on their loop", async () => {
+    const port = await run(function* () {
+      const task = createTask(startServer(echoHandler, "127.0.0.1", 0));
+      const server = yield* task;
+      const connecting = createTask(openConnection("127.0.0.1", portOf(server)));
+      const [, writer] = yield* connecting;
+      writer.close();
+      yield* writer.waitClosed();
+      const port = portOf(server);
+      yield* closeServer(server);
+      return port;
+    }());
+    assert.ok(port > 0);
+    const [reader, writer] = await run(async () => {
+      // An async function awaits them on the loop that runs it.
+      const server = await startServer((_r, w) => w.close(), "127.0.0.1", 0);
+      const pair = await openConnection("127.0.0.1", portOf(server));
+      await pair[0].read();
+      pair[1].close();
+      await pair[1].waitClosed();
+      server.close();
+      await server.waitClosed();
+      return pair;
+    });
+    assert.ok(reader.atEof() && writer.isClosing());
   });
 });
