@@ -2,6 +2,7 @@
 // constants, the checks (bad input throws before anything is spawned), and
 // the translation into Deno.Command options (a SpawnPlan).
 
+import { currentPlatform } from "../platform/detect.ts";
 import { NotImplementedError } from "./exceptions.ts";
 import { describe } from "./_validate.ts";
 
@@ -233,9 +234,10 @@ function checkUnsupported(o: SubprocessOptions): void {
 
 function checkId(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new TypeError(`${name} must be a non-negative integer id: got ${describe(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`${name} must be an integer id: got ${describe(value)}`);
   }
+  if (value < 0) throw new RangeError(`${name} cannot be negative: got ${value}`);
   return value;
 }
 
@@ -248,8 +250,22 @@ function checkEnv(env: unknown): Record<string, string> | undefined {
     if (typeof value !== "string") {
       throw new TypeError(`options.env.${key} must be a string: got ${describe(value)}`);
     }
+    // Deno would pass "A=B" as variable A with a value starting "B=".
+    if (key.includes("=")) {
+      throw new RangeError(
+        `options.env: illegal environment variable name: ${JSON.stringify(key)}`,
+      );
+    }
+    checkNoNul(key, "options.env key");
+    checkNoNul(value, `options.env.${key}`);
   }
   return env as Record<string, string>;
+}
+
+// What reaches the child as a C string cannot hold a NUL (asyncio: ValueError).
+function checkNoNul(value: string, name: string): string {
+  if (value.includes("\0")) throw new RangeError(`${name}: embedded null byte`);
+  return value;
 }
 
 function checkOptionsObject(options: unknown): asserts options is SubprocessOptions {
@@ -273,8 +289,10 @@ function commandOptions(
   const toStdout = options.stderr === STDOUT;
   const stderr = toStdout ? stdout : stdio(options.stderr, "options.stderr");
   const { cwd, clearEnv } = options;
-  if (cwd !== undefined && cwd !== null && typeof cwd !== "string" && !(cwd instanceof URL)) {
-    throw new TypeError(`options.cwd must be a string or URL: got ${describe(cwd)}`);
+  if (cwd instanceof URL) checkFileUrl(cwd, "options.cwd");
+  else if (typeof cwd === "string") checkNoNul(cwd, "options.cwd");
+  else if (cwd !== undefined && cwd !== null) {
+    throw new TypeError(`options.cwd must be a string or a file URL: got ${describe(cwd)}`);
   }
   if (clearEnv !== undefined && typeof clearEnv !== "boolean") {
     throw new TypeError(`options.clearEnv must be a boolean: got ${describe(clearEnv)}`);
@@ -294,26 +312,49 @@ function commandOptions(
 /**
  * The plan of `subprocessExec(program, args, options)`.
  *
- * @throws {TypeError} On a bad program, argument or option.
- * @throws {RangeError} On an option that must keep asyncio's value (`text`, `bufsize`, ...).
+ * @throws {TypeError} On a bad program, argument or option (a URL other than `file:` too).
+ * @throws {RangeError} On an option that must keep asyncio's value (`text`, `bufsize`, ...),
+ *   a NUL character in the program, an argument, `cwd` or `env`, an `env` name with `=`, or
+ *   a negative `user`/`group`.
  * @throws {NotImplementedError} On a Popen option Deno cannot honour.
  */
 export function planExec(program: unknown, args: unknown, options: SubprocessOptions): SpawnPlan {
-  if (!(program instanceof URL) && (typeof program !== "string" || program === "")) {
-    throw new TypeError(`program must be a non-empty string or a URL: got ${describe(program)}`);
-  }
+  if (program instanceof URL) checkFileUrl(program, "program");
+  else if (typeof program !== "string" || program === "") {
+    throw new TypeError(
+      `program must be a non-empty string or a file URL: got ${describe(program)}`,
+    );
+  } else checkNoNul(program, "program");
   if (!Array.isArray(args)) {
     throw new TypeError(`args must be an array of strings: got ${describe(args)}`);
   }
-  args.forEach((arg, i) => {
+  const argv = args.map((arg: unknown, i) => {
+    if (arg instanceof URL) return urlPath(checkFileUrl(arg, `args[${i}]`));
     if (typeof arg !== "string") {
-      throw new TypeError(`args[${i}] must be a string: got ${describe(arg)}`);
+      throw new TypeError(`args[${i}] must be a string or a file URL: got ${describe(arg)}`);
     }
+    return checkNoNul(arg, `args[${i}]`);
   });
   checkOptionsObject(options);
   if (options.shell) throw new RangeError("options.shell must be false for subprocessExec");
-  const [command, mergeStderr] = commandOptions(options, [...args]);
+  const [command, mergeStderr] = commandOptions(options, argv);
   return { program, command, mergeStderr, label: String(program) };
+}
+
+// Path-like arguments (asyncio's os.fspath): Deno's path-like is a file URL.
+function checkFileUrl(url: URL, name: string): URL {
+  if (url.protocol !== "file:") {
+    throw new TypeError(`${name} must be a file URL: got a ${url.protocol} URL (${url.href})`);
+  }
+  return url;
+}
+
+// A file URL as a path of this OS (as Deno reads a URL program or cwd).
+function urlPath(url: URL): string {
+  const path = decodeURIComponent(url.pathname);
+  if (currentPlatform().os !== "windows") return path;
+  const local = path.replace(/^\/([A-Za-z]:)/, "$1").replaceAll("/", "\\");
+  return url.hostname === "" ? local : `\\\\${url.hostname}${local}`;
 }
 
 // Windows' command interpreter; reading the variable needs --allow-env.
@@ -329,12 +370,14 @@ function comSpec(): string {
  * The plan of `subprocessShell(cmd, options)`: `/bin/sh -c cmd`, or on
  * Windows `cmd.exe /d /s /c "cmd"` (`%ComSpec%` if set, arguments passed raw).
  *
- * @throws {TypeError} If `cmd` is not a string, or on a bad option.
+ * @throws {RangeError} If `cmd` is not a string (asyncio: ValueError) or holds a NUL.
+ * @throws {TypeError} On a bad option.
  */
 export function planShell(cmd: unknown, options: SubprocessOptions, windows: boolean): SpawnPlan {
   if (typeof cmd !== "string") {
-    throw new TypeError(`cmd must be a string: got ${describe(cmd)}`);
+    throw new RangeError(`cmd must be a string: got ${describe(cmd)}`); // asyncio: ValueError
   }
+  checkNoNul(cmd, "cmd");
   checkOptionsObject(options);
   if (options.shell === false) {
     throw new RangeError("options.shell must be true (or absent) for subprocessShell");

@@ -114,8 +114,9 @@ function countIo(loop: LoopWithIo, delta: number): void {
  * from its `Deno.ChildProcess` (`registerProcess`, or a `ChildProcess`
  * given to `addChildHandler`) and waits on its `status` promise, so it
  * needs no signal handler and no thread. The callback runs as a callback
- * of the attached loop (else of the loop that was running when the handler
- * was added), at once if the child already exited. The return code is the
+ * of the attached loop (else, or if that loop is closed, of the loop that
+ * was running when the handler was added), at once if the child already
+ * exited. The return code is the
  * exit code, or minus the signal number for a child killed by a signal.
  *
  * Differences from asyncio: Deno has no `waitpid()` for arbitrary pids, so
@@ -218,7 +219,8 @@ export class PromiseChildWatcher extends AbstractChildWatcher {
         { code: "ECHILD" },
       );
     }
-    const loop = this.#loop ?? (_getRunningLoop() as LoopWithIo | null);
+    const attached = this.#loop !== null && !this.#loop.isClosed() ? this.#loop : null;
+    const loop = attached ?? (_getRunningLoop() as LoopWithIo | null) ?? this.#loop;
     if (loop === null) {
       throw new RuntimeError(
         "Cannot add child handler: the child watcher has no loop attached and no loop is running",
@@ -269,13 +271,15 @@ export class PromiseChildWatcher extends AbstractChildWatcher {
 
   /**
    * Whether callbacks can be delivered: the watcher is open and a loop is
-   * attached (and not closed) or running.
+   * attached (and not closed) or running. Subprocesses are spawned from a
+   * running loop, so an open watcher is always active for them, as asyncio's
+   * `ThreadedChildWatcher` is.
    *
    * @returns Whether it is active.
    */
   isActive(): boolean {
     if (this.#closed) return false;
-    if (this.#loop !== null) return !this.#loop.isClosed();
+    if (this.#loop !== null && !this.#loop.isClosed()) return true;
     return _getRunningLoop() !== null;
   }
 
@@ -311,12 +315,14 @@ export class PromiseChildWatcher extends AbstractChildWatcher {
   }
 
   // The child is done with: forget it (its pid may be reused) and schedule
-  // the callback on the loop.
+  // the callback on the attached loop, or, if none is attached or it was
+  // closed, on the loop that was running when the handler was added.
   #deliver(entry: Child): void {
     const { callback, args, loop: fallback } = entry.handler!;
     entry.handler = null;
     this.#children.delete(entry.pid);
-    const loop = this.#loop ?? fallback;
+    const attached = this.#loop;
+    const loop = attached !== null && !attached.isClosed() ? attached : fallback;
     if (loop.isClosed()) {
       console.warn(`Loop ${loop.constructor.name} that handles pid ${entry.pid} is closed`);
       return;

@@ -1,8 +1,14 @@
 /**
  * Subprocesses with streams: asyncio's `create_subprocess_exec` and
  * `create_subprocess_shell`, giving a `Process` whose pipes are a
- * `StreamWriter` (stdin) and `StreamReader`s (stdout, stderr). They use the
- * running loop (`loop.subprocessExec`/`subprocessShell` underneath).
+ * `StreamWriter` (stdin) and `StreamReader`s (stdout, stderr), on
+ * `loop.subprocessExec`/`subprocessShell`.
+ *
+ * Like every asyncio coroutine function here, they are lazy: calling one
+ * runs nothing and looks up no loop; the child is spawned when the coroutine
+ * is driven (`yield*` in a coroutine, `await` in an async function while a
+ * loop runs, `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on the
+ * loop that drives it.
  *
  * @module
  */
@@ -10,6 +16,7 @@
 import { type AbstractEventLoop, type Coroutine, getRunningLoop } from "./events.ts";
 import type { Future } from "./futures.ts";
 import { gather } from "./gather.ts";
+import { type AwaitableCoroutine, awaitableCoroutines } from "./tasks.ts";
 import { BrokenPipeError, ConnectionResetError } from "./os_errors.ts";
 import type { SubprocessTransport } from "./transports.ts";
 import type { StreamReader } from "./_stream_reader.ts";
@@ -29,6 +36,12 @@ export {
   STDOUT,
   type SubprocessOptions,
 } from "./_subprocess_options.ts";
+
+/**
+ * An argument of `createSubprocessExec`: a string, or a file URL (asyncio's
+ * path-like argument), passed as its path.
+ */
+export type SubprocessArg = string | URL;
 
 /** Options of `createSubprocessExec`/`createSubprocessShell`: `limit` plus the loop method's. */
 export interface CreateSubprocessOptions extends SubprocessOptions {
@@ -134,8 +147,8 @@ export class Process {
   }
 
   *#feedStdin(stdin: StreamWriter, input: Uint8Array | null): Coroutine<void> {
-    if (input !== null) stdin.write(input);
     try {
+      if (input !== null) stdin.write(input);
       yield* stdin.drain();
     } catch (e) {
       if (!(e instanceof BrokenPipeError || e instanceof ConnectionResetError)) throw e;
@@ -188,14 +201,6 @@ function* nothing(): Coroutine<null> {
   return null;
 }
 
-function* makeProcess(
-  spawning: Future<[SubprocessTransport, SubprocessStreamProtocol]>,
-  loop: AbstractEventLoop,
-): Coroutine<Process> {
-  const [transport, protocol] = yield* spawning;
-  return new Process(transport, protocol, loop);
-}
-
 // The high level's defaults differ from the loop method's: streams are
 // inherited unless given.
 function splitOptions(options: CreateSubprocessOptions): [number, SubprocessOptions] {
@@ -218,18 +223,29 @@ function isOptions(value: unknown): value is CreateSubprocessOptions {
  * Arguments follow the program; an options object may come last:
  * `createSubprocessExec("ls", "-l", "/tmp", { stdout: PIPE })`.
  *
- * Differences from asyncio: the streams default to `null` (inherited), as in
- * asyncio; keyword arguments are the trailing options object.
+ * A coroutine function, lazy as in asyncio: calling it runs nothing, spawns
+ * nothing and looks up no loop; the child is spawned when the coroutine is
+ * driven (`yield*` in a coroutine, `await` in an async function while a loop
+ * runs, `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on that
+ * loop. Cancelling it while the child starts kills and reaps the child.
+ *
+ * Differences from asyncio: keyword arguments are the trailing options
+ * object; path-like arguments are file URLs (turned into paths). The streams
+ * default to `null` (inherited), as in asyncio.
  *
  * @param program The program: a name looked up in `PATH`, a path, or a file URL.
- * @param argsAndOptions Its arguments (strings), then optionally the options:
- *   `stdin`/`stdout`/`stderr` (`PIPE`, `DEVNULL`, `null`; `stderr: STDOUT`),
- *   `limit`, `cwd`, `env`, `clearEnv`, ... (see `loop.subprocessExec`).
- * @returns A future of the `Process`.
- * @throws {RuntimeError} If no loop is running.
- * @throws {TypeError} On a bad program, argument or option.
- * @throws {FileNotFoundError} (through the future) If the program does not exist.
- * @throws {PermissionError} (through the future) Without `--allow-run`.
+ * @param argsAndOptions Its arguments (strings or file URLs), then optionally
+ *   the options: `stdin`/`stdout`/`stderr` (`PIPE`, `DEVNULL`, `null`;
+ *   `stderr: STDOUT`), `limit`, `cwd`, `env`, `clearEnv`, ... (see
+ *   `loop.subprocessExec`).
+ * @returns A coroutine of the `Process` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running, or the policy's
+ *   child watcher is not active.
+ * @throws {TypeError} (when driven) On a bad program, argument or option.
+ * @throws {RangeError} (when driven) On an option that must keep asyncio's
+ *   value (`text`, `bufsize`, ...), a bad `limit`, or a NUL in an argument.
+ * @throws {FileNotFoundError} (when driven) If the program does not exist.
+ * @throws {PermissionError} (when driven) Without `--allow-run`.
  *
  * @example
  * ```ts
@@ -246,8 +262,12 @@ function isOptions(value: unknown): value is CreateSubprocessOptions {
  */
 export function createSubprocessExec(
   program: string | URL,
-  ...argsAndOptions: string[] | [...string[], CreateSubprocessOptions]
-): Future<Process> {
+  ...argsAndOptions: SubprocessArg[] | [...SubprocessArg[], CreateSubprocessOptions]
+): AwaitableCoroutine<Process>;
+export function* createSubprocessExec(
+  program: string | URL,
+  ...argsAndOptions: SubprocessArg[] | [...SubprocessArg[], CreateSubprocessOptions]
+): Coroutine<Process> {
   const loop = getRunningLoop();
   const rest: unknown[] = argsAndOptions;
   const last = rest.length > 0 ? rest[rest.length - 1] : undefined;
@@ -255,19 +275,33 @@ export function createSubprocessExec(
   const args = isOptions(last) ? rest.slice(0, -1) : rest;
   const [limit, loopOptions] = splitOptions(options);
   const factory = () => new SubprocessStreamProtocol(limit, loop);
-  const spawning = loop.subprocessExec(factory, program, args as string[], loopOptions);
-  return loop.createTask(makeProcess(spawning, loop));
+  const [transport, protocol] = yield* loop.subprocessExec(
+    factory,
+    program,
+    args as string[],
+    loopOptions,
+  );
+  return new Process(transport, protocol, loop);
 }
 
 /**
  * Runs `cmd` with the shell (`/bin/sh -c cmd`) and returns a `Process`.
  *
+ * A coroutine function, lazy as in asyncio: calling it runs nothing, spawns
+ * nothing and looks up no loop; the shell is spawned when the coroutine is
+ * driven (`yield*` in a coroutine, `await` in an async function while a loop
+ * runs, `loop.runUntilComplete(x)`, `createTask(x)`, `run(x)`), on that
+ * loop. Cancelling it while the child starts kills and reaps the child.
+ *
  * @param cmd The command line.
  * @param options `stdin`/`stdout`/`stderr` (default `null`: inherited),
  *   `limit`, `cwd`, `env`, ... (see `loop.subprocessExec`).
- * @returns A future of the `Process`.
- * @throws {RuntimeError} If no loop is running.
- * @throws {TypeError} If `cmd` is not a string, or on a bad option.
+ * @returns A coroutine of the `Process` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running, or the policy's
+ *   child watcher is not active.
+ * @throws {RangeError} (when driven) If `cmd` is not a string (asyncio:
+ *   ValueError), or on an option that must keep asyncio's value.
+ * @throws {TypeError} (when driven) On a bad option.
  *
  * @example From a coroutine
  * ```ts
@@ -283,11 +317,19 @@ export function createSubprocessExec(
  */
 export function createSubprocessShell(
   cmd: string,
+  options?: CreateSubprocessOptions,
+): AwaitableCoroutine<Process>;
+export function* createSubprocessShell(
+  cmd: string,
   options: CreateSubprocessOptions = {},
-): Future<Process> {
+): Coroutine<Process> {
   const loop = getRunningLoop();
   const [limit, loopOptions] = splitOptions(options);
   const factory = () => new SubprocessStreamProtocol(limit, loop);
-  const spawning = loop.subprocessShell(factory, cmd, loopOptions);
-  return loop.createTask(makeProcess(spawning, loop));
+  const [transport, protocol] = yield* loop.subprocessShell(factory, cmd, loopOptions);
+  return new Process(transport, protocol, loop);
 }
+
+// (createSubprocessExec's required rest of arguments does not fit never[].)
+awaitableCoroutines(createSubprocessExec as unknown as (...args: never[]) => Coroutine<Process>);
+awaitableCoroutines(createSubprocessShell);

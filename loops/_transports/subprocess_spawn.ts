@@ -5,6 +5,7 @@
 
 import type { BaseEventLoop } from "../base_event_loop.ts";
 import type { Coroutine } from "../events.ts";
+import { RuntimeError } from "../exceptions.ts";
 import type { BaseProtocol } from "../protocols.ts";
 import { mapIoError } from "../_errors.ts";
 import type { SpawnPlan } from "../_subprocess_options.ts";
@@ -36,14 +37,30 @@ export function _getChildWatcherProvider(): (() => WatcherLike | null) | null {
 
 function noop(): void {}
 
-// Tells the policy's child watcher (if any, and active) about the child, as
-// asyncio's Unix loop does. The handler is a no-op: the exit is learned from
-// the child's status promise; a user handler added later replaces it.
-function registerChild(loop: BaseEventLoop, child: Deno.ChildProcess): void {
-  if (watcherProvider === null) return;
+// The policy's child watcher, checked before anything is spawned, as
+// asyncio's Unix loop does: one that says it is not active refuses the
+// child (RuntimeError). No watcher (Windows, a policy without one): null.
+function activeWatcher(): WatcherLike | null {
+  const watcher = watcherProvider === null ? null : watcherProvider();
+  if (watcher !== null && watcher.isActive?.() === false) {
+    throw new RuntimeError(
+      "The policy's child watcher is not active, so subprocess support is not installed: " +
+        "attach it to a loop that is not closed (or use one that is always active)",
+    );
+  }
+  return watcher;
+}
+
+// Tells the watcher about the child, as asyncio's Unix loop does. The
+// handler is a no-op: the exit is learned from the child's status promise;
+// a user handler added later replaces it.
+function registerChild(
+  loop: BaseEventLoop,
+  watcher: WatcherLike | null,
+  child: Deno.ChildProcess,
+): void {
+  if (watcher === null) return;
   try {
-    const watcher = watcherProvider();
-    if (watcher === null || watcher.isActive?.() === false) return;
     watcher.registerProcess?.(child);
     watcher.addChildHandler(child.pid, noop);
   } catch (e) {
@@ -56,9 +73,10 @@ function registerChild(loop: BaseEventLoop, child: Deno.ChildProcess): void {
 
 /**
  * `loop.subprocessExec()`/`subprocessShell()`: the coroutine behind them.
- * Spawns the child, wires its pipes, and resolves once `connectionMade` ran.
- * If waiting is cancelled, the transport is closed (the child killed) and
- * its end is awaited before the cancellation propagates, as asyncio.
+ * Checks the policy's child watcher, spawns the child, wires its pipes, and
+ * resolves once `connectionMade` ran. If waiting is cancelled, the
+ * transport is closed (the child killed) and its end is awaited before the
+ * cancellation propagates, as asyncio.
  */
 export function* spawnSubprocess<P extends BaseProtocol>(
   loop: BaseEventLoop,
@@ -66,6 +84,7 @@ export function* spawnSubprocess<P extends BaseProtocol>(
   plan: SpawnPlan,
 ): Coroutine<[DenoSubprocessTransport, P]> {
   const protocol = protocolFactory();
+  const watcher = activeWatcher();
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(plan.program, plan.command).spawn();
@@ -73,7 +92,7 @@ export function* spawnSubprocess<P extends BaseProtocol>(
     throw mapIoError(e, `spawn ${plan.label}`, plan.label);
   }
   const transport = new DenoSubprocessTransport(loop, child, protocol, plan);
-  registerChild(loop, child);
+  registerChild(loop, watcher, child);
   yield* startTransport(loop, transport, () => transport._wait());
   return [transport, protocol];
 }

@@ -420,11 +420,9 @@ Deno.test("SubprocessMixin.test_communicate_ignore_broken_pipe", async () => {
   });
 });
 
-// BUG: asyncio's feed_data() pauses the transport whenever more than 2*limit bytes are buffered, also while a read waits (read(-1) reads limit-sized blocks); ours never pauses while a read is pending (read(-1) takes every chunk at once), so communicate() never calls pauseReading/resumeReading.
 // CPython 3.12 test_subprocess.py SubprocessMixin.test_pause_reading
 Deno.test({
   name: "SubprocessMixin.test_pause_reading",
-  ignore: true,
   fn: async () => {
     await onLoop(async (loop) => {
       const limit = 10;
@@ -609,11 +607,9 @@ Deno.test("SubprocessMixin.test_cancel_process_wait", async () => {
   });
 });
 
-// BUG: asyncio kills (and reaps) the child when create_subprocess_exec() is cancelled before the transport is ready; cancelling createSubprocessExec()'s future leaves its spawning task running, so the child is spawned anyway and never killed (leaked process).
 // CPython 3.12 test_subprocess.py SubprocessMixin.test_cancel_make_subprocess_transport_exec
 Deno.test({
   name: "SubprocessMixin.test_cancel_make_subprocess_transport_exec",
-  ignore: true,
   fn: async () => {
     await onLoop(async (loop, exceptions) => {
       function* cancelMakeTransport(): Coroutine<void> {
@@ -818,12 +814,10 @@ Deno.test("SubprocessMixin.test_create_subprocess_shell_text_mode_fails", async 
   });
 });
 
-// BUG: asyncio accepts a path-like object among the arguments (FakePath('.')); createSubprocessExec throws TypeError for a URL argument (only the program may be a URL).
 // CPython 3.12 test_subprocess.py SubprocessMixin.test_create_subprocess_exec_with_path
 // (os_helper.FakePath: a file URL, Deno's path-like)
 Deno.test({
   name: "SubprocessMixin.test_create_subprocess_exec_with_path",
-  ignore: true,
   fn: async () => {
     await onLoop(async (loop) => {
       const fakePath = (path: string) => new URL(path, `file://${Deno.cwd()}/`);
@@ -1024,11 +1018,9 @@ Deno.test({
 // ---------------------------------------------------------------------------
 // GenericWatcherTests
 
-// BUG: asyncio raises RuntimeError from create_subprocess_exec when the policy's child watcher is not active (is_active() False); we spawn the child anyway and only skip registering it.
 // CPython 3.12 test_subprocess.py GenericWatcherTests.test_create_subprocess_fails_with_inactive_watcher
 Deno.test({
   name: "GenericWatcherTests.test_create_subprocess_fails_with_inactive_watcher",
-  ignore: true,
   fn: async () => {
     // mock.create_autospec(asyncio.AbstractChildWatcher) with is_active() False
     const mockCalls: string[] = [];

@@ -21,7 +21,7 @@ import {
   StreamWriter,
   wrapFuture,
 } from "../../mod.ts";
-import { bad, thrownBy, watchExceptions } from "../_helpers.ts";
+import { bad, watchExceptions } from "../_helpers.ts";
 import { dec, enc, until } from "./_net.ts";
 import { denoEval } from "./_subprocess.ts";
 
@@ -227,26 +227,79 @@ Deno.test("await using a Process kills it if it still runs", async () => {
   });
 });
 
-Deno.test("createSubprocessExec() rejects bad arguments and needs a running loop", async () => {
-  assert.throws(() => createSubprocessExec("true"), RuntimeError);
-  await runWatched(() => {
-    const errors = [
-      thrownBy(() => createSubprocessExec(bad(7))),
-      thrownBy(() => createSubprocessExec("echo", "a", bad<string>(3))),
-      thrownBy(() => createSubprocessExec("echo", { limit: 0 })),
-      thrownBy(() => createSubprocessShell(bad(null))),
-      thrownBy(() => createSubprocessShell("true", bad("opts"))),
+Deno.test("createSubprocessExec() rejects bad arguments once driven, and needs a running loop", async () => {
+  // Lazy: calling it without a loop throws nothing; awaiting it outside one does.
+  const unstarted = createSubprocessExec("true");
+  await assert.rejects(async () => await unstarted, RuntimeError);
+  await runWatched(function* () {
+    const calls: (() => Iterable<unknown, unknown>)[] = [
+      () => createSubprocessExec(bad(7)),
+      () => createSubprocessExec("echo", "a", bad<string>(3)),
+      () => createSubprocessExec("echo", { limit: 0 }),
+      () => createSubprocessShell(bad(null)),
+      () => createSubprocessShell("true", bad("opts")),
+      () => createSubprocessExec("echo", new URL("https://example.com/x")),
+      () => createSubprocessExec("echo", "a\0b"),
+      () => createSubprocessExec("env", { env: { "A=B": "x" } }),
+      () => createSubprocessExec("true", { user: -1 }),
     ];
-    assert.deepEqual(errors.map((e) => (e as Error).name), [
+    const errors: Error[] = [];
+    for (const call of calls) {
+      const coro = call(); // nothing is checked, nothing spawned, until driven
+      try {
+        yield* coro;
+        assert.fail(`${call} did not throw`);
+      } catch (e) {
+        errors.push(e as Error);
+      }
+    }
+    assert.deepEqual(errors.map((e) => e.name), [
       "TypeError",
       "TypeError",
       "RangeError",
+      "RangeError", // asyncio: ValueError("cmd must be a string")
       "TypeError",
       "TypeError",
+      "RangeError", // asyncio: ValueError("embedded null byte")
+      "RangeError", // asyncio: ValueError("illegal environment variable name")
+      "RangeError", // Popen: ValueError("User ID cannot be negative")
     ]);
-    assert.match((errors[1] as Error).message, /args\[1\]/);
-    return Promise.resolve();
+    assert.match(errors[1].message, /args\[1\]/);
+    assert.match(errors[3].message, /cmd must be a string/);
+    assert.match(errors[5].message, /args\[0\] must be a file URL: got a https: URL/);
   });
+});
+
+Deno.test("createSubprocessExec() and createSubprocessShell() spawn nothing until driven", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const marker = `${dir}/ran`;
+    await runWatched(function* () {
+      createSubprocessExec("touch", marker); // called, never driven
+      createSubprocessShell(`touch '${marker}'`);
+      const proc = yield* createSubprocessExec("true"); // a child that is driven, for comparison
+      yield* proc.wait();
+    });
+    assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound, "a child ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("createSubprocessExec() takes file URLs among the arguments, as path-likes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/a b.txt`, "url arg");
+    const out = await runWatched(function* () {
+      const url = new URL(`file://${dir}/a%20b.txt`);
+      const proc = yield* createSubprocessExec(new URL("file:///bin/cat"), url, { stdout: PIPE });
+      const [stdout] = yield* proc.communicate();
+      return dec.decode(stdout!);
+    });
+    assert.equal(out, "url arg");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("Process.communicate() rejects input that is not bytes", async () => {
