@@ -49,9 +49,14 @@ export interface PipeTransportOptions {
  * `Deno.open`, ...) or a `ReadableStream<Uint8Array>`. Made by
  * `loop.connectReadPipe()`.
  *
+ * An exception raised by `connectionMade`, `dataReceived` or `eofReceived`
+ * is reported to the loop's exception handler and reading goes on, as in
+ * asyncio's Unix pipe transport.
+ *
  * Differences from asyncio: regular files are accepted too (asyncio's Unix
  * loops refuse them because epoll cannot watch them; Deno reads them fine).
- * A `BufferedProtocol` is supported, as by asyncio's proactor pipes.
+ * A `BufferedProtocol` is supported, as by asyncio's proactor pipes (an
+ * exception from `getBuffer`/`bufferUpdated` closes the transport, as there).
  *
  * `getExtraInfo` keys: `pipe` (the object given to `connectReadPipe`).
  *
@@ -114,19 +119,31 @@ export class ReadPipeTransport extends ReadTransport {
     this.#onLost = options.onLost;
   }
 
-  /** Schedules `connectionMade`, the first read, then `onReady`. @internal */
+  /**
+   * Schedules `connectionMade`, the first read, then `onReady`. As in
+   * asyncio, reading starts even if `connectionMade` throws (the error is
+   * reported). @internal
+   */
   _start(onReady?: () => void): void {
     this._loop.callSoon(() => {
       if (this.#closing) return;
       try {
         this.#protocol.connectionMade(this);
       } catch (e) {
-        this._fatalError(e, "Exception in protocol.connectionMade()");
-        return;
+        this.#report(e, "Exception in protocol.connectionMade()");
       }
       this.#startRead();
     });
     if (onReady !== undefined) this._loop.callSoon(onReady);
+  }
+
+  #report(exception: unknown, message: string): void {
+    this._loop.callExceptionHandler({
+      message,
+      exception,
+      transport: this,
+      protocol: this.#protocol,
+    });
   }
 
   #startRead(): void {
@@ -175,12 +192,20 @@ export class ReadPipeTransport extends ReadTransport {
       this.#onEof();
       return;
     }
-    try {
-      if (isBuffered(this.#protocol)) feedBuffered(this.#protocol, chunk);
-      else (this.#protocol as Protocol).dataReceived(chunk);
-    } catch (e) {
-      this._fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
-      return;
+    if (isBuffered(this.#protocol)) {
+      try {
+        feedBuffered(this.#protocol, chunk);
+      } catch (e) {
+        this._fatalError(e, "Fatal error: protocol.bufferUpdated() call failed.");
+        return;
+      }
+    } else {
+      try {
+        (this.#protocol as Protocol).dataReceived(chunk);
+      } catch (e) {
+        // asyncio's Unix pipe reports it (from the reader callback) and reads on.
+        this.#report(e, "Exception in protocol.dataReceived()");
+      }
     }
     this.#startRead();
   }
@@ -191,12 +216,7 @@ export class ReadPipeTransport extends ReadTransport {
     try {
       (this.#protocol as Protocol).eofReceived?.();
     } catch (e) {
-      this._loop.callExceptionHandler({
-        message: "Fatal error: protocol.eofReceived() call failed.",
-        exception: e,
-        transport: this,
-        protocol: this.#protocol,
-      });
+      this.#report(e, "Exception in protocol.eofReceived()");
     }
   }
 

@@ -95,14 +95,18 @@ export class WritePipeTransport extends WriteTransport {
     this.#onLost = options.onLost;
   }
 
-  /** Schedules `connectionMade`, then `onReady`. @internal */
+  /**
+   * Schedules `connectionMade`, then `onReady`. If `connectionMade` throws,
+   * the error is reported and the transport stays usable, as in asyncio.
+   * @internal
+   */
   _start(onReady?: () => void): void {
     this._loop.callSoon(() => {
       if (this.#ending) return;
       try {
         this.#protocol.connectionMade(this);
       } catch (e) {
-        this._fatalError(e, "Exception in protocol.connectionMade()");
+        this.#report("Exception in protocol.connectionMade()", e);
       }
     });
     if (onReady !== undefined) this._loop.callSoon(onReady);
@@ -198,7 +202,7 @@ export class WritePipeTransport extends WriteTransport {
     this.#forceClose(pending ? new BrokenPipeError("pipe closed by peer", { cause: e }) : null);
   };
 
-  #reportFlowError(message: string, exception: unknown): void {
+  #report(message: string, exception: unknown): void {
     this._loop.callExceptionHandler({
       message,
       exception,
@@ -258,7 +262,7 @@ export class WritePipeTransport extends WriteTransport {
   /** Reports an error to the exception handler, then closes at once. @internal */
   _fatalError(exc: unknown, message: string): void {
     const error = exc instanceof Error ? exc : new Error(String(exc));
-    this.#reportFlowError(message, error);
+    this.#report(message, error);
     this.#forceClose(error);
   }
 

@@ -104,11 +104,10 @@ class MergedReadTransport extends ReadTransport {
  * exited but whose pipes are still open does nothing.
  *
  * Once the loop is closed the protocol is not called any more (a child
- * that exits later only sets the return code).
- *
- * Differences from asyncio: an exception raised by a protocol callback is
- * reported to the exception handler and closes the transport (which kills a
- * running child); asyncio only reports it.
+ * that exits later only sets the return code). An exception raised by a
+ * protocol callback is reported to the loop's exception handler and the
+ * transport goes on (the child keeps running, its pipes keep delivering),
+ * as in asyncio.
  *
  * `getExtraInfo` keys: `subprocess` (the `Deno.ChildProcess`).
  *
@@ -279,8 +278,9 @@ export class DenoSubprocessTransport extends SubprocessTransport {
     }
   };
 
-  // A protocol callback; what it throws is reported and closes the transport.
-  // Once the loop is closed, the protocol is not called any more.
+  // A protocol callback; what it throws is reported, as asyncio's loop
+  // callbacks are, and nothing else changes. Once the loop is closed, the
+  // protocol is not called any more.
   #callProtocol(method: string, ...args: unknown[]): void {
     if (this._loop.isClosed()) return;
     const protocol = this.#protocol as unknown as Record<string, (...a: unknown[]) => void>;
@@ -293,7 +293,6 @@ export class DenoSubprocessTransport extends SubprocessTransport {
         transport: this,
         protocol: this.#protocol,
       });
-      if (method !== "connectionLost") this.close();
     }
   }
 

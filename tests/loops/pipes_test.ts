@@ -12,6 +12,7 @@ import {
   SelectorEventLoop,
   simulatePlatform,
   sleep,
+  type Transport,
 } from "../../mod.ts";
 import { bad, thrownBy, withLoop } from "../_helpers.ts";
 import { dec, enc, onLoop, pattern, Recorder, until } from "./_net.ts";
@@ -139,7 +140,7 @@ Deno.test("ReadPipeTransport.close() with a read pending on a FIFO: lost once th
   });
 });
 
-Deno.test("ReadPipeTransport reports read errors and protocol errors, then closes", async (t) => {
+Deno.test("ReadPipeTransport reports read errors (then closes) and protocol errors (then goes on)", async (t) => {
   await t.step("an I/O error of the stream", async () => {
     await onLoop(function* (loop, exceptions) {
       const stream = new ReadableStream<Uint8Array>({
@@ -161,25 +162,44 @@ Deno.test("ReadPipeTransport reports read errors and protocol errors, then close
       assert.equal(exceptions.take().length, 1);
     });
   });
-  await t.step("dataReceived() throws", async () => {
+  await t.step(
+    "dataReceived() throws: reported, and reading goes on (asyncio's Unix pipe)",
+    async () => {
+      await onLoop(function* (loop, exceptions) {
+        const boom = new Error("boom");
+        const seen: string[] = [];
+        class Thrower extends Recorder {
+          override dataReceived(data: Uint8Array): void {
+            seen.push(dec.decode(data));
+            throw boom;
+          }
+        }
+        const stream = ReadableStream.from([enc.encode("a"), enc.encode("b")]);
+        const [t, p] = yield* loop.connectReadPipe(() => new Thrower(loop), stream);
+        assert.equal(yield* p.lost, null, "ended by EOF, not by the error");
+        assert.deepEqual(seen, ["a", "b"]);
+        const reports = exceptions.take();
+        assert.equal(reports.length, 2);
+        assert.equal(reports[0].message, "Exception in protocol.dataReceived()");
+        assert.equal(reports[0].exception, boom);
+        assert.ok(reports[0].transport === t && reports[0].protocol === p);
+      });
+    },
+  );
+  await t.step("connectionMade() throws: reported, and reading starts anyway", async () => {
     await onLoop(function* (loop, exceptions) {
-      const boom = new Error("boom");
-      let cancelled = false;
       class Thrower extends Recorder {
-        override dataReceived(): void {
-          throw boom;
+        override connectionMade(t: Transport): void {
+          super.connectionMade(t);
+          throw new Error("made");
         }
       }
-      const stream = new ReadableStream<Uint8Array>({
-        pull: (c) => c.enqueue(enc.encode("x")),
-        cancel: () => void (cancelled = true),
-      });
+      const stream = ReadableStream.from([enc.encode("data")]);
       const [, p] = yield* loop.connectReadPipe(() => new Thrower(loop), stream);
-      assert.equal(yield* p.lost, boom);
+      assert.equal(yield* p.lost, null);
+      assert.equal(p.text(), "data");
       const [ctx] = exceptions.take();
-      assert.match(ctx.message, /dataReceived/);
-      assert.ok(ctx.transport !== undefined && ctx.protocol === p);
-      assert.ok(cancelled);
+      assert.equal(ctx.message, "Exception in protocol.connectionMade()");
     });
   });
 });

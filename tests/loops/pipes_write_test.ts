@@ -254,3 +254,23 @@ Deno.test("Pipe transports over Deno.stdin and Deno.stdout (in a child Deno)", a
   assert.ok(success, dec.decode(stderr));
   assert.equal(dec.decode(stdout), "HELLO PIPES");
 });
+
+Deno.test("WritePipeTransport: connectionMade() throwing is reported and the pipe stays usable", async () => {
+  const sink = new SinkRecorder();
+  await onLoop(function* (loop, exceptions) {
+    class Thrower extends Recorder {
+      override connectionMade(t: Parameters<Recorder["connectionMade"]>[0]): void {
+        super.connectionMade(t);
+        throw new Error("made");
+      }
+    }
+    const [t, p] = yield* loop.connectWritePipe(() => new Thrower(loop), sink.stream);
+    const [ctx] = exceptions.take();
+    assert.equal(ctx.message, "Exception in protocol.connectionMade()");
+    assert.ok(!t.isClosing(), "as asyncio: only reported");
+    t.write(enc.encode("still works"));
+    t.close();
+    assert.equal(yield* p.lost, null);
+  });
+  assert.equal(dec.decode(sink.data()), "still works");
+});

@@ -12,6 +12,7 @@ import {
   SelectorEventLoop,
   STDOUT,
   SubprocessProtocol,
+  type SubprocessTransport,
   TestLoop,
   WritePipeTransport,
 } from "../../mod.ts";
@@ -290,28 +291,63 @@ Deno.test("SubprocessTransport: an idle stdin is closed when the child exits", a
   });
 });
 
-Deno.test("SubprocessTransport: an exception in a protocol callback is reported and closes", async () => {
-  await onLoop(function* (loop, exceptions) {
-    class Throws extends ProcRecorder {
-      override pipeDataReceived(fd: number, data: Uint8Array): void {
-        super.pipeDataReceived(fd, data);
-        throw new Error("boom");
-      }
-    }
-    const [tr, p] = yield* loop.subprocessShell(
-      () => new Throws(loop),
-      "echo hi; exec sleep 30",
-      { stdin: null },
-    );
-    yield* p.lost;
-    const [ctx] = exceptions.take();
-    assert.equal(ctx.message, "Exception in protocol.pipeDataReceived()");
-    assert.equal((ctx.exception as Error).message, "boom");
-    assert.equal(ctx.transport, tr);
-    assert.equal(ctx.protocol, p);
-    assert.ok(tr.isClosing());
-    assert.equal(tr.getReturncode(), -9, "close() killed the child");
-  });
+Deno.test("SubprocessTransport: an exception in a protocol callback is reported, and it goes on", async (t) => {
+  await t.step(
+    "pipeDataReceived() throws: every chunk still arrives, the child is not killed",
+    async () => {
+      await onLoop(function* (loop, exceptions) {
+        class Throws extends ProcRecorder {
+          override pipeDataReceived(fd: number, data: Uint8Array): void {
+            super.pipeDataReceived(fd, data);
+            throw new Error("boom");
+          }
+        }
+        const [tr, p] = yield* loop.subprocessShell(
+          () => new Throws(loop),
+          "echo one; sleep 0.05; echo two; exit 4",
+          { stdin: null },
+        );
+        yield* p.lost;
+        const reports = exceptions.take();
+        assert.ok(reports.length >= 2, "one report per chunk");
+        const [ctx] = reports;
+        assert.equal(ctx.message, "Exception in protocol.pipeDataReceived()");
+        assert.equal((ctx.exception as Error).message, "boom");
+        assert.equal(ctx.transport, tr);
+        assert.equal(ctx.protocol, p);
+        assert.equal(p.text(1), "one\ntwo\n");
+        assert.ok(!tr.isClosing(), "asyncio only reports it");
+        assert.equal(tr.getReturncode(), 4, "the child ran to its end");
+      });
+    },
+  );
+  await t.step(
+    "connectionMade() and processExited() throw: the protocol is still driven",
+    async () => {
+      await onLoop(function* (loop, exceptions) {
+        class Throws extends ProcRecorder {
+          override connectionMade(tr: SubprocessTransport): void {
+            super.connectionMade(tr);
+            throw new Error("made");
+          }
+          override processExited(): void {
+            super.processExited();
+            throw new Error("exited");
+          }
+        }
+        const [tr, p] = yield* loop.subprocessExec(() => new Throws(loop), "echo", ["hi"], {
+          stdin: null,
+        });
+        assert.equal(yield* p.lost, null);
+        assert.deepEqual(exceptions.take().map((c) => (c.exception as Error).message), [
+          "made",
+          "exited",
+        ]);
+        assert.equal(p.text(1), "hi\n");
+        assert.equal(tr.getReturncode(), 0);
+      });
+    },
+  );
 });
 
 Deno.test("IoEventLoop.subprocessExec() cancelled while starting kills the child", async () => {
