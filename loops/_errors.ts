@@ -18,6 +18,7 @@ import {
   OSError,
   type OSErrorOptions,
   PermissionError,
+  SSLCertVerificationError,
   SSLError,
 } from "./os_errors.ts";
 
@@ -108,14 +109,106 @@ export function mapIoError(e: unknown, what: string, filename: string | null = n
 /**
  * Maps an error from a TLS handshake or a TLS connection: Deno's
  * `InvalidData` (a certificate or protocol failure) and `UnexpectedEof` (the
- * peer left mid-handshake or mid-record) become `SSLError`; anything else
- * goes through `mapIoError`.
+ * peer left mid-handshake or mid-record) become `SSLError` (a certificate
+ * failure: `SSLCertVerificationError`) with OpenSSL's wording first, as
+ * asyncio's messages have it; anything else goes through `mapIoError`.
  */
 export function mapTlsError(e: unknown, what: string): Error {
-  if (e instanceof Deno.errors.InvalidData || e instanceof Deno.errors.UnexpectedEof) {
-    return new SSLError(`${what}: ${e.message}`, { cause: e });
+  if (e instanceof Deno.errors.UnexpectedEof) {
+    return new SSLError(
+      `[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (${what}: ${e.message})`,
+      { cause: e, reason: "UNEXPECTED_EOF_WHILE_READING", library: "SSL" },
+    );
   }
+  if (e instanceof Deno.errors.InvalidData) return tlsFailure(e, what);
   return mapIoError(e, what);
+}
+
+// Deno reports every rustls failure as InvalidData with rustls's own text,
+// its only account of what failed: so, unlike the rest of this module, the
+// TLS failures are told apart by that text. What is not recognized keeps
+// rustls's words alone.
+function tlsFailure(e: Error, what: string): SSLError {
+  const detail = `${what}: ${e.message}`;
+  const cert = /^invalid peer certificate: (.*)$/s.exec(e.message);
+  if (cert !== null) {
+    const [verifyCode, verifyMessage] = certificateProblem(cert[1]);
+    const text = verifyMessage === null
+      ? "certificate verify failed"
+      : `certificate verify failed: ${verifyMessage}`;
+    return new SSLCertVerificationError(`[SSL: CERTIFICATE_VERIFY_FAILED] ${text} (${detail})`, {
+      cause: e,
+      reason: "CERTIFICATE_VERIFY_FAILED",
+      library: "SSL",
+      verifyCode,
+      verifyMessage,
+    });
+  }
+  const [reason, text] = protocolProblem(e.message);
+  if (reason === null) return new SSLError(detail, { cause: e });
+  return new SSLError(`[SSL: ${reason}] ${text} (${detail})`, {
+    cause: e,
+    reason,
+    library: "SSL",
+  });
+}
+
+// rustls's CertificateError (its Debug or Display text) as OpenSSL's X509
+// verification code and message.
+function certificateProblem(text: string): [number | null, string | null] {
+  const name = /not valid for name "([^"]*)"/.exec(text);
+  if (name !== null) {
+    return /^[0-9.]+$|:/.test(name[1])
+      ? [64, `IP address mismatch, certificate is not valid for '${name[1]}'`]
+      : [62, `Hostname mismatch, certificate is not valid for '${name[1]}'`];
+  }
+  const known: [RegExp, number, string][] = [
+    [/^NotValidForName/, 62, "Hostname mismatch, certificate is not valid"],
+    [/^UnknownIssuer/, 20, "unable to get local issuer certificate"],
+    [/^(Expired|certificate expired)/, 10, "certificate has expired"],
+    [/^(NotValidYet|certificate not valid yet)/, 9, "certificate is not yet valid"],
+    [/^Revoked/, 23, "certificate revoked"],
+    [/^BadSignature/, 7, "certificate signature failure"],
+    [/^(InvalidPurpose|certificate does not allow)/, 26, "unsupported certificate purpose"],
+    [/^UnhandledCriticalExtension/, 34, "unhandled critical extension"],
+    [/CaUsedAsEndEntity/, 24, "invalid CA certificate"],
+  ];
+  for (const [re, code, message] of known) if (re.test(text)) return [code, message];
+  return [null, null];
+}
+
+// TLS alerts that SSLv3 already had: OpenSSL names them SSLV3_ALERT_*.
+const SSLV3_ALERTS = new Set([
+  "CloseNotify",
+  "UnexpectedMessage",
+  "BadRecordMac",
+  "DecompressionFailure",
+  "HandshakeFailure",
+  "NoCertificate",
+  "BadCertificate",
+  "UnsupportedCertificate",
+  "CertificateRevoked",
+  "CertificateExpired",
+  "CertificateUnknown",
+  "IllegalParameter",
+]);
+
+// Other rustls failures as OpenSSL's reason and text, or [null, null].
+function protocolProblem(text: string): [string | null, string] {
+  const alert = /^received fatal alert: (\w+)$/.exec(text);
+  if (alert !== null) {
+    const words = alert[1].replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    const prefix = SSLV3_ALERTS.has(alert[1]) ? "sslv3" : "tlsv1";
+    return [
+      `${prefix}_alert_${words.replaceAll(" ", "_")}`.toUpperCase(),
+      `${prefix} alert ${words}`,
+    ];
+  }
+  if (/^received corrupt message of type InvalidContentType/.test(text)) {
+    return ["WRONG_VERSION_NUMBER", "wrong version number"];
+  }
+  if (/NoCipherSuitesInCommon/.test(text)) return ["NO_SHARED_CIPHER", "no shared cipher"];
+  return [null, ""];
 }
 
 /**

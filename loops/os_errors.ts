@@ -190,24 +190,86 @@ export class NotADirectoryError extends OSError {}
  * ```
  */
 export class GaiError extends OSError {}
+/** The details an `SSLError` carries besides an `OSError`'s. */
+export interface SSLErrorOptions extends OSErrorOptions {
+  /** OpenSSL's reason mnemonic, such as `"CERTIFICATE_VERIFY_FAILED"`, when known. */
+  reason?: string | null;
+  /** OpenSSL's library name (`"SSL"`), when known. */
+  library?: string | null;
+}
+
 /**
- * Python's `ssl.SSLError`: a TLS handshake or TLS stream failed (an untrusted
- * certificate, a host name the certificate does not cover, no common ALPN
- * protocol, a peer that does not speak TLS or stopped mid-record).
+ * Python's `ssl.SSLError`: a TLS handshake or TLS stream failed (a peer that
+ * does not speak TLS or stopped mid-record, a TLS alert from the peer, no
+ * common ALPN protocol). Certificate verification failures are the subclass
+ * `SSLCertVerificationError`.
  *
- * Differences from Python: there are no subclasses such as
- * `SSLCertVerificationError`; Deno reports every TLS failure with one error
- * class, and the message says which it was.
+ * The message starts with OpenSSL's wording, as Python's does (`[SSL:
+ * WRONG_VERSION_NUMBER] wrong version number`), and ends with Deno's
+ * (rustls) own detail in parentheses; `reason` holds OpenSSL's mnemonic.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { SSLError, OSError } from "@asyncio/deno";
- * const err = new SSLError("what failed");
- * assert(err instanceof OSError && err.name === "SSLError");
+ * const err = new SSLError("what failed", { reason: "WRONG_VERSION_NUMBER" });
+ * assert(err instanceof OSError && err.name === "SSLError" && err.reason === "WRONG_VERSION_NUMBER");
  * ```
  */
-export class SSLError extends OSError {}
+export class SSLError extends OSError {
+  /** OpenSSL's reason mnemonic (`"CERTIFICATE_VERIFY_FAILED"`, ...), or `null`. */
+  readonly reason: string | null;
+  /** OpenSSL's library name (`"SSL"`), or `null`. */
+  readonly library: string | null;
+
+  /** Creates the error. */
+  constructor(message = "", options: SSLErrorOptions = {}) {
+    super(message, options);
+    this.reason = options.reason ?? null;
+    this.library = options.library ?? null;
+  }
+}
+
+/** The details an `SSLCertVerificationError` carries besides an `SSLError`'s. */
+export interface SSLCertVerificationErrorOptions extends SSLErrorOptions {
+  /** OpenSSL's X509 verification error code (20: unable to get local issuer certificate, ...). */
+  verifyCode?: number | null;
+  /** OpenSSL's text for `verifyCode`. */
+  verifyMessage?: string | null;
+}
+
+/**
+ * Python's `ssl.SSLCertVerificationError`: the peer's certificate failed
+ * verification (an unknown issuer, a name it does not cover, expired, ...).
+ * `verifyCode` and `verifyMessage` are OpenSSL's, as in Python, e.g. 20
+ * `"unable to get local issuer certificate"`, 62 `"Hostname mismatch,
+ * certificate is not valid for 'x'"`, 64 `"IP address mismatch, ..."`.
+ *
+ * Differences from Python: it is not also a `ValueError` (JavaScript has
+ * single inheritance); rustls cannot tell a self-signed certificate from an
+ * unknown issuer, so both are code 20.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SSLCertVerificationError, SSLError } from "@asyncio/deno";
+ * const err = new SSLCertVerificationError("certificate verify failed", { verifyCode: 20 });
+ * assert(err instanceof SSLError && err.verifyCode === 20);
+ * ```
+ */
+export class SSLCertVerificationError extends SSLError {
+  /** OpenSSL's X509 verification error code, or `null`. */
+  readonly verifyCode: number | null;
+  /** OpenSSL's text for the verification error, or `null`. */
+  readonly verifyMessage: string | null;
+
+  /** Creates the error. */
+  constructor(message = "", options: SSLCertVerificationErrorOptions = {}) {
+    super(message, options);
+    this.verifyCode = options.verifyCode ?? null;
+    this.verifyMessage = options.verifyMessage ?? null;
+  }
+}
 /**
  * A non-blocking socket operation would have to wait (`EAGAIN`): raised by
  * `Socket.recv()`, `send()` and `accept()` when nothing is ready.

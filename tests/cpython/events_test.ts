@@ -1226,10 +1226,8 @@ Deno.test({ name: "EventLoopTestsMixin.test_create_server_ssl", ignore: true, fn
 Deno.test({ name: "EventLoopTestsMixin.test_create_unix_server_ssl", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_server_ssl_verify_failed
-// BUG: asyncio's SSLError for an unknown issuer says 'certificate verify failed'; ours says 'invalid peer certificate: UnknownIssuer' (rustls wording), so the message check fails (the rest of the case passes).
 Deno.test({
   name: "EventLoopTestsMixin.test_create_server_ssl_verify_failed",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop, exceptions) => {
       const proto = new MyProto(loop);
@@ -1280,10 +1278,8 @@ Deno.test({
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_server_ssl_match_failed
 // 3.13 also accepts CERTIFICATE_VERIFY_FAILED (AWS-LC's wording); this port accepts both.
-// BUG: asyncio's SSLError for a host mismatch says "IP address mismatch, certificate is not valid for '127.0.0.1'" (or CERTIFICATE_VERIFY_FAILED in 3.13); ours says 'certificate not valid for name "127.0.0.1"' (rustls wording) (the rest of the case passes).
 Deno.test({
   name: "EventLoopTestsMixin.test_create_server_ssl_match_failed",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop, exceptions) => {
       const proto = new MyProto(loop);
