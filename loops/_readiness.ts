@@ -84,6 +84,11 @@ export abstract class Watchable implements IoStarter {
     if (old !== null && !old.isClosed() && this._busy()) {
       throw new RuntimeError(`${this._what()} is in use by another event loop`);
     }
+    // A closed loop's readers and writers went with it (as its selector did).
+    if (old !== null && old.isClosed()) {
+      this.removeWatch(true);
+      this.removeWatch(false);
+    }
     this._loop = loop;
     this._queued = false;
   }

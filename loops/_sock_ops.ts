@@ -230,6 +230,7 @@ export function addWatch(
   args: unknown[],
 ): void {
   const what = reading ? "addReader" : "addWriter";
+  if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
   checkCallback(callback);
   const sock = watchedSocket(fileobj, what);
   if (sock === null) {
@@ -245,8 +246,12 @@ export function addWatch(
   sock._io.addWatch(loop, reading, new Handle(cb, args.length > 0 ? args : null, loop, trace));
 }
 
-/** `removeReader` / `removeWriter`: whether a callback was registered. */
+/**
+ * `removeReader` / `removeWriter`: whether a callback was registered (never,
+ * as asyncio answers, once the loop is closed).
+ */
 export function removeWatch(loop: BaseEventLoop, fileobj: unknown, reading: boolean): boolean {
+  if (loop.isClosed()) return false;
   if (
     !(fileobj instanceof Socket) && typeof fileobj !== "number" && objectKind(fileobj) !== undefined
   ) {

@@ -1864,10 +1864,8 @@ Deno.test("EventLoopTestsMixin.test_timeout_rounding", async () => {
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_remove_fds_after_closing
-// BUG: asyncio's remove_reader()/remove_writer() on a closed loop return False; ours still find and remove the callback and return true.
 Deno.test({
   name: "EventLoopTestsMixin.test_remove_fds_after_closing",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (outer) => {
       const [r, w] = await socketpair(outer);
@@ -1888,10 +1886,8 @@ Deno.test({
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_add_fds_after_closing
-// BUG: asyncio's add_reader()/add_writer() on a closed loop raise RuntimeError; ours accept the callback without error.
 Deno.test({
   name: "EventLoopTestsMixin.test_add_fds_after_closing",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (outer) => {
       const [r, w] = await socketpair(outer);

@@ -370,3 +370,32 @@ Deno.test("a Socket in use on one loop cannot be watched from another", async ()
     assert.equal(loop.removeReader(pair.server), true);
   });
 });
+
+Deno.test("On a closed loop addReader()/addWriter() throw RuntimeError; removeReader()/removeWriter() return false", async () => {
+  await onLoop(function* (outer) {
+    using pair = yield* socketPair(outer);
+    const closed = new SelectorEventLoop();
+    let stale = 0;
+    closed.addReader(pair.server, () => stale++);
+    closed.addWriter(pair.client, () => stale++);
+    closed.close();
+    assert.throws(() => closed.addReader(pair.server, () => {}), {
+      name: "RuntimeError",
+      message: "Event loop is closed",
+    });
+    assert.throws(() => closed.addWriter(pair.client, () => {}), RuntimeError);
+    assert.equal(closed.removeReader(pair.server), false);
+    assert.equal(closed.removeWriter(pair.client), false);
+    // The closed loop's callbacks went with it: another loop's reads and
+    // readiness do not run them.
+    const got: string[] = [];
+    outer.addReader(pair.server, () => {
+      outer.removeReader(pair.server);
+      got.push(dec.decode(pair.server.recv(100)));
+    });
+    yield* outer.sockSendall(pair.client, enc.encode("after"));
+    yield* until(() => got.length === 1, "the new reader");
+    assert.deepEqual(got, ["after"]);
+    assert.equal(stale, 0);
+  });
+});
