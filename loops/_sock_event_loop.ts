@@ -213,7 +213,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param args Its arguments.
    * @throws {NotImplementedError} On the proactor loop; on Windows' selector
    *   loop for non-sockets; for any Deno file or stdio stream.
-   * @throws {RuntimeError} If a transport or server owns the socket.
+   * @throws {RuntimeError} If the loop is closed, or a transport or server owns the socket.
    *
    * @example
    * ```ts
@@ -251,7 +251,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * the next `recv`/`sockRecv`.
    *
    * @param fd A `Socket` or its `fileno()`.
-   * @returns Whether a reader was registered.
+   * @returns Whether a reader was registered (false once the loop is closed, as in asyncio).
    * @throws {NotImplementedError} On the proactor loop.
    *
    * @example
@@ -279,7 +279,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param callback The callback.
    * @param args Its arguments.
    * @throws {NotImplementedError} As `addReader`.
-   * @throws {RuntimeError} If a transport or server owns the socket.
+   * @throws {RuntimeError} If the loop is closed, or a transport or server owns the socket.
    *
    * @example
    * ```ts
@@ -316,7 +316,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * Stops watching `fd` for writing.
    *
    * @param fd A `Socket` or its `fileno()`.
-   * @returns Whether a writer was registered.
+   * @returns Whether a writer was registered (false once the loop is closed, as in asyncio).
    * @throws {NotImplementedError} On the proactor loop.
    *
    * @example
