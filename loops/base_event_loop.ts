@@ -25,14 +25,27 @@ import { Future } from "./futures.ts";
 import { ensureFuture, Task, type TaskOptions } from "./tasks.ts";
 import { RingQueue } from "./_ring_queue.ts";
 import { TimerQueue } from "./_timer_heap.ts";
-import { checkCallback, checkSeconds } from "./_validate.ts";
+import { checkCallback, checkLoopCallback, checkSeconds } from "./_validate.ts";
 import { sourceTraceback } from "./_stack.ts";
 import { formatExceptionContext } from "./_format_context.ts";
+import { HostPoller } from "./_host_poll.ts";
 
-/** A busy loop returns to the host at least this often (ms), so I/O completes. */
-const HOST_YIELD_INTERVAL_MS = 4;
-/** How many iterations run between two looks at the real clock for that. */
-const HOST_CHECK_MASK = 63;
+/**
+ * A busy loop polls the host's I/O at least this often (ms), so that
+ * completions, signals and Worker messages it does not know about get in.
+ */
+const HOST_POLL_INTERVAL_MS = 4;
+/**
+ * While host operations the loop waits for are in flight, it polls more
+ * often: right after a poll that brought something, this soon (ms), then
+ * twice as late after each poll that brought nothing, up to the maximum.
+ * Busy loops thus serve active connections within a fraction of a
+ * millisecond and pay little (~20 µs a poll) for idle ones.
+ */
+const HOST_POLL_INTERVAL_IO_MIN_MS = 0.05;
+const HOST_POLL_INTERVAL_IO_MAX_MS = 1;
+/** How many callbacks run between two looks at the real clock for that. */
+const HOST_CHECK_EVERY = 64;
 /** The longest host timer (setTimeout's limit); longer waits simply re-wait. */
 const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
 /** Default clock resolution when none is given (seconds). */
@@ -62,6 +75,10 @@ export type TaskFactory = <T>(
 
 /** Returned by `_idle()` when the loop may go on without waiting. */
 const CONTINUE = -1;
+/** Returned by `#runBatch()` when the loop stops. */
+const STOPPED = -1;
+/** Returned by `#runBatch()` when a busy loop should poll the host's I/O once. */
+const POLL = -2;
 
 /**
  * The scheduler every loop shares: `callSoon`, timers, `runForever`,
@@ -105,9 +122,10 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** @internal host I/O to start before the loop next waits or yields */ _ioStarts: IoStarter[] =
     [];
   #ioStartsSpare: IoStarter[] = [];
+  #poller: HostPoller | null = null;
+  #pollIntervalIo = HOST_POLL_INTERVAL_IO_MIN_MS;
   #wakeResolve: (() => void) | null = null;
   #hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #hostImmediate: unknown = undefined;
   #ioImmediate: ReturnType<typeof setImmediate> | undefined = undefined;
 
   /**
@@ -120,6 +138,9 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._clock = options.clock ?? realClock;
     const res = options.clockResolution ?? DEFAULT_CLOCK_RESOLUTION;
     checkSeconds(res, "options.clockResolution");
+    if (!Number.isFinite(res)) {
+      throw new RangeError(`options.clockResolution must be finite: got ${res}`);
+    }
     this._clockResolution = res;
     if (options.debug) this._debug = true;
   }
@@ -149,14 +170,14 @@ export class BaseEventLoop extends AbstractEventLoop {
    * assert(order.join() === "1,2,3");
    * ```
    */
-  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+  override callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     if (this._closed) this.#throwClosed();
-    checkCallback(callback);
+    checkLoopCallback(callback, "callSoon");
     const h = new Handle(
       callback as (...a: unknown[]) => unknown,
       args.length === 0 ? null : args,
       this,
-      this._debug ? sourceTraceback() : undefined,
+      this._debug ? sourceTraceback() : null,
     );
     this._ready.push(h);
     if (this.#wakeResolve !== null) this._wake();
@@ -181,19 +202,25 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+  override callSoonThreadsafe<A extends unknown[]>(
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): Handle {
+    checkLoopCallback(callback, "callSoonThreadsafe");
     return this.callSoon(callback, ...args);
   }
 
   /**
    * Schedules `callback(...args)` after `delay` seconds.
    *
-   * @param delay Seconds from now (a non-negative number; `Infinity` never fires).
+   * @param delay Seconds from now (`Infinity` never fires; a negative delay
+   *   is due at once, and such timers fire in deadline order, as in asyncio).
    * @param callback The function to call.
    * @param args Its arguments.
    * @returns A `TimerHandle`.
-   * @throws {TypeError} If `delay` is not a number or `callback` not a function.
-   * @throws {RangeError} If `delay` is NaN or negative.
+   * @throws {TypeError} If `delay` is not a number or `callback` not a
+   *   function (or a generator function: schedule a coroutine with `createTask`).
+   * @throws {RangeError} If `delay` is NaN.
    *
    * @example
    * ```ts
@@ -206,13 +233,13 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  callLater<A extends unknown[]>(
+  override callLater<A extends unknown[]>(
     delay: number,
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle {
-    checkSeconds(delay, "delay");
-    return this.#schedule(this.time() + delay, callback, args);
+    checkSeconds(delay, "delay", true);
+    return this.#schedule(this.time() + delay, callback, args, "callLater");
   }
 
   /**
@@ -236,24 +263,24 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  callAt<A extends unknown[]>(
+  override callAt<A extends unknown[]>(
     when: number,
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle {
     checkSeconds(when, "when", true);
-    return this.#schedule(when, callback, args);
+    return this.#schedule(when, callback, args, "callAt");
   }
 
-  #schedule(when: number, callback: unknown, args: unknown[]): TimerHandle {
+  #schedule(when: number, callback: unknown, args: unknown[], method: string): TimerHandle {
     if (this._closed) this.#throwClosed();
-    checkCallback(callback);
+    checkLoopCallback(callback, method);
     const h = new TimerHandle(
       when,
       callback as (...a: unknown[]) => unknown,
       args.length === 0 ? null : args,
       this,
-      this._debug ? sourceTraceback() : undefined,
+      this._debug ? sourceTraceback() : null,
     );
     this._timers.add(h);
     if (this.#wakeResolve !== null) this._wake();
@@ -291,7 +318,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  time(): number {
+  override time(): number {
     return this._clock.now();
   }
 
@@ -318,8 +345,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  createFuture<T = unknown>(): Future<T> {
-    if (this._closed) this.#throwClosed();
+  override createFuture<T = unknown>(): Future<T> {
     return new Future<T>({ loop: this });
   }
 
@@ -347,10 +373,13 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T> {
+  override createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T> {
     if (this._closed) this.#throwClosed();
-    if (this._taskFactory !== null) return this._taskFactory(this, coro, options);
-    return new Task<T>(coro, { ...options, loop: this });
+    if (this._taskFactory === null) return new Task<T>(coro, { ...options, loop: this });
+    const task = this._taskFactory(this, coro, options);
+    // As asyncio: the name is set on whatever the factory made.
+    if (options?.name !== undefined) task.setName(options.name);
+    return task;
   }
 
   /**
@@ -399,7 +428,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  runForever(): Promise<void> {
+  override runForever(): Promise<void> {
     this.#checkCanRun();
     this._running = true;
     _setRunningLoop(this);
@@ -410,8 +439,17 @@ export class BaseEventLoop extends AbstractEventLoop {
     try {
       for (;;) {
         const wait = this.#runBatch();
-        if (wait < 0) break;
-        await this.#waitHost(wait);
+        if (wait === STOPPED) break;
+        if (wait !== POLL) await this.#waitHost(wait);
+        else {
+          // While the loop waits, only the host schedules work: what is new
+          // on the ready queue after the poll came from it.
+          const before = this._ready.length;
+          await this.#waitHost(POLL);
+          this.#pollIntervalIo = this._ready.length > before
+            ? HOST_POLL_INTERVAL_IO_MIN_MS
+            : Math.min(this.#pollIntervalIo * 2, HOST_POLL_INTERVAL_IO_MAX_MS);
+        }
       }
     } finally {
       this._stopping = false;
@@ -426,16 +464,17 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /**
-   * Runs iterations back to back until the loop stops (returns -1), has to
-   * wait for the host (returns real seconds), or has been busy for
-   * HOST_YIELD_INTERVAL_MS (returns 0: let the host run I/O, then go on).
+   * Runs iterations back to back until the loop stops (STOPPED), has to wait
+   * for the host (returns real seconds), or has been busy for a poll
+   * interval (POLL: let the host poll its I/O once, then go on). The interval
+   * is short while host operations the loop waits for are in flight.
    */
   #runBatch(): number {
-    const deadline = performance.now() + HOST_YIELD_INTERVAL_MS;
-    let iterations = 0;
+    const start = performance.now();
+    let ran = 0;
     for (;;) {
-      this._runOnce();
-      if (this._stopping) return -1;
+      ran += this._runOnce();
+      if (this._stopping) return STOPPED;
       if (this._ready.length === 0) {
         const delay = this._nextTimerDelay();
         if (delay >= this._clockResolution) {
@@ -443,7 +482,13 @@ export class BaseEventLoop extends AbstractEventLoop {
           if (wait !== CONTINUE) return wait;
         }
       }
-      if ((++iterations & HOST_CHECK_MASK) === 0 && performance.now() >= deadline) return 0;
+      if (ran >= HOST_CHECK_EVERY) {
+        ran = 0;
+        const interval = this._pendingIo === 0
+          ? HOST_POLL_INTERVAL_MS
+          : Math.max(this.#pollIntervalIo, this.#poller?.minIntervalMs ?? 0);
+        if (performance.now() - start >= interval) return POLL;
+      }
     }
   }
 
@@ -533,10 +578,14 @@ export class BaseEventLoop extends AbstractEventLoop {
       if (this._ioStarts.length > 0 && this.#ioImmediate === undefined) {
         this.#ioImmediate = setImmediate(this.#onIoImmediate);
       }
-      if (seconds === 0) {
-        const h = setImmediate(this.#onHostTimer);
-        if (this.#wakeResolve === resolve) this.#hostImmediate = h;
-        else clearImmediate(h);
+      if (seconds === POLL) {
+        // Not setImmediate: Deno's immediates do not poll the OS (see _host_poll.ts).
+        this.#poller ??= new HostPoller();
+        // Resumed in a macrotask: the promise reactions of the operations
+        // this poll completed run first, whatever their order.
+        this.#poller.poll().then(() => {
+          if (this.#wakeResolve === resolve) setImmediate(this.#onPolled, resolve);
+        });
       } else if (seconds !== Infinity) {
         const ms = Math.min(Math.ceil(seconds * 1000), MAX_HOST_TIMEOUT_MS);
         const t = setTimeout(this.#onHostTimer, ms);
@@ -551,9 +600,12 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._startIo();
   };
 
+  #onPolled = (resolve: () => void): void => {
+    if (this.#wakeResolve === resolve) this._wake();
+  };
+
   #onHostTimer = (): void => {
     this.#hostTimer = undefined;
-    this.#hostImmediate = undefined;
     this._wake();
   };
 
@@ -565,10 +617,6 @@ export class BaseEventLoop extends AbstractEventLoop {
     if (this.#hostTimer !== undefined) {
       clearTimeout(this.#hostTimer);
       this.#hostTimer = undefined;
-    }
-    if (this.#hostImmediate !== undefined) {
-      clearImmediate(this.#hostImmediate as ReturnType<typeof setImmediate>);
-      this.#hostImmediate = undefined;
     }
     resolve();
   }
@@ -596,7 +644,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  runUntilComplete<T>(future: Awaitable<T>): Promise<T> {
+  override runUntilComplete<T>(future: Awaitable<T>): Promise<T> {
     // Checked before wrapping `future`, so a refused call leaves no task behind.
     this.#checkCanRun();
     const fut = ensureFuture(future, this);
@@ -632,18 +680,18 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  stop(): void {
+  override stop(): void {
     this._stopping = true;
     this._wake();
   }
 
   /** Whether the loop is running. */
-  isRunning(): boolean {
+  override isRunning(): boolean {
     return this._running;
   }
 
   /** Whether the loop was closed. */
-  isClosed(): boolean {
+  override isClosed(): boolean {
     return this._closed;
   }
 
@@ -662,13 +710,17 @@ export class BaseEventLoop extends AbstractEventLoop {
    * assert(loop.isClosed());
    * ```
    */
-  close(): void {
+  override close(): void {
     if (this._running) throw new RuntimeError("Cannot close a running event loop");
     if (this._closed) return;
     this._closed = true;
     this._ready.clear();
     this._ioStarts.length = 0;
     this._timers.clear();
+    if (this.#poller !== null) {
+      this.#poller.close();
+      this.#poller = null;
+    }
   }
 
   /** `using loop = new BaseEventLoop()` closes it at the end of the scope. */
@@ -717,13 +769,13 @@ export class BaseEventLoop extends AbstractEventLoop {
    * assert((seen[0] as Error).message === "boom");
    * ```
    */
-  setExceptionHandler(handler: ExceptionHandler | null): void {
+  override setExceptionHandler(handler: ExceptionHandler | null): void {
     if (handler !== null) checkCallback(handler, "handler");
     this._exceptionHandler = handler;
   }
 
   /** The custom exception handler, or `null`. */
-  getExceptionHandler(): ExceptionHandler | null {
+  override getExceptionHandler(): ExceptionHandler | null {
     return this._exceptionHandler;
   }
 
@@ -733,32 +785,45 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @param context The asyncio exception context.
    */
-  defaultExceptionHandler(context: ExceptionContext): void {
+  override defaultExceptionHandler(context: ExceptionContext): void {
     console.error(formatExceptionContext(context));
   }
 
   /**
    * Reports an error: to the custom handler if one is set, otherwise to
-   * `defaultExceptionHandler`. Errors thrown by the handler itself are logged.
+   * `defaultExceptionHandler`. As in asyncio, an error thrown by the custom
+   * handler goes to `defaultExceptionHandler` ("Unhandled error in exception
+   * handler"); one thrown by the default handler is logged with
+   * `console.error` and never passed to it again.
    *
    * @param context At least `message`; see `ExceptionContext`.
    */
-  callExceptionHandler(context: ExceptionContext): void {
+  override callExceptionHandler(context: ExceptionContext): void {
     const handler = this._exceptionHandler;
+    if (handler === null) {
+      try {
+        this.defaultExceptionHandler(context);
+      } catch (exception) {
+        // A broken (overridden) default handler is not called again.
+        console.error("Exception in default exception handler", exception);
+      }
+      return;
+    }
     try {
-      if (handler === null) this.defaultExceptionHandler(context);
-      else handler(this, context);
+      handler(this, context);
     } catch (exception) {
       try {
         this.defaultExceptionHandler({
-          message: handler === null
-            ? "Exception in default exception handler"
-            : "Unhandled error in exception handler",
+          message: "Unhandled error in exception handler",
           exception,
           context,
         });
-      } catch {
-        console.error("Exception in default exception handler", exception);
+      } catch (second) {
+        console.error(
+          "Exception in default exception handler while handling an unexpected error " +
+            "in custom exception handler",
+          second,
+        );
       }
     }
   }
@@ -766,7 +831,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   // ---- debug --------------------------------------------------------------
 
   /** Whether debug mode is on. */
-  getDebug(): boolean {
+  override getDebug(): boolean {
     return this._debug;
   }
 
@@ -776,7 +841,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @param enabled On or off.
    */
-  setDebug(enabled: boolean): void {
+  override setDebug(enabled: boolean): void {
     this._debug = Boolean(enabled);
   }
 

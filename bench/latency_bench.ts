@@ -1,0 +1,173 @@
+// Latency benchmark: how long I/O waits when the loop is busy. A 100-byte
+// echo round trip over loopback (a Protocol echo server and a streams client
+// on the same loop) and a `/bin/true` spawn-and-wait, each measured idle and
+// beside a task spinning on `yield* sleep(0)`; median and p99 in ms. The
+// same workload runs on CPython asyncio and uvloop (bench/_latency_peer.py,
+// `python3`; uvloop when installed) in the same run.
+//
+//   deno task bench:latency
+//   deno run --allow-all bench/latency_bench.ts --round-trips 2000 --spawns 100
+//
+// Targets: under the spinner, the p99 echo round trip ≤ 5 ms and within 2×
+// of asyncio's. The exit code is 1 if one is missed.
+
+import {
+  type Coroutine,
+  createSubprocessExec,
+  openConnection,
+  Protocol,
+  run,
+  sleep,
+  type Transport,
+} from "../mod.ts";
+import { getRunningLoop } from "../mod.ts";
+
+function option(name: string, fallback: number): number {
+  const at = Deno.args.indexOf(`--${name}`);
+  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+}
+
+const ROUND_TRIPS = option("round-trips", 2000);
+const SPAWNS = option("spawns", 100);
+const SIZE = 100;
+const P99_LIMIT_MS = 5;
+const RATIO_LIMIT = 2;
+
+interface Samples {
+  echo: number[];
+  spawn: number[];
+  spins: number;
+}
+
+class Echo extends Protocol {
+  #transport: Transport | null = null;
+  override connectionMade(transport: Transport): void {
+    this.#transport = transport;
+  }
+  override dataReceived(data: Uint8Array): void {
+    this.#transport!.write(data);
+  }
+}
+
+function* echoSamples(n: number): Coroutine<number[]> {
+  const loop = getRunningLoop();
+  const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0);
+  const [, port] = server.sockets[0].getsockname() as [string, number];
+  const [reader, writer] = yield* openConnection("127.0.0.1", port);
+  const payload = new Uint8Array(SIZE).fill(120);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    writer.write(payload);
+    yield* reader.readexactly(SIZE);
+    samples.push(performance.now() - t0);
+  }
+  writer.close();
+  yield* writer.waitClosed();
+  server.close();
+  yield* server.waitClosed();
+  return samples;
+}
+
+function* spawnSamples(n: number): Coroutine<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const proc = yield* createSubprocessExec("/bin/true");
+    yield* proc.wait();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+function* measure(spinning: boolean): Coroutine<Samples> {
+  let stop = false;
+  let spins = 0;
+  const spinner = spinning
+    ? getRunningLoop().createTask(function* () {
+      while (!stop) {
+        spins++;
+        yield* sleep(0);
+      }
+    }())
+    : null;
+  yield* sleep(0);
+  const echo = yield* echoSamples(ROUND_TRIPS);
+  const spawn = yield* spawnSamples(SPAWNS);
+  stop = true;
+  if (spinner !== null) yield* spinner;
+  return { echo, spawn, spins };
+}
+
+async function peer(flavour: string): Promise<Record<string, Samples> | null> {
+  const script = new URL("./_latency_peer.py", import.meta.url).pathname;
+  try {
+    const out = await new Deno.Command("python3", {
+      args: [script, flavour, String(ROUND_TRIPS), String(SPAWNS)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      console.error(`${flavour}: ${new TextDecoder().decode(out.stderr).trim().split("\n").pop()}`);
+      return null;
+    }
+    return JSON.parse(new TextDecoder().decode(out.stdout));
+  } catch (e) {
+    console.error(`${flavour}: ${e instanceof Error ? e.message : e}`);
+    return null;
+  }
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
+}
+
+const ms = (x: number) => x < 1 ? x.toFixed(3) : x.toFixed(2);
+
+const ours = await run(function* () {
+  return { idle: yield* measure(false), spinner: yield* measure(true) };
+}());
+const asyncio = await peer("asyncio");
+const uvloop = await peer("uvloop");
+
+console.log(
+  `${ROUND_TRIPS} echo round trips (${SIZE} B) and ${SPAWNS} spawns of /bin/true per case; ms\n`,
+);
+console.log(
+  "| runtime | case | echo median | echo p99 | spawn median | spawn p99 | spinner steps |",
+);
+console.log("|---|---|---|---|---|---|---|");
+const rows: [string, Record<string, Samples> | null][] = [
+  [`ours (Deno ${Deno.version.deno})`, ours],
+  ["CPython asyncio", asyncio],
+  ["uvloop", uvloop],
+];
+for (const [name, result] of rows) {
+  if (result === null) continue;
+  for (const c of ["idle", "spinner"]) {
+    const r = result[c];
+    console.log(
+      `| ${name} | ${c} | ${ms(quantile(r.echo, 0.5))} | ${ms(quantile(r.echo, 0.99))} | ${
+        ms(quantile(r.spawn, 0.5))
+      } | ${ms(quantile(r.spawn, 0.99))} | ${c === "idle" ? "–" : r.spins} |`,
+    );
+  }
+}
+
+const p99 = quantile(ours.spinner.echo, 0.99);
+let missed = 0;
+const check = (ok: boolean, text: string) => {
+  console.log(`${ok ? "met" : "MISSED"}: ${text}`);
+  if (!ok) missed++;
+};
+console.log("");
+check(p99 <= P99_LIMIT_MS, `p99 echo under the spinner ${ms(p99)} ms ≤ ${P99_LIMIT_MS} ms`);
+if (asyncio !== null) {
+  const theirs = quantile(asyncio.spinner.echo, 0.99);
+  check(
+    p99 <= RATIO_LIMIT * theirs,
+    `p99 echo under the spinner ${ms(p99)} ms ≤ ${RATIO_LIMIT}× asyncio's ${ms(theirs)} ms`,
+  );
+}
+if (missed > 0) Deno.exit(1);
