@@ -69,6 +69,7 @@ export {
   type WaitOptions,
 } from "./loops/wait.ts";
 export { shield } from "./loops/shield.ts";
+export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./loops/timeouts.ts";
 export {
   BaseProtocol,
   BufferedProtocol,

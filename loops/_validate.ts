@@ -5,12 +5,70 @@ import { AbstractEventLoop } from "./events.ts";
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "function") return `function ${value.name || "<anonymous>"}`;
-  if (typeof value === "object") return (value.constructor?.name ?? "object") + " object";
+  try {
+    if (typeof value === "function") return `function ${value.name || "<anonymous>"}`;
+    if (typeof value === "object") return (value.constructor?.name ?? "object") + " object";
+  } catch {
+    // A revoked Proxy throws on every look; it still gets a description.
+    return `${typeof value} (unreadable)`;
+  }
   if (typeof value === "string") {
     return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
   }
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * `value instanceof cls` that answers false instead of throwing: any value
+ * can be thrown, and `instanceof` on a revoked Proxy throws.
+ */
+export function isInstance<T>(
+  value: unknown,
+  cls: abstract new (...args: never[]) => T,
+): value is T {
+  try {
+    return value instanceof cls;
+  } catch {
+    return false;
+  }
+}
+
+/** `String(value)`, or a description when that throws (a revoked Proxy, a hostile toString). */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return describe(value);
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+type AnyFunction = (...args: any[]) => unknown;
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as AnyFunction;
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {})
+  .constructor as AnyFunction;
+
+/** Whether `value` is a generator function: a coroutine function here. */
+export function isGeneratorFunction(value: unknown): boolean {
+  return value instanceof GeneratorFunction || value instanceof AsyncGeneratorFunction;
+}
+
+/**
+ * Throws TypeError unless `callback` is a plain function: a generator
+ * function would only create a coroutine that never runs (asyncio: "coroutines
+ * cannot be used with call_soon()").
+ */
+export function checkLoopCallback(callback: unknown, method: string): void {
+  if (typeof callback !== "function") {
+    throw new TypeError(`callback must be a function: got ${describe(callback)}`);
+  }
+  if (isGeneratorFunction(callback)) {
+    throw new TypeError(
+      `coroutines cannot be used with ${method}(): got ${
+        describe(callback)
+      }; schedule it with createTask(fn()) instead`,
+    );
+  }
 }
 
 /** Throws TypeError unless `value` is a function. */
@@ -40,13 +98,21 @@ export function checkSeconds(value: unknown, name: string, allowNegative = false
 
 /** Whether `value` is promise-like (has a callable `then`). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function";
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === "function";
+  } catch {
+    return false; // a revoked Proxy, a throwing getter: not awaitable
+  }
 }
 
 /** Whether `value` is a coroutine object (a generator, or anything shaped like one). */
 export function isCoroutine(value: unknown): value is Generator<unknown, unknown, unknown> {
-  return value !== null && typeof value === "object" &&
-    typeof (value as Generator).next === "function" &&
-    typeof (value as Generator).throw === "function";
+  if (value === null || typeof value !== "object") return false;
+  try {
+    return typeof (value as Generator).next === "function" &&
+      typeof (value as Generator).throw === "function";
+  } catch {
+    return false;
+  }
 }

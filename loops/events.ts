@@ -5,6 +5,7 @@
  */
 
 import { NotImplementedError, RuntimeError } from "./exceptions.ts";
+import { sourceTraceback } from "./_stack.ts";
 import type { Future } from "./futures.ts";
 import type {
   CreateConnectionOptions,
@@ -121,12 +122,27 @@ export class Handle {
   /** @internal */ _cancelled = false;
   /** @internal */ _sourceTraceback: string | undefined;
 
-  /** Created by the loop; not meant to be constructed directly. */
-  constructor(callback: AnyFn, args: unknown[] | null, loop: HandleOwner, traceback?: string) {
+  /**
+   * Created by the loop; not meant to be constructed directly.
+   *
+   * @param callback The function to call.
+   * @param args Its arguments (or null).
+   * @param loop The loop.
+   * @param traceback Where it was scheduled; by default recorded when the
+   *   loop is in debug mode (the loop passes `null` when it checked already).
+   */
+  constructor(
+    callback: AnyFn,
+    args: unknown[] | null,
+    loop: HandleOwner,
+    traceback?: string | null,
+  ) {
     this._callback = callback;
     this._args = args;
     this._loop = loop;
-    this._sourceTraceback = traceback;
+    this._sourceTraceback = traceback === undefined
+      ? (loop.getDebug() ? sourceTraceback() : undefined)
+      : traceback ?? undefined;
   }
 
   /** Cancels the callback; a no-op if it already ran or was cancelled. */
@@ -200,7 +216,7 @@ export class TimerHandle extends Handle {
     callback: AnyFn,
     args: unknown[] | null,
     loop: HandleOwner,
-    traceback?: string,
+    traceback?: string | null,
   ) {
     super(callback, args, loop, traceback);
     this._when = when;
@@ -251,55 +267,96 @@ export interface LoopOptions {
  * ```
  */
 export abstract class AbstractEventLoop {
+  // As asyncio's: every method raises NotImplementedError until a subclass
+  // provides it (BaseEventLoop provides the scheduler, the I/O loops the rest).
+
   /** Schedules `callback(...args)` for the next iteration. */
-  abstract callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon<A extends unknown[]>(_callback: (...args: A) => unknown, ..._args: A): Handle {
+    return unimplemented(this, "callSoon");
+  }
   /** Like `callSoon`; in JavaScript every caller is on the loop's thread. */
-  abstract callSoonThreadsafe<A extends unknown[]>(
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): Handle;
+  callSoonThreadsafe<A extends unknown[]>(
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): Handle {
+    return unimplemented(this, "callSoonThreadsafe");
+  }
   /** Schedules `callback(...args)` after `delay` seconds. */
-  abstract callLater<A extends unknown[]>(
-    delay: number,
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): TimerHandle;
+  callLater<A extends unknown[]>(
+    _delay: number,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): TimerHandle {
+    return unimplemented(this, "callLater");
+  }
   /** Schedules `callback(...args)` at the absolute time `when`. */
-  abstract callAt<A extends unknown[]>(
-    when: number,
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): TimerHandle;
+  callAt<A extends unknown[]>(
+    _when: number,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): TimerHandle {
+    return unimplemented(this, "callAt");
+  }
   /** The loop's monotonic time in seconds. */
-  abstract time(): number;
+  time(): number {
+    return unimplemented(this, "time");
+  }
   /** Runs until `stop()`; resolves when the loop stopped. */
-  abstract runForever(): Promise<void>;
+  runForever(): Promise<void> {
+    return unimplemented(this, "runForever");
+  }
   /** Runs until `future` is done; resolves with its result. */
-  abstract runUntilComplete<T>(future: Awaitable<T>): Promise<T>;
+  runUntilComplete<T>(_future: Awaitable<T>): Promise<T> {
+    return unimplemented(this, "runUntilComplete");
+  }
   /** Stops the loop after the current batch of callbacks. */
-  abstract stop(): void;
+  stop(): void {
+    unimplemented(this, "stop");
+  }
   /** Whether the loop is running. */
-  abstract isRunning(): boolean;
+  isRunning(): boolean {
+    return unimplemented(this, "isRunning");
+  }
   /** Whether the loop was closed. */
-  abstract isClosed(): boolean;
+  isClosed(): boolean {
+    return unimplemented(this, "isClosed");
+  }
   /** Closes the loop, dropping every pending callback. */
-  abstract close(): void;
+  close(): void {
+    unimplemented(this, "close");
+  }
   /** Creates a future bound to this loop. */
-  abstract createFuture<T = unknown>(): Future<T>;
+  createFuture<T = unknown>(): Future<T> {
+    return unimplemented(this, "createFuture");
+  }
   /** Wraps a coroutine (or a promise) in a task scheduled on this loop. */
-  abstract createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T>;
+  createTask<T>(_coro: Coroutine<T> | PromiseLike<T>, _options?: TaskOptions): Task<T> {
+    return unimplemented(this, "createTask");
+  }
   /** Handles an error reported by a callback, a future or a transport. */
-  abstract callExceptionHandler(context: ExceptionContext): void;
+  callExceptionHandler(_context: ExceptionContext): void {
+    unimplemented(this, "callExceptionHandler");
+  }
   /** Sets the custom exception handler, or `null` for the default one. */
-  abstract setExceptionHandler(handler: ExceptionHandler | null): void;
+  setExceptionHandler(_handler: ExceptionHandler | null): void {
+    unimplemented(this, "setExceptionHandler");
+  }
   /** The custom exception handler, or `null`. */
-  abstract getExceptionHandler(): ExceptionHandler | null;
+  getExceptionHandler(): ExceptionHandler | null {
+    return unimplemented(this, "getExceptionHandler");
+  }
   /** The default exception handler: logs the context. */
-  abstract defaultExceptionHandler(context: ExceptionContext): void;
+  defaultExceptionHandler(_context: ExceptionContext): void {
+    unimplemented(this, "defaultExceptionHandler");
+  }
   /** Whether debug mode is on. */
-  abstract getDebug(): boolean;
+  getDebug(): boolean {
+    return unimplemented(this, "getDebug");
+  }
   /** Turns debug mode on or off. */
-  abstract setDebug(enabled: boolean): void;
+  setDebug(_enabled: boolean): void {
+    unimplemented(this, "setDebug");
+  }
 
   // ---- I/O: asyncio's AbstractEventLoop raises NotImplementedError for every
   // method a loop does not provide; so do these defaults. SelectorEventLoop
@@ -478,6 +535,16 @@ export abstract class AbstractEventLoop {
     fut.setResult(undefined);
     return fut;
   }
+}
+
+function unimplemented(loop: AbstractEventLoop, feature: string): never {
+  const name = loop.constructor.name;
+  throw new NotImplementedError({
+    feature,
+    os: "any",
+    loop: name,
+    reason: `${name} does not implement it (AbstractEventLoop only declares it)`,
+  });
 }
 
 function noIo(loop: AbstractEventLoop, feature: string): never {

@@ -6,8 +6,8 @@
  */
 
 import { _getEventLoop, type AbstractEventLoop, type ExceptionContext } from "./events.ts";
-import { CancelledError, InvalidStateError } from "./exceptions.ts";
-import { checkCallback, checkLoop, describe } from "./_validate.ts";
+import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
+import { checkCallback, checkLoop, describe, isInstance, safeString } from "./_validate.ts";
 import { sourceTraceback } from "./_stack.ts";
 
 const PENDING = 0;
@@ -39,7 +39,7 @@ const unretrieved = new FinalizationRegistry<ExceptionContext & { loop: Abstract
 // A copy of an error that shares its class, name, message and stack but
 // none of its references; other values are kept as they are.
 function detachError(exception: unknown): unknown {
-  if (!(exception instanceof Error)) return exception;
+  if (!isInstance(exception, Error)) return exception;
   const copy = Object.create(Object.getPrototypeOf(exception)) as Error;
   const own = (value: unknown) => ({ value, writable: true, configurable: true });
   Object.defineProperties(copy, {
@@ -61,7 +61,11 @@ function formatResult(value: unknown): string {
     case "bigint":
       return `${value}n`;
     case "object":
-      if (value !== null && value.toString !== Object.prototype.toString) return String(value);
+      try {
+        if (value !== null && value.toString !== Object.prototype.toString) return String(value);
+      } catch {
+        // unreadable (a revoked Proxy): described below
+      }
   }
   return describe(value);
 }
@@ -116,9 +120,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    * Creates a pending future.
    *
    * @param options The loop (default: the running loop, else the policy's).
-   * @throws {TypeError} If `options.loop` is not an event loop.
+   * @throws {TypeError} If `options` is not an object or `options.loop` is
+   *   not an event loop.
    */
   constructor(options: FutureOptions = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`options must be an object: got ${describe(options)}`);
+    }
     const loop = options.loop ?? _getEventLoop();
     checkLoop(loop, "options.loop");
     this._loop = loop;
@@ -216,6 +224,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    * @returns `false` if already done, otherwise `true`.
    */
   cancel(msg?: string): boolean {
+    // As asyncio: a cancel request counts as looking at the outcome.
+    if (this._logTraceback) this.#retrieved();
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
     this._cancelMessage = msg;
@@ -250,15 +260,17 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
       throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this}`);
     }
     if (exception === undefined) throw new TypeError("exception must not be undefined");
-    this._exception = exception;
-    this._state = FINISHED;
-    this._logTraceback = true;
-    unretrieved.register(this, {
+    // Everything that looks at the value comes before the state changes.
+    const report = {
       loop: this._loop,
       message: `${this.constructor.name} exception was never retrieved`,
       exception: detachError(exception),
       ...(this._sourceTraceback !== undefined ? { sourceTraceback: this._sourceTraceback } : {}),
-    }, this);
+    };
+    this._exception = exception;
+    this._state = FINISHED;
+    this._logTraceback = true;
+    unretrieved.register(this, report, this);
     this.#scheduleCallbacks();
   }
 
@@ -286,9 +298,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    *
    * @returns An iterator that yields the future to its task once, then
    *   returns the result (or throws the exception).
+   * @throws {RuntimeError} If it is resumed while the future is still
+   *   pending: something other than a task drove it ("await wasn't used
+   *   with future", as in asyncio).
    */
   *[Symbol.iterator](): Generator<unknown, T, unknown> {
-    if (this._state === PENDING) yield this;
+    if (this._state === PENDING) {
+      yield this;
+      if (this._state === PENDING) throw new RuntimeError("await wasn't used with future");
+    }
     return this.result();
   }
 
@@ -317,12 +335,17 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     }).then(onfulfilled, onrejected);
   }
 
+  /** The state as `toString()` shows it. @internal */
+  _stateName(): string {
+    return STATE_NAMES[this._state];
+  }
+
   /** A description such as `<Future pending>` or `<Future finished result=1>`. */
   toString(): string {
-    let s = `<${this.constructor.name} ${STATE_NAMES[this._state]}`;
+    let s = `<${this.constructor.name} ${this._stateName()}`;
     if (this._state === FINISHED) {
       s += this._exception !== undefined
-        ? ` exception=${String(this._exception)}`
+        ? ` exception=${safeString(this._exception)}`
         : ` result=${formatResult(this._result)}`;
     }
     return s + ">";

@@ -157,8 +157,10 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
       const exc = f.exception();
       return exc !== null ? exc : f.result();
     });
+    // A cancelled gather raises CancelledError whatever returnExceptions says,
+    // as an exception (asyncio 3.12): the children may have refused.
     if (outer._cancelRequested) {
-      Future.prototype.cancel.call(outer, children.find((f) => f.cancelled())?._cancelMessage);
+      outer.setException(children[children.length - 1]._makeCancelledError());
     } else outer.setResult(results as unknown as GatherResults<A>);
   };
   for (const f of seen.values()) f.addDoneCallback(onChildDone);

@@ -22,11 +22,11 @@ function wakeSleeper(fut: import("./futures.ts").Future<unknown>, result: unknow
  * function (which runs it as a task on the running loop).
  *
  * @typeParam T The result type.
- * @param delay Seconds (non-negative).
+ * @param delay Seconds (a negative delay is the same as 0).
  * @param result The value to return.
  * @returns A coroutine (awaitable too).
  * @throws {TypeError} If `delay` is not a number (when awaited).
- * @throws {RangeError} If `delay` is NaN or negative (when awaited).
+ * @throws {RangeError} If `delay` is NaN (when awaited).
  *
  * @example
  * ```ts
@@ -45,7 +45,11 @@ export function* sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
     yield;
     return result as T;
   }
-  checkSeconds(delay, "delay");
+  checkSeconds(delay, "delay", true);
+  if (delay < 0) {
+    yield; // as asyncio: a negative delay is sleep(0)
+    return result as T;
+  }
   const loop = getRunningLoop() as BaseEventLoop;
   const fut = loop.createFuture<T>();
   const h = loop.callLater(delay, wakeSleeper, fut, result);

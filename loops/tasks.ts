@@ -9,12 +9,13 @@ import {
   _getEventLoop,
   _getRunningLoop,
   type AbstractEventLoop,
+  type Awaitable,
   type Coroutine,
   getRunningLoop,
 } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
 import { Future, wrapFuture } from "./futures.ts";
-import { checkLoop, describe, isCoroutine, isThenable } from "./_validate.ts";
+import { checkLoop, describe, isCoroutine, isInstance, isThenable } from "./_validate.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 
 /** Options for `new Task()` and `createTask()`. */
@@ -47,8 +48,13 @@ function* awaitIterable<T>(awaitable: Iterable<unknown, T>): Coroutine<T> {
 // Arrays are iterable too, but passing one is a mistake (gather takes spread
 // arguments), so they are refused.
 function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) &&
-    typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
+  if (value === null || typeof value !== "object") return false;
+  try {
+    return !Array.isArray(value) &&
+      typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
+  } catch {
+    return false; // a revoked Proxy
+  }
 }
 
 /**
@@ -220,7 +226,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._mustCancel) {
       // A CancelledError already on its way in (the awaited future was
       // cancelled) is delivered as it is, with its own message.
-      if (!isThrow || !(value instanceof CancelledError)) {
+      if (!isThrow || !isInstance(value, CancelledError)) {
         value = this._makeCancelledError();
         isThrow = true;
       }
@@ -236,7 +242,7 @@ export class Task<T = unknown> extends Future<T> {
     } catch (e) {
       loop._currentTask = previous;
       this.#finish();
-      if (e instanceof CancelledError) {
+      if (isInstance(e, CancelledError)) {
         this._cancelledExc = e;
         super.cancel(e.message);
       } else super.setException(e === undefined ? new Error("coroutine threw undefined") : e);
@@ -263,12 +269,12 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     let fut: Future<unknown>;
-    if (yielded instanceof Future) fut = yielded;
+    if (isInstance(yielded, Future)) fut = yielded;
     else if (isThenable(yielded) && !isCoroutine(yielded)) fut = wrapFuture(yielded, loop);
     else {
       const hint = isCoroutine(yielded) ? "; use yield* to await a coroutine" : "";
       this.#throwIn(
-        new TypeError(
+        new RuntimeError(
           `Task got bad yield: ${
             describe(yielded)
           }; yield* a Future, a Promise or a coroutine${hint}`,
@@ -301,7 +307,12 @@ export class Task<T = unknown> extends Future<T> {
     (this._loop as TaskLoop)._tasks.delete(this as Task<unknown>);
   }
 
-  /** A description such as `<Task pending name='Task-1'>`. */
+  /** @internal a task asked to cancel that has not acted on it yet is `cancelling` */
+  override _stateName(): string {
+    return this._numCancelsRequested > 0 && !this.done() ? "cancelling" : super._stateName();
+  }
+
+  /** A description such as `<Task pending name='Task-1'>` (`cancelling` once asked to). */
   override toString(): string {
     return super.toString().replace(/^<Task (\w+)/, `<Task $1 name='${this._name}'`);
   }
@@ -317,8 +328,8 @@ export class Task<T = unknown> extends Future<T> {
  * @param awaitable A future, a coroutine or a promise-like.
  * @param loop The loop (default: the running loop, else the policy's loop).
  * @returns A future.
- * @throws {TypeError} For anything else, a future of another loop, or a
- *   `loop` that is not an event loop.
+ * @throws {TypeError} For anything else, or a `loop` that is not an event loop.
+ * @throws {RangeError} For a future of another loop (asyncio's ValueError).
  *
  * @example
  * ```ts
@@ -337,7 +348,7 @@ export function ensureFuture<T>(
   if (loop !== undefined) checkLoop(loop, "loop");
   if (awaitable instanceof Future) {
     if (loop !== undefined && awaitable._loop !== loop) {
-      throw new TypeError(
+      throw new RangeError(
         "The future belongs to a different loop than the one specified as the loop argument",
       );
     }
@@ -352,15 +363,33 @@ export function ensureFuture<T>(
     const l = (loop ?? _getEventLoop()) as TaskLoop;
     return l.createTask(awaitIterable(awaitable as Iterable<unknown, T>));
   }
-  if (Array.isArray(awaitable)) {
-    throw new TypeError(
+  throw notAwaitable(awaitable);
+}
+
+function notAwaitable(value: unknown): TypeError {
+  if (Array.isArray(value)) {
+    return new TypeError(
       "An asyncio Future, a coroutine or a promise is required: got an Array; " +
         "pass the awaitables as separate arguments (gather(...items))",
     );
   }
-  throw new TypeError(
-    `An asyncio Future, a coroutine or a promise is required: got ${describe(awaitable)}`,
+  return new TypeError(
+    `An asyncio Future, a coroutine or a promise is required: got ${describe(value)}`,
   );
+}
+
+/**
+ * Awaits any awaitable in the calling task, as asyncio's `await x` does: a
+ * coroutine is driven inline (no task of its own), a future or a promise is
+ * awaited. @internal
+ */
+export function* awaitInTask<T>(awaitable: Awaitable<T>): Coroutine<T> {
+  if (awaitable instanceof Future || isCoroutine(awaitable)) {
+    return yield* awaitable as Iterable<unknown, T>;
+  }
+  if (isThenable(awaitable)) return yield* wrapFuture(awaitable as PromiseLike<T>);
+  if (isIterableAwaitable(awaitable)) return yield* awaitable as Iterable<unknown, T>;
+  throw notAwaitable(awaitable);
 }
 
 /**

@@ -5,10 +5,16 @@
  */
 
 import { type Awaitable, type Coroutine, getRunningLoop } from "./events.ts";
-import { CancelledError, TimeoutError } from "./exceptions.ts";
-import type { Future } from "./futures.ts";
-import { type AwaitableCoroutine, awaitableCoroutines, ensureFuture } from "./tasks.ts";
-import { checkSeconds, describe, isCoroutine } from "./_validate.ts";
+import { TimeoutError } from "./exceptions.ts";
+import { Future } from "./futures.ts";
+import {
+  type AwaitableCoroutine,
+  awaitableCoroutines,
+  awaitInTask,
+  ensureFuture,
+} from "./tasks.ts";
+import { Timeout } from "./timeouts.ts";
+import { checkSeconds, describe, isCoroutine, isThenable } from "./_validate.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 
 /**
@@ -87,7 +93,8 @@ function releaseWaiter(waiter: Future<unknown>): void {
  *   them with `createTask` first).
  * @param options `timeout` and `returnWhen`.
  * @returns The sets of done and pending futures.
- * @throws {TypeError} If `fs` holds a coroutine or a non-awaitable.
+ * @throws {TypeError} If `fs` is a future, a coroutine or a promise instead of
+ *   an iterable of them, or holds a coroutine or a non-awaitable.
  * @throws {RangeError} If `fs` is empty, or `returnWhen`/`timeout` is invalid.
  *
  * @example
@@ -123,6 +130,11 @@ export function* wait<T>(
     );
   }
   if (timeout !== null) checkSeconds(timeout, "options.timeout", true);
+  // A future or a coroutine is iterable here, but not a list of futures:
+  // refused before anything runs, as in asyncio.
+  if (fs instanceof Future || isCoroutine(fs) || isThenable(fs)) {
+    throw new TypeError(`fs must be an iterable of futures: got ${describe(fs)}`);
+  }
   const loop = getRunningLoop() as BaseEventLoop;
   const futures = new Set<Future<T>>();
   for (const f of fs) {
@@ -175,10 +187,14 @@ function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<vo
 }
 
 /**
- * Awaits `awaitable` with a time limit. On timeout the inner task is
- * cancelled, waited for, and `TimeoutError` is raised. If the caller is
- * cancelled, the inner task is cancelled too. `timeout: null` waits forever;
- * `timeout <= 0` times out unless the awaitable is already done.
+ * Awaits `awaitable` with a time limit, as asyncio 3.12's `wait_for`: a
+ * coroutine runs inline in the calling task (a future or promise is
+ * awaited) inside a `timeout()` scope. On timeout it is cancelled and
+ * `TimeoutError` is raised (its `cause` is the `CancelledError`); if the
+ * caller is cancelled, so is what it awaits, and the caller gets the
+ * `CancelledError` even when the awaitable completed in the same iteration.
+ * `timeout: null` waits forever; `timeout <= 0` times out unless the
+ * awaitable is already done.
  *
  * @typeParam T The result type.
  * @param awaitable A future, a coroutine or a promise.
@@ -206,41 +222,16 @@ export function waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Awa
 export function* waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Coroutine<T> {
   if (timeout !== null) checkSeconds(timeout, "timeout", true);
   const loop = getRunningLoop() as BaseEventLoop;
-  const fut = ensureFuture(awaitable, loop);
-  if (timeout === null) return yield* fut;
-  if (timeout <= 0) {
+  if (timeout !== null && timeout <= 0) {
+    // No time at all: done already, or cancelled and waited for.
+    const fut = ensureFuture(awaitable, loop);
     if (fut.done()) return fut.result();
     yield* cancelAndWait(fut, loop);
-    return timedOut(fut);
+    if (!fut.cancelled()) return fut.result();
+    throw new TimeoutError("waitFor() timed out", { cause: fut._makeCancelledError() });
   }
-  const waiter = loop.createFuture<void>();
-  const timer = loop.callLater(timeout, releaseWaiter, waiter);
-  const cb = () => releaseWaiter(waiter);
-  fut.addDoneCallback(cb);
-  try {
-    try {
-      yield* waiter;
-    } catch (e) {
-      if (!(e instanceof CancelledError)) throw e;
-      if (fut.done()) return fut.result();
-      fut.removeDoneCallback(cb);
-      yield* cancelAndWait(fut, loop);
-      throw e;
-    }
-    if (fut.done()) return fut.result();
-    fut.removeDoneCallback(cb);
-    yield* cancelAndWait(fut, loop);
-    return timedOut(fut);
-  } finally {
-    timer.cancel();
-  }
-}
-
-// After the inner future was cancelled for a timeout: TimeoutError, unless
-// it refused the cancellation and finished anyway.
-function timedOut<T>(fut: Future<T>): T {
-  if (!fut.cancelled()) return fut.result();
-  throw new TimeoutError("waitFor() timed out", { cause: fut._makeCancelledError() });
+  const cm = new Timeout(timeout === null ? null : loop.time() + timeout, "waitFor() timed out");
+  return yield* cm._run<T>(() => awaitInTask(awaitable));
 }
 
 awaitableCoroutines(wait, waitFor);

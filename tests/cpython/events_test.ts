@@ -2230,10 +2230,8 @@ Deno.test("SubprocessTestsMixin.test_subprocess_exec_invalid_args", async () => 
 });
 
 // CPython 3.12 test_events.py SubprocessTestsMixin.test_subprocess_shell_invalid_args
-// BUG: asyncio raises ValueError (RangeError here) for a non-string cmd such as ['ls', '-l']; ours raises TypeError ('cmd must be a string').
 Deno.test({
   name: "SubprocessTestsMixin.test_subprocess_shell_invalid_args",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop) => {
       function* connect(
@@ -2286,10 +2284,8 @@ Deno.test("HandleTests.test_handle", () => {
 });
 
 // CPython 3.12 test_events.py HandleTests.test_callback_with_exception
-// BUG: asyncio's Handle records a source traceback when its loop is in debug mode and passes it as 'source_traceback' in the context; ours never consults loop.getDebug(), so the context has no sourceTraceback.
 Deno.test({
   name: "HandleTests.test_callback_with_exception",
-  ignore: true,
   fn() {
     function callback() {
       throw new RangeError();
@@ -2388,10 +2384,8 @@ function abstractLoop(): AbstractEventLoop {
 Deno.test("AbstractEventLoopTests.test_not_implemented", async (t) => {
   const f = () => {};
   const loop = abstractLoop();
-  // BUG: asyncio's AbstractEventLoop methods raise NotImplementedError; ours declares run_forever, stop, time, call_soon, ... abstract, so calling them is a TypeError (not a function).
   await t.step({
     name: "loop lifecycle, scheduling, exception handler and debug methods",
-    ignore: true,
     fn() {
       assert.throws(() => loop.runForever(), NotImplementedError);
       assert.throws(() => loop.runUntilComplete(bad<never>(null)), NotImplementedError);

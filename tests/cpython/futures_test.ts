@@ -124,10 +124,8 @@ Deno.test("BaseFutureTests.test_constructor_use_global_loop", async () => {
 });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_constructor_positional
-// BUG: asyncio's Future(42) raises TypeError; new Future(42) ignores the non-options argument (here it then fails looking for a loop with RuntimeError)
 Deno.test({
   name: "BaseFutureTests.test_constructor_positional",
-  ignore: true,
   async fn() {
     await withNoGlobalLoop(async () => {
       await withLoop(newTestLoop, () => {
@@ -241,10 +239,8 @@ Deno.test("BaseFutureTests.test_yield_from_twice", async () => {
 });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_iter
-// BUG: asyncio raises RuntimeError("await wasn't used with future") when a pending future's iterator is resumed without a task; we raise InvalidStateError("Result is not ready.")
 Deno.test({
   name: "BaseFutureTests.test_iter",
-  ignore: true,
   async fn() {
     await withLoop(newTestLoop, (loop) => {
       const fut = new Future({ loop });
@@ -274,10 +270,8 @@ Deno.test("BaseFutureTests.test_tb_logger_abandoned", async () => {
 });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_tb_logger_not_called_after_cancel
-// BUG: asyncio's cancel() on a done future clears its "exception never retrieved" flag; our cancel() returns false and the exception is still reported when the future is collected
 Deno.test({
   name: "BaseFutureTests.test_tb_logger_not_called_after_cancel",
-  ignore: true,
   async fn() {
     await withLoop(newTestLoop, async (loop, exceptions) => {
       (() => {

@@ -401,11 +401,9 @@ Deno.test("BaseTaskTests.test_ensure_future_coroutine", async () => {
   );
 });
 
-// BUG: asyncio's ensure_future(fut, loop=other_loop) raises ValueError (RangeError here); ours throws TypeError
 // CPython 3.12 test_tasks.py BaseTaskTests.test_ensure_future_future
 Deno.test({
   name: "BaseTaskTests.test_ensure_future_future",
-  ignore: true,
   async fn() {
     await withLoop(setUpLoop, async (loop) => {
       const fOrig = newFuture<string>(loop);
@@ -430,11 +428,9 @@ Deno.test({
   },
 });
 
-// BUG: asyncio's ensure_future(task, loop=other_loop) raises ValueError (RangeError here); ours throws TypeError
 // CPython 3.12 test_tasks.py BaseTaskTests.test_ensure_future_task
 Deno.test({
   name: "BaseTaskTests.test_ensure_future_task",
-  ignore: true,
   async fn() {
     await withLoop(setUpLoop, async (loop) => {
       // deno-lint-ignore require-yield
@@ -504,11 +500,9 @@ Deno.test("BaseTaskTests.test_ensure_future_neither", () => {
   assert.throws(() => ensureFuture(bad<Future<unknown>>("ok")), TypeError);
 });
 
-// BUG: asyncio raises ValueError (RangeError here) for a future of another loop; ours throws TypeError with the same message
 // CPython 3.12 test_tasks.py BaseTaskTests.test_ensure_future_error_msg
 Deno.test({
   name: "BaseTaskTests.test_ensure_future_error_msg",
-  ignore: true,
   async fn() {
     await withLoop(setUpLoop, (selfLoop) => {
       const loop = newTestLoop();
@@ -592,11 +586,9 @@ Deno.test("BaseTaskTests.test_task_basics", async () => {
   });
 });
 
-// BUG: asyncio's repr of a task with a pending cancel request says "cancelling" (`<Task cancelling name=...>`); our toString still says "pending"
 // CPython 3.12 test_tasks.py BaseTaskTests.test_cancelling
 Deno.test({
   name: "BaseTaskTests.test_cancelling",
-  ignore: true,
   async fn() {
     await withLoop(newTestLoop, async (loop) => {
       function* task(): Coroutine<void> {
@@ -620,11 +612,9 @@ Deno.test({
   },
 });
 
-// BUG: asyncio's repr of a task with a pending cancel request says "cancelling" (`<Task cancelling name=...>`); our toString still says "pending"
 // CPython 3.12 test_tasks.py BaseTaskTests.test_uncancel_basic
 Deno.test({
   name: "BaseTaskTests.test_uncancel_basic",
-  ignore: true,
   async fn() {
     await withLoop(newTestLoop, async (loop) => {
       function* task(): Coroutine<void> {
@@ -1867,11 +1857,9 @@ Deno.test("BaseTaskTests.test_shield_coroutine_use_global_loop", async () => {
   );
 });
 
-// BUG: asyncio's wait(fut) and wait(coro) raise TypeError; ours iterates the argument: a pending future throws InvalidStateError('Result is not ready.'), a coroutine's body is run and RangeError (empty set) follows
 // CPython 3.12 test_tasks.py BaseTaskTests.test_wait_invalid_args
 Deno.test({
   name: "BaseTaskTests.test_wait_invalid_args",
-  ignore: true,
   async fn() {
     await withLoop(setUpLoop, async (loop) => {
       const fut = newFuture(loop);
@@ -2405,11 +2393,9 @@ Deno.test("FutureGatherTests.test_constructor_empty_sequence_use_global_loop", a
   });
 });
 
-// BUG: asyncio's gather() of futures from different loops raises ValueError (RangeError here); ours throws TypeError
 // CPython 3.12 test_tasks.py FutureGatherTests.test_constructor_heterogenous_futures
 Deno.test({
   name: "FutureGatherTests.test_constructor_heterogenous_futures",
-  ignore: true,
   async fn() {
     await withGatherLoops((oneLoop, otherLoop) => {
       const fut1 = oneLoop.createFuture();

@@ -399,10 +399,8 @@ Deno.test("AsyncioWaitForTest.test_wait_for_cancel_suppressed", async () => {
 // GH-86296: The task should get cancelled and not run to completion.
 // inner completes in one cycle of the event loop so it completes before the
 // task is cancelled.
-// BUG: asyncio 3.12's wait_for returns a done inner future's result without suspending, so the caller's cancel() hits its next await; our waitFor suspends a step on the done future and, cancelled there, returns the result and swallows the cancellation (asyncio <= 3.11 behaviour), so the task runs to completion
 Deno.test({
   name: "AsyncioWaitForTest.test_wait_for_issue86296",
-  ignore: true,
   async fn() {
     await asyncTest(function* () {
       function* inner(): Coroutine<string> {

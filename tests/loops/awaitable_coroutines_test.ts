@@ -57,7 +57,7 @@ Deno.test("yield* sleep() still works, and a bare yield of a coroutine is still 
     } catch (e) {
       error = e;
     }
-    assert(error instanceof TypeError && /use yield\* to await a coroutine/.test(error.message));
+    assert(error instanceof RuntimeError && /use yield\* to await a coroutine/.test(error.message));
   }());
 });
 

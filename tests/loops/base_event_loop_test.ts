@@ -7,12 +7,13 @@ import process from "node:process";
 import {
   BaseEventLoop,
   type Clock,
+  type ExceptionContext,
   Handle,
   RuntimeError,
   sleep,
   type TimerHandle,
 } from "../../mod.ts";
-import { hostTick, withLoop } from "../_helpers.ts";
+import { captureConsole, hostTick, withLoop } from "../_helpers.ts";
 
 /** A clock the test moves by hand. */
 class ManualClock implements Clock {
@@ -336,4 +337,63 @@ Deno.test("BaseEventLoop leaves no host timer behind after stopping", async () =
     loop.close();
   }
   await hostTick();
+});
+
+Deno.test("BaseEventLoop refuses an infinite clockResolution", () => {
+  // Every timer would be "due within the resolution" and fire at once.
+  for (const clockResolution of [Infinity, -Infinity]) {
+    assert.throws(() => new BaseEventLoop({ clockResolution }), {
+      name: "RangeError",
+      message: /^options\.clockResolution must /,
+    });
+  }
+});
+
+Deno.test("A broken default exception handler is logged once, not called again", async () => {
+  class BrokenDefault extends BaseEventLoop {
+    calls = 0;
+    override defaultExceptionHandler(): void {
+      this.calls++;
+      throw new Error("handler broke");
+    }
+  }
+  const loop = new BrokenDefault();
+  try {
+    const { calls } = await captureConsole("error", () => {
+      loop.callExceptionHandler({ message: "original", exception: new Error("boom") });
+    });
+    assert.equal(loop.calls, 1);
+    assert.equal(calls.length, 1);
+    assert.match(calls[0], /^Exception in default exception handler .*handler broke/s);
+  } finally {
+    loop.close();
+  }
+});
+
+Deno.test("A broken custom exception handler goes to the default handler, then the log", async () => {
+  const loop = new BaseEventLoop();
+  try {
+    loop.setExceptionHandler(() => {
+      throw new Error("custom broke");
+    });
+    const seen: ExceptionContext[] = [];
+    loop.defaultExceptionHandler = (ctx) => {
+      seen.push(ctx);
+      throw new Error("default broke too");
+    };
+    const { calls } = await captureConsole("error", () => {
+      loop.callExceptionHandler({ message: "original" });
+    });
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].message, "Unhandled error in exception handler");
+    assert.equal((seen[0].exception as Error).message, "custom broke");
+    assert.equal((seen[0].context as ExceptionContext).message, "original");
+    assert.equal(calls.length, 1);
+    assert.match(
+      calls[0],
+      /^Exception in default exception handler while handling an unexpected error in custom exception handler .*default broke too/s,
+    );
+  } finally {
+    loop.close();
+  }
 });

@@ -14,6 +14,7 @@ import {
   Task,
   type TaskFactory,
   TestLoop,
+  waitFor,
 } from "../../mod.ts";
 import { bad, withLoop } from "../_helpers.ts";
 
@@ -244,7 +245,7 @@ Deno.test("Task refuses what it cannot run", () => {
   assert.equal(loop._ready.length, 0);
 });
 
-Deno.test("A coroutine that yields a non-awaitable gets a TypeError mentioning yield*", async (t) => {
+Deno.test("A coroutine that yields a non-awaitable gets asyncio's RuntimeError mentioning yield*", async (t) => {
   const cases: [string, unknown, RegExp][] = [
     ["a number", 5, /Task got bad yield: number 5; yield\* a Future/],
     ["a plain object", { a: 1 }, /Task got bad yield: Object object/],
@@ -261,7 +262,7 @@ Deno.test("A coroutine that yields a non-awaitable gets a TypeError mentioning y
             return e;
           }
         }());
-        assert.ok(caught instanceof TypeError, String(caught));
+        assert.ok(caught instanceof RuntimeError, String(caught));
         assert.match(caught.message, message);
       });
     });
@@ -272,7 +273,7 @@ Deno.test("A coroutine that yields a non-awaitable gets a TypeError mentioning y
         loop.runUntilComplete(function* () {
           yield "oops";
         }()),
-        { name: "TypeError", message: /yield\*/ },
+        { name: "RuntimeError", message: /yield\*/ },
       );
     });
   });
@@ -370,7 +371,7 @@ Deno.test("ensureFuture() wraps what it is given", async (t) => {
     await withLoop(newLoop, (loop) => {
       using other = new TestLoop();
       assert.throws(() => ensureFuture(other.createFuture(), loop), {
-        name: "TypeError",
+        name: "RangeError",
         message: /different loop/,
       });
       assert.throws(() => ensureFuture(bad<Coroutine>(5), loop), {
@@ -387,5 +388,88 @@ Deno.test("ensureFuture() wraps what it is given", async (t) => {
       });
       assert.equal(loop._ready.length, 0);
     });
+  });
+});
+
+Deno.test("No thrown value leaves a task or a future inconsistent (a revoked Proxy)", async (t) => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  // assert.rejects cannot look at a revoked Proxy, and a promise cannot
+  // resolve to one (it is asked for `then`): the reason comes in a box.
+  const rejection = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      return { reason: e };
+    }
+    throw new Error("expected a rejection");
+  };
+  await t.step("thrown by a coroutine: the task fails with it", async () => {
+    await withLoop(newLoop, async (loop) => {
+      const value = revoked();
+      const task = loop.createTask(function* () {
+        yield* sleep(1);
+        throw value;
+      }());
+      assert.ok((await rejection(loop.runUntilComplete(task))).reason === value);
+      assert.equal(task.done(), true);
+      assert.equal(task.exception(), value);
+      assert.match(String(task), /^<Task finished name='Task-\d+' exception=object/);
+    });
+  });
+  await t.step("waitFor() of such a task raises it instead of hanging", async () => {
+    await withLoop(newLoop, async (loop) => {
+      const value = revoked();
+      const task = loop.createTask(function* () {
+        yield* sleep(0.1);
+        throw value;
+      }());
+      const outcome = await loop.runUntilComplete(function* () {
+        try {
+          yield* waitFor(task, 0.2);
+          return "returned";
+        } catch (e) {
+          return e === value ? "raised it" : e;
+        }
+      }());
+      assert.equal(outcome, "raised it");
+    });
+  });
+  await t.step("yielded by a coroutine: a bad yield, not a stuck task", async () => {
+    await withLoop(newLoop, async (loop) => {
+      const caught = await loop.runUntilComplete(function* () {
+        try {
+          yield revoked();
+          return null;
+        } catch (e) {
+          return e;
+        }
+      }());
+      assert.ok(caught instanceof RuntimeError);
+      assert.match(caught.message, /^Task got bad yield: object \(unreadable\)/);
+    });
+  });
+  await t.step("given to setException: done callbacks still run", async () => {
+    await withLoop(newLoop, async (loop) => {
+      const value = revoked();
+      const fut = loop.createFuture();
+      let called = 0;
+      fut.addDoneCallback(() => called++);
+      fut.setException(value);
+      assert.ok((await rejection(loop.runUntilComplete(fut))).reason === value);
+      assert.equal(called, 1);
+    });
+  });
+});
+
+Deno.test("loop.createTask() names the task a custom factory made", async () => {
+  await withLoop(newLoop, async (loop) => {
+    loop.setTaskFactory((l, coro) => new Task(coro, { loop: l }));
+    const task = loop.createTask(sleep(0), { name: "named" });
+    assert.equal(task.getName(), "named");
+    await loop.runUntilComplete(task);
   });
 });
