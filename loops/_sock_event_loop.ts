@@ -42,7 +42,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param address `[host, port]` (AF_INET/AF_INET6) or a path (AF_UNIX).
    * @returns A future that resolves once connected.
    * @throws {TypeError} If `sock` is not a Socket or the address does not fit.
-   * @throws {RuntimeError} If a transport or server owns `sock`.
+   * @throws {RuntimeError} If the loop is closed, or a transport or server owns `sock`.
    * @throws {NotImplementedError} If `sock` is bound (Deno cannot bind first).
    * @throws {ConnectionRefusedError} (through the future) If nobody listens there.
    *
@@ -76,7 +76,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param sock A listening `Socket`.
    * @returns A future of `[connection, peer address]`.
    * @throws {OSError} `EINVAL` unless listening; `EBADF` once closed.
-   * @throws {RuntimeError} If a server owns `sock`.
+   * @throws {RuntimeError} If the loop is closed, or a server owns `sock`.
    *
    * @example
    * ```ts
@@ -109,7 +109,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param nbytes The most bytes to return.
    * @returns A future of the bytes (already resolved when bytes were buffered).
    * @throws {OSError} `ENOTCONN`/`EBADF`; the connection's error through the future.
-   * @throws {RuntimeError} If a transport owns `sock`.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
    *
    * @example
    * ```ts
@@ -139,6 +139,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param buf Where to copy the bytes.
    * @returns A future of the count (0 at end of stream).
    * @throws {OSError} `ENOTCONN`/`EBADF`; the connection's error through the future.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
    *
    * @example
    * ```ts
@@ -173,6 +174,7 @@ export abstract class SockEventLoop extends NetEventLoop {
    * @param data The bytes.
    * @returns A future that resolves when everything was written.
    * @throws {OSError} `ENOTCONN`/`EBADF`; write errors through the future.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
    *
    * @example
    * ```ts

@@ -38,7 +38,13 @@ export function checkNotOwned(sock: Socket): void {
   }
 }
 
-function streamSocket(sock: unknown, what: string): Socket {
+/** asyncio's `_check_closed()`: no I/O is started for a closed loop. */
+function checkOpenLoop(loop: BaseEventLoop): void {
+  if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
+}
+
+function streamSocket(loop: BaseEventLoop, sock: unknown, what: string): Socket {
+  checkOpenLoop(loop);
   const s = asSocket(sock);
   checkNotOwned(s);
   s._checkStream(what);
@@ -53,7 +59,7 @@ function resolved<T>(loop: BaseEventLoop, value: T): Future<T> {
 
 /** `loop.sockRecv`. */
 export function sockRecv(loop: BaseEventLoop, sock: unknown, nbytes: unknown): Future<Uint8Array> {
-  const s = streamSocket(sock, "sockRecv");
+  const s = streamSocket(loop, sock, "sockRecv");
   checkCount(nbytes, "nbytes");
   if (nbytes === 0) return resolved(loop, EMPTY);
   return s._io.recv<Uint8Array>(loop, nbytes as number, null);
@@ -61,7 +67,7 @@ export function sockRecv(loop: BaseEventLoop, sock: unknown, nbytes: unknown): F
 
 /** `loop.sockRecvInto`. */
 export function sockRecvInto(loop: BaseEventLoop, sock: unknown, buf: unknown): Future<number> {
-  const s = streamSocket(sock, "sockRecvInto");
+  const s = streamSocket(loop, sock, "sockRecvInto");
   const into = toBytes(buf, "buf");
   if (into.length === 0) return resolved(loop, 0);
   return s._io.recv<number>(loop, into.length, into);
@@ -69,13 +75,14 @@ export function sockRecvInto(loop: BaseEventLoop, sock: unknown, buf: unknown): 
 
 /** `loop.sockSendall`. */
 export function sockSendall(loop: BaseEventLoop, sock: unknown, data: unknown): Future<void> {
-  const s = streamSocket(sock, "sockSendall");
+  const s = streamSocket(loop, sock, "sockSendall");
   // Deno reads the bytes when the write happens: send a private copy.
   return s._io.sendall(loop, toBytes(data).slice());
 }
 
 /** `loop.sockAccept`. */
 export function sockAccept(loop: BaseEventLoop, sock: unknown): Future<[Socket, SocketAddress]> {
+  checkOpenLoop(loop);
   const s = asSocket(sock);
   checkNotOwned(s);
   s._checkListening("sockAccept");
@@ -96,6 +103,7 @@ export function sockAccept(loop: BaseEventLoop, sock: unknown): Future<[Socket, 
 
 /** `loop.sockConnect`: validates now, returns the coroutine that connects. */
 export function sockConnect(loop: BaseEventLoop, sock: unknown, address: unknown): Coroutine<void> {
+  checkOpenLoop(loop); // before the socket is marked connecting
   const s = asSocket(sock);
   checkNotOwned(s);
   if (s._state === "closed") throw closedError("sockConnect");
@@ -230,7 +238,7 @@ export function addWatch(
   args: unknown[],
 ): void {
   const what = reading ? "addReader" : "addWriter";
-  if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
+  checkOpenLoop(loop);
   checkCallback(callback);
   const sock = watchedSocket(fileobj, what);
   if (sock === null) {

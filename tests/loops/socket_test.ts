@@ -567,3 +567,28 @@ Deno.test("Socket.close() fails pending sockSendall() futures, but not the bytes
     else first.cancel();
   });
 });
+
+Deno.test("The sock* methods on a closed loop throw RuntimeError and leave the socket as it was", async () => {
+  await onLoop(function* (loop) {
+    using pair = yield* socketPair(loop);
+    using fresh = new Socket();
+    const closed = new SelectorEventLoop();
+    closed.close();
+    const calls: [string, () => unknown][] = [
+      ["sockRecv", () => closed.sockRecv(pair.server, 10)],
+      ["sockRecvInto", () => closed.sockRecvInto(pair.server, new Uint8Array(10))],
+      ["sockSendall", () => closed.sockSendall(pair.client, enc.encode("lost"))],
+      ["sockAccept", () => closed.sockAccept(pair.listener)],
+      ["sockConnect", () => closed.sockConnect(fresh, pair.listener.getsockname())],
+    ];
+    for (const [name, call] of calls) {
+      assert.throws(call, { name: "RuntimeError", message: "Event loop is closed" }, name);
+    }
+    // Nothing was sent, and the fresh socket can still connect.
+    yield* loop.sockSendall(pair.client, enc.encode("kept"));
+    assert.equal(dec.decode(yield* recv(loop, pair.server, 10)), "kept");
+    yield* loop.sockConnect(fresh, pair.listener.getsockname());
+    const [third] = yield* accept(loop, pair.listener);
+    third.close();
+  });
+});
