@@ -265,6 +265,11 @@ export class StreamTransport extends Transport {
       this._fatalError(e, "Fatal error: protocol.eofReceived() call failed.");
       return;
     }
+    if (keepOpen === true && this.#kind === "ssl") {
+      // As asyncio's SSL transport: TLS cannot stay half-open here.
+      console.warn("returning true from eofReceived() has no effect when using ssl");
+      keepOpen = false;
+    }
     if (keepOpen !== true) this.close();
   }
 

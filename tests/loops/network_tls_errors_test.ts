@@ -1,4 +1,4 @@
-// TLS failures as asyncio reports them: the class (SSLError, or
+// TLS failures as asyncio reports them (and its other TLS rules): the class (SSLError, or
 // SSLCertVerificationError for a certificate), OpenSSL's wording first (what
 // Python's ssl module says), rustls's detail after it, and OpenSSL's reason
 // and X509 verification code. Real TLS on 127.0.0.1 with the test
@@ -16,7 +16,8 @@ import {
   type Transport,
 } from "../../mod.ts";
 import { onLoop, portOf, shutdown } from "./_net.ts";
-import { CERT_PATH, clientContext, tlsEchoServer } from "./_tls.ts";
+import { CERT_PATH, clientContext, serverContext, tlsEchoServer } from "./_tls.ts";
+import { captureConsole } from "../_helpers.ts";
 
 /** What connecting to 127.0.0.1:`port` with `ctx` and `serverHostname` fails with. */
 function* failure(
@@ -148,4 +149,42 @@ Deno.test("The verification code and message match Python's ssl module", async (
       });
     });
   }
+});
+
+Deno.test("Over TLS, eofReceived() returning true has no effect: a warning, and the transport closes (asyncio)", async () => {
+  await onLoop(function* (loop) {
+    const server = yield* loop.createServer(
+      () =>
+        new (class extends Protocol {
+          override connectionMade(t: Transport) {
+            t.write(new TextEncoder().encode("bye"));
+            t.close();
+          }
+        })(),
+      "127.0.0.1",
+      0,
+      { ssl: serverContext() },
+    );
+    const lost = loop.createFuture<Error | null>();
+    const log = yield* loop.createTask(captureConsole("warn", async () => {
+      const [t] = await loop.createConnection(
+        () =>
+          new (class extends Protocol {
+            override eofReceived() {
+              return true; // keep open: not possible over TLS
+            }
+            override connectionLost(exc: Error | null) {
+              lost.setResult(exc);
+            }
+          })(),
+        "127.0.0.1",
+        portOf(server),
+        { ssl: clientContext(), serverHostname: "localhost" },
+      );
+      assert.equal(await lost, null);
+      assert.ok(t.isClosing());
+    }));
+    assert.deepEqual(log.calls, ["returning true from eofReceived() has no effect when using ssl"]);
+    yield* shutdown(server);
+  });
 });
