@@ -96,6 +96,7 @@ export {
   type SSLPurpose,
   type VerifyMode,
 } from "./loops/ssl.ts";
+export type { ConnectAcceptedSocketOptions } from "./loops/io_options.ts";
 export type {
   CreateConnectionOptions,
   CreateServerOptions,

@@ -12,6 +12,7 @@ import { NotImplementedError } from "./exceptions.ts";
 import { GaiError } from "./os_errors.ts";
 import type { Future } from "./futures.ts";
 import type {
+  ConnectAcceptedSocketOptions,
   CreateConnectionOptions,
   CreateDatagramEndpointOptions,
   CreateServerOptions,
@@ -30,13 +31,20 @@ import {
   type SockAddr,
 } from "./resolve.ts";
 import type { Server } from "./server.ts";
+import { Socket } from "./socket.ts";
 import { checkClientContext, resolveSsl, serverTlsOptions, SSLContext } from "./ssl.ts";
 import { Task } from "./tasks.ts";
 import type { Transport } from "./transports.ts";
 import { checkCallback, checkSeconds, describe } from "./_validate.ts";
 import { hasUnstableNet } from "./_deno_features.ts";
 import { StreamTransport } from "./_transports/stream.ts";
-import { SSL_HANDSHAKE_TIMEOUT, tcpConnection, tcpServer, tlsUpgrade } from "./_transports/tcp.ts";
+import {
+  SSL_HANDSHAKE_TIMEOUT,
+  startStream,
+  tcpConnection,
+  tcpServer,
+  tlsUpgrade,
+} from "./_transports/tcp.ts";
 import { checkUnixBacklog, unixConnection, unixServer } from "./_transports/unix.ts";
 import {
   checkConnectionSock,
@@ -143,6 +151,14 @@ function checkPath(path: unknown): string {
   }
   if (path === "") throw new RangeError("path must not be empty");
   return path;
+}
+
+/** Whether `value` is a Deno connection (not a `Socket`). */
+function isDenoConn(value: unknown): value is Deno.Conn {
+  if (value === null || typeof value !== "object" || value instanceof Socket) return false;
+  const c = value as Partial<Deno.Conn>;
+  return typeof c.read === "function" && typeof c.write === "function" &&
+    typeof c.close === "function" && c.remoteAddr !== undefined;
 }
 
 function denoCannot(option: string, why: string): never {
@@ -344,6 +360,81 @@ export abstract class NetEventLoop extends BaseEventLoop {
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");
     checkTimeout(options.happyEyeballsDelay, "options.happyEyeballsDelay");
     if (ssl !== null) checkClientContext(ssl, "createConnection({ ssl })", false);
+  }
+
+  /**
+   * Wraps a connection accepted outside the loop (a connected `Socket`, e.g.
+   * from `sockAccept`, or a `Deno.Conn`) in a transport and a protocol, as
+   * `createServer` does for the connections it accepts. The transport then
+   * owns the connection.
+   *
+   * Differences from asyncio: no `ssl` (Deno cannot start TLS as the server
+   * on a connection it already accepted; serve with `createServer({ ssl })`).
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param sock A connected `Socket`, or a `Deno.Conn`.
+   * @param options `sslHandshakeTimeout`, `sslShutdownTimeout` (only with `ssl`).
+   * @returns A future of `[transport, protocol]`, done once `connectionMade` ran.
+   * @throws {RangeError} With `sslHandshakeTimeout`/`sslShutdownTimeout` but no `ssl`.
+   * @throws {NotImplementedError} With `ssl`.
+   * @throws {TypeError} If `sock` is neither a `Socket` nor a `Deno.Conn`.
+   * @throws {OSError} If the `Socket` is not connected.
+   * @throws {RuntimeError} If a transport or server owns the `Socket`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Protocol, SelectorEventLoop, Socket } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const lost = loop.createFuture<void>();
+   * class Hello extends Protocol {
+   *   override connectionLost() {
+   *     lost.setResult(undefined);
+   *   }
+   * }
+   * using listener = new Socket();
+   * listener.listen();
+   * using client = new Socket();
+   * const port = (listener.getsockname() as [string, number])[1];
+   * await loop.runUntilComplete(loop.sockConnect(client, ["127.0.0.1", port]));
+   * const [conn] = await loop.runUntilComplete(loop.sockAccept(listener));
+   * const [transport] = await loop.runUntilComplete(
+   *   loop.connectAcceptedSocket(() => new Hello(), conn),
+   * );
+   * transport.write(new TextEncoder().encode("hi"));
+   * const got = await loop.runUntilComplete(loop.sockRecv(client, 2));
+   * assert(new TextDecoder().decode(got) === "hi");
+   * transport.close();
+   * await loop.runUntilComplete(lost);
+   * loop.close();
+   * ```
+   */
+  connectAcceptedSocket<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    sock: Socket | Deno.Conn,
+    options: ConnectAcceptedSocketOptions = {},
+  ): Future<[Transport, P]> {
+    const ssl = resolveSsl(options.ssl, "options.ssl");
+    this._check("createConnection");
+    checkCallback(protocolFactory, "protocolFactory");
+    checkSslOnly(options, ssl);
+    if (ssl !== null) {
+      denoCannot(
+        "connectAcceptedSocket({ ssl })",
+        "Deno has no API to start TLS as the server on a connection it accepted; " +
+          "listen with createServer({ ssl }) instead",
+      );
+    }
+    checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
+    if (isDenoConn(sock)) {
+      const unix = sock.remoteAddr.transport === "unix";
+      return this._spawn(
+        startStream(this, sock, protocolFactory, { kind: unix ? "unix socket" : "socket" }),
+      );
+    }
+    const s = checkConnectionSock(sock, false, {}, null);
+    return this._spawn(sockConnection(this, protocolFactory, s, null, null, {}));
   }
 
   /**

@@ -160,3 +160,16 @@ export interface CreateDatagramEndpointOptions {
   /** Forces the route to the socket, for tests. @internal */
   _backend?: "deno" | "node";
 }
+
+/** Options of `loop.connectAcceptedSocket()`. */
+export interface ConnectAcceptedSocketOptions {
+  /**
+   * TLS as the server: not available on Deno (it cannot start TLS on a
+   * connection it accepted), so this throws `NotImplementedError`.
+   */
+  ssl?: SSLContext | boolean | null;
+  /** Only meaningful with `ssl`: a RangeError without it. */
+  sslHandshakeTimeout?: number | null;
+  /** Only meaningful with `ssl`: a RangeError without it. */
+  sslShutdownTimeout?: number | null;
+}

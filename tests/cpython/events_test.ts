@@ -985,10 +985,8 @@ function connectAcceptedSocket(loop: SelectorEventLoop): ConnectAcceptedSocket {
 }
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_connect_accepted_socket
-// BUG: asyncio has loop.connect_accepted_socket(factory, sock); our loops have no such method (TypeError: not a function).
 Deno.test({
   name: "EventLoopTestsMixin.test_connect_accepted_socket",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop) => {
       class MyProto2 extends MyBaseProto {
@@ -1052,10 +1050,8 @@ Deno.test({
 Deno.test({ name: "EventLoopTestsMixin.test_ssl_connect_accepted_socket", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_connect_accepted_socket_ssl_timeout_for_plain_socket
-// BUG: asyncio has loop.connect_accepted_socket() (ValueError for ssl_handshake_timeout without ssl); our loops have no such method.
 Deno.test({
   name: "EventLoopTestsMixin.test_connect_accepted_socket_ssl_timeout_for_plain_socket",
-  ignore: true,
   async fn() {
     await withLoop(newLoop, async (loop) => {
       const sock = new Socket();
@@ -1067,7 +1063,7 @@ Deno.test({
             });
             await loop.runUntilComplete(coro);
           },
-          { name: "RangeError", message: /ssl_handshake_timeout is only meaningful with ssl/ },
+          { name: "RangeError", message: /sslHandshakeTimeout is only meaningful with ssl/ },
         );
       } finally {
         sock.close();

@@ -3,7 +3,16 @@
 // sock* methods, which then owns it.
 
 import assert from "node:assert/strict";
-import { AF_INET, AF_UNIX, OSError, RuntimeError, Socket, SSLContext } from "../../../mod.ts";
+import {
+  AF_INET,
+  AF_UNIX,
+  NotImplementedError,
+  OSError,
+  RuntimeError,
+  Socket,
+  SSLContext,
+} from "../../../mod.ts";
+import { bad } from "../../_helpers.ts";
 import { dec, Echo, enc, onLoop, Recorder, until } from "../_net.ts";
 import { listening, recv, settle, socketPair, tempSocketPath } from "../_socket_pair.ts";
 
@@ -214,5 +223,65 @@ Deno.test("loop.createConnection({ sock, ssl }) refuses a socket with received d
         }),
       /Deno can only start TLS/,
     );
+  });
+});
+
+Deno.test("loop.connectAcceptedSocket() wraps an accepted Socket or Deno.Conn", async (t) => {
+  await t.step("a Socket from sockAccept", async () => {
+    await onLoop(function* (loop) {
+      using pair = yield* socketPair(loop);
+      const [transport, protocol] = yield* loop.connectAcceptedSocket(
+        () => new Recorder(loop),
+        pair.server,
+      );
+      assert.deepEqual(protocol.events, ["made"]);
+      assert.throws(() => loop.sockRecv(pair.server, 1), /is used by transport/);
+      yield* loop.sockSendall(pair.client, enc.encode("ping"));
+      yield* until(() => protocol.text() === "ping", "the data");
+      transport.write(enc.encode("pong"));
+      assert.equal(dec.decode(yield* recv(loop, pair.client, 10)), "pong");
+      transport.close();
+      assert.equal(yield* protocol.lost, null);
+    });
+  });
+  await t.step("a Deno.Conn accepted by Deno", async () => {
+    await onLoop(function* (loop) {
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      try {
+        const [client, conn] = yield* loop.createTask(Promise.all([
+          Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port }),
+          listener.accept(),
+        ]));
+        const [transport, protocol] = yield* loop.connectAcceptedSocket(() => new Echo(), conn);
+        assert.deepEqual(transport.getExtraInfo("sockname"), ["127.0.0.1", listener.addr.port]);
+        yield* loop.createTask(client.write(enc.encode("echo")));
+        const buf = new Uint8Array(10);
+        const n = yield* loop.createTask(client.read(buf));
+        assert.equal(dec.decode(buf.subarray(0, n ?? 0)), "echo");
+        assert.ok(protocol instanceof Echo);
+        transport.close();
+        client.close();
+      } finally {
+        listener.close();
+      }
+    });
+  });
+  await t.step("errors: TLS options without ssl, ssl itself, not a connection", async () => {
+    await onLoop(function* (loop) {
+      using pair = yield* socketPair(loop);
+      using fresh = new Socket();
+      const f = () => new Echo();
+      assert.throws(() => loop.connectAcceptedSocket(f, pair.server, { sslHandshakeTimeout: 1 }), {
+        name: "RangeError",
+        message: "options.sslHandshakeTimeout is only meaningful with ssl",
+      });
+      assert.throws(
+        () => loop.connectAcceptedSocket(f, pair.server, { ssl: new SSLContext("clientAuth") }),
+        NotImplementedError,
+      );
+      assert.throws(() => loop.connectAcceptedSocket(f, bad({})), TypeError);
+      assert.throws(() => loop.connectAcceptedSocket(f, fresh), OSError);
+      yield* settle(loop);
+    });
   });
 });
