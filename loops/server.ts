@@ -326,13 +326,14 @@ export class Server extends AbstractServer {
     }
   }
 
-  // Each accept is started when the loop next goes to the host, as a
-  // transport's read is (and as a selector loop accepts only while it runs):
-  // a server whose loop is not running then has no accept in flight, so
-  // close() releases its socket at once and a later connect is refused.
+  // Each accept is started by a loop callback (as a selector loop accepts
+  // only while it runs): a server whose loop is not running then has no
+  // accept in flight, so close() releases its socket at once and a later
+  // connect is refused. (Not the loop's I/O queue: a server waiting for
+  // clients is no pending work that virtual time should wait for.)
   #queueAccept(listener: ServerListener): void {
     if (this.#closed || this.#loop.isClosed()) return;
-    this.#loop._queueIo({ _startIo: () => this.#accept(listener) });
+    this.#loop.callSoon(() => this.#accept(listener));
   }
 
   #accept(listener: ServerListener): void {
@@ -500,6 +501,7 @@ export class Server extends AbstractServer {
   // Closed, its sockets released, and no connection left (being set up included).
   #maybeWakeup(): void {
     if (!this.#closed || !this.#released) return;
+    if (this.#loop.isClosed()) return; // nobody can await them any more
     if (this.#transports.size > 0 || this.#accepting > 0) return;
     const waiters = this.#waiters;
     this.#waiters = null;

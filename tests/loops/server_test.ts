@@ -23,6 +23,7 @@ import {
   type Server,
   sleep,
   Socket,
+  TestLoop,
 } from "../../mod.ts";
 import { bad, thrownBy, withLoop } from "../_helpers.ts";
 import { echoServer, enc, onLoop, portOf, Recorder, runCommand, shutdown, until } from "./_net.ts";
@@ -496,5 +497,18 @@ Deno.test("AbstractServer: every method throws NotImplementedError; Server imple
     const [server] = yield* echoServer(loop);
     assert.ok(server instanceof AbstractServer);
     yield* shutdown(server);
+  });
+});
+
+Deno.test("A listening server does not hold virtual time back: TestLoop jumps at once", async () => {
+  await withLoop(() => new TestLoop(), async (loop) => {
+    const server = await loop.runUntilComplete(
+      loop.createServer(() => new Protocol(), "127.0.0.1", 0),
+    );
+    const started = performance.now();
+    await loop.runUntilComplete(sleep(3600));
+    assert.ok(performance.now() - started < 500, "waited on the host for the accept");
+    server.close();
+    await loop.runUntilComplete(server.waitClosed());
   });
 });
