@@ -103,7 +103,8 @@ export class Timeout {
 
   /** A description such as `<Timeout [active] when=5>`. */
   toString(): string {
-    const when = this.#state === ENTERED ? ` when=${this.#when}` : "";
+    const rounded = this.#when === null ? null : Math.round(this.#when * 1000) / 1000;
+    const when = this.#state === ENTERED ? ` when=${rounded}` : "";
     return `<Timeout [${STATE_NAMES[this.#state]}]${when}>`;
   }
 
