@@ -10,9 +10,9 @@
 
 import dns from "node:dns";
 import type { AbstractEventLoop, Coroutine } from "./events.ts";
-import { GaiError } from "./os_errors.ts";
+import { GaiError, OSError } from "./os_errors.ts";
 import { hostCall } from "./_host.ts";
-import { mapIoError } from "./_errors.ts";
+import { errnoOf, mapIoError } from "./_errors.ts";
 import { describe } from "./_validate.ts";
 import { serviceName, servicePort } from "./_services.ts";
 import { awaitInTask } from "./tasks.ts";
@@ -657,7 +657,10 @@ export function* resolveNameInfo(
   sockaddr: SockAddr,
   flags: number = 0,
 ): Coroutine<[host: string, service: string]> {
-  if (!Array.isArray(sockaddr) || typeof sockaddr[0] !== "string") {
+  if (
+    !Array.isArray(sockaddr) || sockaddr.length < 2 || sockaddr.length > 4 ||
+    typeof sockaddr[0] !== "string"
+  ) {
     throw new TypeError(`sockaddr must be [host, port]: got ${describe(sockaddr)}`);
   }
   checkFlags(flags, NI_KNOWN, "getnameinfo");
@@ -668,6 +671,13 @@ export function* resolveNameInfo(
   const parsed = parseNumericHost(host);
   if (parsed === null) {
     throw gaiError("EAI_NONAME", `getnameinfo: ${JSON.stringify(host)} is not a numeric address`);
+  }
+  if (parsed.family === AF_INET && sockaddr.length !== 2) {
+    // Python's socket.getnameinfo raises OSError here.
+    throw new OSError("getnameinfo: IPv4 sockaddr must be 2 tuple", {
+      code: "EINVAL",
+      errno: errnoOf("EINVAL"),
+    });
   }
   const service = flags & NI_NUMERICSERV
     ? String(port)

@@ -36,7 +36,7 @@ import {
   SOCK_STREAM,
   type SockAddr,
 } from "../../mod.ts";
-import { withLoop } from "../_helpers.ts";
+import { bad, withLoop } from "../_helpers.ts";
 
 function gai(host: string | null, port: number | string | null, options: GetaddrinfoOptions = {}) {
   return withLoop(
@@ -275,6 +275,18 @@ Deno.test("loop.getnameinfo() flags", async (t) => {
   await t.step("NI_NOFQDN keeps a name without the local domain", async () => {
     assert.deepEqual(await gni(["127.0.0.1", 80], NI_NOFQDN), ["localhost", "http"]);
   });
+  await t.step(
+    "an IPv4 sockaddr must be a pair (Python: OSError); 1 or 5 items are a TypeError",
+    async () => {
+      await assert.rejects(gni(["127.0.0.1", 80, 0, 0], NI_NUMERICHOST), OSError);
+      assert.deepEqual(await gni(["::1", 80, 0, 0], NI_NUMERICHOST | NI_NUMERICSERV), [
+        "::1",
+        "80",
+      ]);
+      await assert.rejects(gni(bad(["127.0.0.1"])), TypeError);
+      await assert.rejects(gni(bad(["::1", 80, 0, 0, 0])), TypeError);
+    },
+  );
   await t.step("a host name, or unknown flag bits, are errors", async () => {
     await assertGaiError(gni(["localhost", 80]), "EAI_NONAME", EAI_NONAME);
     await assertGaiError(gni(["127.0.0.1", 80], 1 << 20), "EAI_BADFLAGS", EAI_BADFLAGS);
