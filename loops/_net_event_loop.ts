@@ -45,7 +45,12 @@ import {
   tcpServer,
   tlsUpgrade,
 } from "./_transports/tcp.ts";
-import { checkUnixBacklog, unixConnection, unixServer } from "./_transports/unix.ts";
+import {
+  checkBacklog,
+  checkUnixBacklog,
+  unixConnection,
+  unixServer,
+} from "./_transports/unix.ts";
 import {
   checkConnectionSock,
   checkServerSock,
@@ -456,7 +461,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * @returns A future of the `Server`.
    * @throws {RangeError} Where asyncio raises ValueError: host/port together
    *   with `sock`, or none of them; `sslHandshakeTimeout`/`sslShutdownTimeout`
-   *   without `ssl`; a bad backlog or port.
+   *   without `ssl`; a port out of range.
    * @throws {TypeError} On arguments of the wrong type.
    * @throws {OSError} (from the future) If an address cannot be bound, or
    *   `getaddrinfo()` returns nothing.
@@ -522,13 +527,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
     if ((options.flags ?? 0) !== 0 && options.flags !== 1) {
       denoCannot("options.flags", "only AI_PASSIVE applies");
     }
-    if (options.backlog !== undefined) {
-      if (!Number.isInteger(options.backlog) || options.backlog < 0) {
-        throw new RangeError(
-          `options.backlog must be a non-negative integer: got ${describe(options.backlog)}`,
-        );
-      }
-    }
+    if (options.backlog !== undefined) checkBacklog(options.backlog);
     if (ssl !== null) serverTlsOptions(ssl); // throws for what Deno.listenTls cannot do
     checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
     checkTimeout(options.sslShutdownTimeout, "options.sslShutdownTimeout");

@@ -24,7 +24,7 @@ import { describe } from "../_validate.ts";
 import { StreamTransport } from "./stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
 import { startTransport } from "./_lifecycle.ts";
-import { checkUnixBacklog } from "./unix.ts";
+import { checkBacklog, checkUnixBacklog } from "./unix.ts";
 
 /** The socket's claim on its transport (set once the transport exists). */
 class TransportClaim implements SocketOwner {
@@ -183,13 +183,7 @@ export function checkServerSock(
     "sslHandshakeTimeout",
   ]);
   if (sock.family === AF_UNIX) checkUnixBacklog(options.backlog);
-  if (
-    options.backlog !== undefined && (!Number.isInteger(options.backlog) || options.backlog < 0)
-  ) {
-    throw new RangeError(
-      `options.backlog must be a non-negative integer: got ${describe(options.backlog)}`,
-    );
-  }
+  if (options.backlog !== undefined) checkBacklog(options.backlog);
   checkHandOver(sock);
   const state = sock._state;
   if (state === "closed") sock._checkListening("createServer");
@@ -212,7 +206,9 @@ export function* sockServer(
   checkHandOver(sock);
   const unix = sock.family === AF_UNIX;
   // A Unix socket takes no backlog (checkServerSock refused one).
-  if (sock._state !== "listening") sock.listen(unix ? undefined : options.backlog ?? 100);
+  if (sock._state !== "listening") {
+    sock.listen(unix ? undefined : checkBacklog(options.backlog ?? 100));
+  }
   const claim = new ServerClaim();
   sock._owner = claim;
   // As createUnixServer: on close, remove the socket file if still ours.

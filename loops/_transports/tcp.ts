@@ -384,7 +384,7 @@ function listenOne(
   const base = {
     hostname: address,
     port,
-    tcpBacklog: options.backlog ?? 100,
+    tcpBacklog: Math.max(0, options.backlog ?? 100), // as Python's listen(): negative is 0
     ...(options.reusePort ? { reusePort: true } : {}),
   };
   if (ssl === null) return Deno.listen(base);

@@ -44,16 +44,26 @@ export function* unixConnection<P extends BaseProtocol>(
 }
 
 /**
- * Checks a Unix server's or socket's `backlog` synchronously: a bad value is
- * a RangeError (as for TCP); any value is NotImplementedError, since Deno's
- * Unix listener takes no backlog (it is never silently ignored). `name` is
- * the argument's name in messages.
+ * Checks a listen backlog as Python's `socket.listen` takes it: an integer
+ * (anything else is a TypeError); a negative one means 0. Returns it.
+ * @internal
+ */
+export function checkBacklog(backlog: unknown, name = "options.backlog"): number {
+  if (typeof backlog !== "number" || !Number.isInteger(backlog)) {
+    throw new TypeError(`${name} must be an integer: got ${describe(backlog)}`);
+  }
+  return Math.max(0, backlog);
+}
+
+/**
+ * Checks a Unix server's or socket's `backlog` synchronously: a value that
+ * is not an integer is a TypeError (as for TCP); any value is
+ * NotImplementedError, since Deno's Unix listener takes no backlog (it is
+ * never silently ignored). `name` is the argument's name in messages.
  */
 export function checkUnixBacklog(backlog: unknown, name = "options.backlog"): void {
   if (backlog === undefined) return;
-  if (typeof backlog !== "number" || !Number.isInteger(backlog) || backlog < 0) {
-    throw new RangeError(`${name} must be a non-negative integer: got ${describe(backlog)}`);
-  }
+  checkBacklog(backlog, name);
   throw new NotImplementedError(
     `${name}: Deno.listen takes no backlog for Unix sockets (it uses its own)`,
   );

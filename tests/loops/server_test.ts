@@ -256,15 +256,20 @@ Deno.test("createServer() binds several hosts, and every interface for host null
   });
 });
 
-Deno.test("createServer() validates backlog", () => {
+Deno.test("createServer() validates backlog as Python's listen(): an integer, negative means 0", async () => {
   const loop = new SelectorEventLoop();
   try {
-    for (const backlog of [-1, 1.5, bad<number>("5")]) {
+    for (const backlog of [1.5, Number.NaN, bad<number>("5")]) {
       assert.throws(
         () => loop.createServer(() => new Protocol(), "127.0.0.1", 0, { backlog }),
-        RangeError,
+        TypeError,
       );
     }
+    const server = await loop.runUntilComplete(
+      loop.createServer(() => new Protocol(), "127.0.0.1", 0, { backlog: -1 }),
+    );
+    server.close();
+    await loop.runUntilComplete(server.waitClosed());
   } finally {
     loop.close();
   }
