@@ -50,8 +50,10 @@ export { Future, type FutureOptions, wrapFuture } from "./loops/futures.ts";
 export {
   allTasks,
   type AwaitableCoroutine,
+  createEagerTaskFactory,
   createTask,
   currentTask,
+  eagerTaskFactory,
   ensureFuture,
   Task,
   type TaskConstructorOptions,

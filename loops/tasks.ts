@@ -15,8 +15,15 @@ import {
 } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
 import { Future, wrapFuture } from "./futures.ts";
-import { checkLoop, describe, isCoroutine, isInstance, isThenable } from "./_validate.ts";
-import type { BaseEventLoop } from "./base_event_loop.ts";
+import {
+  checkCallback,
+  checkLoop,
+  describe,
+  isCoroutine,
+  isInstance,
+  isThenable,
+} from "./_validate.ts";
+import type { BaseEventLoop, TaskFactory } from "./base_event_loop.ts";
 
 /** Options for `new Task()` and `createTask()`. */
 export interface TaskOptions {
@@ -28,6 +35,13 @@ export interface TaskOptions {
 export interface TaskConstructorOptions extends TaskOptions {
   /** The loop (default: the running loop, else the policy's loop). */
   loop?: AbstractEventLoop;
+  /**
+   * Run the first step at once, inside the constructor, when the loop is
+   * running (asyncio's `eager_start`, what `eagerTaskFactory` sets): a
+   * coroutine that finishes without waiting makes a task that is already
+   * done and never scheduled.
+   */
+  eagerStart?: boolean;
 }
 
 let taskCounter = 0;
@@ -126,6 +140,11 @@ export class Task<T = unknown> extends Future<T> {
     this._name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
     this._wakeupFn = (fut) => this._wakeup(fut);
     const loop = this._loop as TaskLoop;
+    if (options.eagerStart && loop.isRunning()) {
+      this._run();
+      if (!this.done()) loop._tasks.add(this as Task<unknown>);
+      return;
+    }
     loop._callSoonRunnable(this);
     loop._tasks.add(this as Task<unknown>);
   }
@@ -503,3 +522,68 @@ export function awaitableCoroutines(...fns: ((...args: never[]) => Coroutine<unk
     });
   }
 }
+
+/**
+ * Makes a task factory that starts tasks eagerly (asyncio's
+ * `create_eager_task_factory`): `loop.createTask(coro)` runs the coroutine
+ * at once, up to its first real wait, instead of at the next iteration.
+ *
+ * @param TaskClass The task class to construct (`Task` or a subclass); it
+ *   receives `{ ...options, loop, eagerStart: true }`.
+ * @returns A factory for `loop.setTaskFactory()`.
+ * @throws {TypeError} If `TaskClass` is not a function.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createEagerTaskFactory, Task, TestLoop } from "@asyncio/deno";
+ * class Named<T> extends Task<T> {}
+ * const loop = new TestLoop();
+ * loop.setTaskFactory(createEagerTaskFactory(Named));
+ * const done = await loop.runUntilComplete(function* () {
+ *   const t = loop.createTask(function* () { return 1; }());
+ *   return t instanceof Named && t.done();
+ * }());
+ * assert(done);
+ * loop.close();
+ * ```
+ */
+export function createEagerTaskFactory(
+  TaskClass: new <T>(
+    coro: Coroutine<T> | PromiseLike<T>,
+    options?: TaskConstructorOptions,
+  ) => Task<T>,
+): TaskFactory {
+  checkCallback(TaskClass, "TaskClass");
+  return <T>(loop: AbstractEventLoop, coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions) =>
+    new TaskClass<T>(coro, { ...options, loop, eagerStart: true });
+}
+
+/**
+ * A task factory that starts every task eagerly (asyncio's
+ * `eager_task_factory`): `loop.setTaskFactory(eagerTaskFactory)`. A task
+ * whose coroutine finishes without waiting is done as soon as it is created,
+ * which saves a loop iteration per task (asyncio 3.12's speed-up for
+ * cache-hit style coroutines).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { eagerTaskFactory, sleep, TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * loop.setTaskFactory(eagerTaskFactory);
+ * const log: string[] = [];
+ * await loop.runUntilComplete(function* () {
+ *   const t = loop.createTask(function* () {
+ *     log.push("started");
+ *     yield* sleep(1);
+ *     log.push("resumed");
+ *   }());
+ *   log.push("created");
+ *   yield* t;
+ * }());
+ * assert.deepEqual(log, ["started", "created", "resumed"]);
+ * loop.close();
+ * ```
+ */
+export const eagerTaskFactory: TaskFactory = createEagerTaskFactory(Task);
