@@ -427,6 +427,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#acc = [];
     this.#lastDone = fut;
     const callbacks = this.#deliverNow ? fut._callbacks : null;
+    this.#deliverNow = false; // reads the callbacks start complete as usual
     if (callbacks !== null) fut._callbacks = null; // so that _complete schedules nothing
     fut._complete(result, exc, consumed);
     this.#maybeResume();

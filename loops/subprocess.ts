@@ -215,7 +215,8 @@ function splitOptions(options: CreateSubprocessOptions): [number, SubprocessOpti
 }
 
 function isOptions(value: unknown): value is CreateSubprocessOptions {
-  return value !== null && typeof value === "object" && !(value instanceof URL);
+  return value !== null && typeof value === "object" && !(value instanceof URL) &&
+    !Array.isArray(value); // an array is a misplaced argument list: args[i] names it
 }
 
 /**

@@ -242,6 +242,7 @@ Deno.test("createSubprocessExec() rejects bad arguments once driven, and needs a
       () => createSubprocessExec("echo", "a\0b"),
       () => createSubprocessExec("env", { env: { "A=B": "x" } }),
       () => createSubprocessExec("true", { user: -1 }),
+      () => createSubprocessExec("echo", bad<string>(["-n", "x"])), // not spread
     ];
     const errors: Error[] = [];
     for (const call of calls) {
@@ -263,10 +264,12 @@ Deno.test("createSubprocessExec() rejects bad arguments once driven, and needs a
       "RangeError", // asyncio: ValueError("embedded null byte")
       "RangeError", // asyncio: ValueError("illegal environment variable name")
       "RangeError", // Popen: ValueError("User ID cannot be negative")
+      "TypeError",
     ]);
     assert.match(errors[1].message, /args\[1\]/);
     assert.match(errors[3].message, /cmd must be a string/);
     assert.match(errors[5].message, /args\[0\] must be a file URL: got a https: URL/);
+    assert.match(errors[9].message, /args\[0\] must be a string or a file URL: got/);
   });
 });
 
