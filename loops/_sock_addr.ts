@@ -2,7 +2,7 @@
 // converting Deno's addresses, and the small errors the socket layer raises.
 
 import { GaiError, OSError } from "./os_errors.ts";
-import { AF_INET, AF_INET6, AF_UNIX, ipFamily } from "./resolve.ts";
+import { AF_INET, AF_INET6, AF_UNIX, EAI_ADDRFAMILY, ipFamily } from "./resolve.ts";
 import type { Socket } from "./socket.ts";
 import { errnoOf } from "./_errors.ts";
 import { describe } from "./_validate.ts";
@@ -94,15 +94,22 @@ export function checkSocketAddress(family: number, address: unknown, name: strin
     throw new TypeError(`${name} must be ${shape}: got ${describe(address)}`);
   }
   const port = a[1];
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`${name}: the port must be an integer 0-65535: got ${describe(port)}`);
+  if (typeof port !== "number" || !Number.isInteger(port)) {
+    throw new TypeError(`${name}: the port must be an integer: got ${describe(port)}`);
+  }
+  if (port < 0 || port > 65535) {
+    // Python: OverflowError "port must be 0-65535".
+    throw new RangeError(`${name}: the port must be 0-65535: got ${port}`);
   }
   const host = a[0] as string;
   const literal = ipFamily(host);
   if (literal !== 0 && literal !== family) {
-    throw new GaiError(`${name}: ${host} is not an ${FAMILY_NAMES[family]} address`, {
-      code: "EAI_FAMILY",
-    });
+    // As getaddrinfo for the socket's family (Python: gaierror -9).
+    throw new GaiError(
+      `${name}: ${host} is not an ${FAMILY_NAMES[family]} address: ` +
+        "Address family for hostname not supported",
+      { code: "EAI_ADDRFAMILY", errno: EAI_ADDRFAMILY },
+    );
   }
   return family === AF_INET6 ? [host, port, Number(a[2] ?? 0), Number(a[3] ?? 0)] : [host, port];
 }

@@ -9,7 +9,16 @@
 
 import { NotImplementedError } from "./exceptions.ts";
 import { GaiError } from "./os_errors.ts";
-import { AF_INET, AF_INET6, AF_UNIX, ipFamily, SOCK_DGRAM, SOCK_STREAM } from "./resolve.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  EAI_ADDRFAMILY,
+  ipFamily,
+  parseNumericHost,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+} from "./resolve.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 import { closedError } from "./_readiness.ts";
 import { SocketIo } from "./_socket_io.ts";
@@ -151,6 +160,8 @@ export class Socket implements Disposable {
    *
    * @param address `[host, port]` (port 0: any free port) or a path.
    * @throws {TypeError} If the address does not fit the family.
+   * @throws {RangeError} If the port is not 0-65535.
+   * @throws {GaiError} `EAI_ADDRFAMILY` for an address of the other IP family.
    * @throws {OSError} If the socket is already bound, connected or closed.
    */
   bind(address: SocketAddress): void {
@@ -214,7 +225,10 @@ export class Socket implements Disposable {
       this._socketFile = guardSocketFile(listener, addr, true);
       return listener;
     }
-    const hostname = addr[0] !== "" ? addr[0] : this.family === AF_INET6 ? "::" : "0.0.0.0";
+    // A numeric host as getaddrinfo reads it (127.0.0.010 is 127.0.0.8).
+    const hostname = addr[0] === ""
+      ? this.family === AF_INET6 ? "::" : "0.0.0.0"
+      : parseNumericHost(addr[0])?.address ?? addr[0];
     let listener: Deno.TcpListener;
     try {
       listener = Deno.listen({ hostname, port: addr[1], tcpBacklog: backlog });
@@ -223,9 +237,12 @@ export class Socket implements Disposable {
     }
     if (ipFamily(listener.addr.hostname) !== this.family) {
       listener.close(); // a host name resolved to the other family
-      throw new GaiError(`${where}: no ${FAMILY_NAMES[this.family]} address`, {
-        code: "EAI_FAMILY",
-      });
+      throw new GaiError(
+        `${where}: no ${
+          FAMILY_NAMES[this.family]
+        } address: Address family for hostname not supported`,
+        { code: "EAI_ADDRFAMILY", errno: EAI_ADDRFAMILY },
+      );
     }
     return listener;
   }

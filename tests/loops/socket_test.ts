@@ -94,8 +94,14 @@ Deno.test("Socket.bind() records the address and listen() binds it", async (t) =
   await t.step("errors", () => {
     using sock = new Socket();
     assert.throws(() => sock.bind(bad(["127.0.0.1"])), TypeError);
-    assert.throws(() => sock.bind(["127.0.0.1", 70000]), TypeError);
-    assert.throws(() => sock.bind(["::1", 0]), GaiError);
+    assert.throws(() => sock.bind(["127.0.0.1", 70000]), RangeError); // Python: OverflowError
+    assert.throws(() => sock.bind(["127.0.0.1", 1.5]), TypeError);
+    // Python: gaierror -9 (EAI_ADDRFAMILY), as getaddrinfo within the socket's family.
+    assert.throws(() => sock.bind(["::1", 0]), {
+      name: GaiError.name,
+      code: "EAI_ADDRFAMILY",
+      errno: -9,
+    });
     sock.bind(["127.0.0.1", 0]);
     assert.throws(
       () => sock.bind(["127.0.0.1", 0]),
@@ -104,6 +110,12 @@ Deno.test("Socket.bind() records the address and listen() binds it", async (t) =
     using unix = new Socket(AF_UNIX);
     assert.throws(() => unix.bind(bad(["x", 1])), TypeError);
     assert.throws(() => unix.listen(), (e: unknown) => (e as OSError).code === "EINVAL");
+  });
+  await t.step("a numeric host is read as getaddrinfo reads it", () => {
+    using sock = new Socket();
+    sock.bind(["127.0.0.010", 0]); // inet_aton: 127.0.0.8
+    sock.listen();
+    assert.equal((sock.getsockname() as [string, number])[0], "127.0.0.8");
   });
   await t.step("a port in use fails at listen()", () => {
     using first = listening();
