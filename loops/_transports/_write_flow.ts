@@ -6,15 +6,23 @@
 
 import type { AbstractEventLoop } from "../events.ts";
 import type { BaseProtocol } from "../protocols.ts";
+import { describe } from "../_validate.ts";
 
 /** Default high water mark of the write buffer (asyncio's 64 KiB). */
 export const DEFAULT_HIGH_WATER = 64 * 1024;
 
 /**
  * Resolves `setWriteBufferLimits(high, low)` as asyncio does: high defaults
- * to 64 KiB (or 4 × low), low to high / 4; returns `[high, low]`.
+ * to 64 KiB (or 4 × low), low to high / 4; returns `[high, low]`. A value
+ * that is not a number is a TypeError (as in asyncio); marks out of order,
+ * negative or NaN a RangeError (asyncio's ValueError).
  */
 export function waterMarks(high?: number, low?: number): [high: number, low: number] {
+  for (const [name, value] of [["high", high], ["low", low]] as const) {
+    if (value !== undefined && value !== null && typeof value !== "number") {
+      throw new TypeError(`${name} must be a number: got ${describe(value)}`);
+    }
+  }
   const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : 4 * low);
   const l = low ?? Math.floor(h / 4);
   if (!(typeof h === "number" && typeof l === "number" && h >= l && l >= 0)) {

@@ -308,7 +308,8 @@ Deno.test("Transport.setWriteBufferLimits() validates and getWriteBufferLimits()
     for (const [high, low] of [[10, 11], [-1, undefined], [undefined, -4], [5, -1]]) {
       assert.throws(() => t.setWriteBufferLimits(high, low), RangeError, `${high}/${low}`);
     }
-    assert.throws(() => t.setWriteBufferLimits(bad("10")), RangeError);
+    assert.throws(() => t.setWriteBufferLimits(bad("10")), TypeError); // as asyncio ("10" // 4)
+    assert.throws(() => t.setWriteBufferLimits(100, bad("1")), /low must be a number/);
     assert.throws(() => t.setWriteBufferLimits(NaN), RangeError);
     assert.deepEqual(t.getWriteBufferLimits(), [16 * 1024, 64 * 1024], "unchanged after errors");
     t.close();
