@@ -45,12 +45,7 @@ import {
   tcpServer,
   tlsUpgrade,
 } from "./_transports/tcp.ts";
-import {
-  checkBacklog,
-  checkUnixBacklog,
-  unixConnection,
-  unixServer,
-} from "./_transports/unix.ts";
+import { checkBacklog, checkUnixBacklog, unixConnection, unixServer } from "./_transports/unix.ts";
 import {
   checkConnectionSock,
   checkServerSock,
@@ -659,6 +654,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
    *   must be `[host, port]` pairs (asyncio's "2-tuple is expected").
    * @throws {RangeError} With `reuseAddress: true`, or without any address
    *   and without `family`.
+   * @throws {OSError} `EAFNOSUPPORT` for a family other than `AF_INET`/`AF_INET6`.
    *
    * @example Echo over loopback
    * ```ts
@@ -786,7 +782,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * @param host A host name or address (null: loopback; with `AI_PASSIVE`, the wildcard addresses).
    * @param port A port number, numeric string, service name, or null.
    * @param options `family`, `type`, `proto`, `flags`.
-   * @throws {GaiError} (from the future) With `code`/`errno` `EAI_NONAME` for an unknown host, `EAI_SERVICE` for an unknown service.
+   * @throws {GaiError} (from the future) With `code`/`errno` `EAI_NONAME` for an unknown host, `EAI_SERVICE` for an unknown service, `EAI_FAMILY` for a family other than `AF_UNSPEC`/`AF_INET`/`AF_INET6`.
    * @returns A future of `[family, type, proto, canonname, sockaddr][]`.
    *
    * @example

@@ -97,6 +97,8 @@ export const EAI_SOCKTYPE = -7;
 export const EAI_SERVICE = -8;
 /** GaiError errno: the address has no address of the requested family (`socket.EAI_ADDRFAMILY`). */
 export const EAI_ADDRFAMILY = -9;
+/** GaiError errno: the address family is not supported (`socket.EAI_FAMILY`). */
+export const EAI_FAMILY = -6;
 
 // The flag bits glibc accepts (the IDN bits 64-512 of getaddrinfo and 32-128
 // of getnameinfo included; they change nothing here: Deno's resolver already
@@ -110,6 +112,7 @@ const EAI_ERRNO = {
   EAI_SOCKTYPE,
   EAI_SERVICE,
   EAI_ADDRFAMILY,
+  EAI_FAMILY,
 } as const;
 
 function gaiError(code: keyof typeof EAI_ERRNO, message: string, cause?: unknown): GaiError {
@@ -502,8 +505,12 @@ export function* resolveAddrInfo(
   options: GetaddrinfoOptions = {},
 ): Coroutine<AddrInfo[]> {
   const { family = AF_UNSPEC, type = 0, proto = 0 } = options;
+  if (typeof family !== "number" || !Number.isInteger(family)) {
+    throw new TypeError(`family must be an integer: got ${describe(family)}`);
+  }
   if (family !== AF_UNSPEC && family !== AF_INET && family !== AF_INET6) {
-    throw new RangeError(`family must be AF_UNSPEC, AF_INET or AF_INET6: got ${family}`);
+    // As glibc (Python: gaierror -6), AF_UNIX included.
+    throw gaiError("EAI_FAMILY", `getaddrinfo: ai_family not supported: ${family}`);
   }
   const flags = checkFlags(options.flags ?? 0, AI_KNOWN, "getaddrinfo");
   const name = host === null || host === undefined || host === "" ? null : host;

@@ -20,7 +20,7 @@ import {
 } from "../resolve.ts";
 import { OSError } from "../os_errors.ts";
 import { hostCall } from "../_host.ts";
-import { mapIoError } from "../_errors.ts";
+import { errnoOf, mapIoError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
 import { hasUnstableNet } from "../_deno_features.ts";
 import { checkAddr, UdpTransport } from "./datagram.ts";
@@ -70,7 +70,11 @@ function checkFamily(value: unknown): number {
   }
   if (value === AF_UNIX) cannot("options.family", "Unix datagram sockets are not available");
   if (value !== AF_UNSPEC && value !== AF_INET && value !== AF_INET6) {
-    throw new RangeError(`options.family must be AF_UNSPEC, AF_INET or AF_INET6: got ${value}`);
+    // What asyncio's socket.socket(family) raises: OSError EAFNOSUPPORT.
+    throw new OSError(`options.family ${value}: Address family not supported by protocol`, {
+      code: "EAFNOSUPPORT",
+      errno: errnoOf("EAFNOSUPPORT"),
+    });
   }
   return value;
 }

@@ -16,6 +16,7 @@ import {
   AI_V4MAPPED,
   EAI_ADDRFAMILY,
   EAI_BADFLAGS,
+  EAI_FAMILY,
   EAI_NONAME,
   EAI_SERVICE,
   EAI_SOCKTYPE,
@@ -242,6 +243,13 @@ Deno.test("The address getaddrinfo reports is the one connected to", async () =>
       await loop.runUntilComplete(server.waitClosed());
     }
   });
+});
+
+Deno.test("loop.getaddrinfo() with an unsupported family is GaiError EAI_FAMILY, as Python's", async () => {
+  for (const family of [99, 1]) {
+    await assertGaiError(gai("localhost", 80, { family }), "EAI_FAMILY", EAI_FAMILY);
+  }
+  await assert.rejects(gai("localhost", 80, { family: bad("2") }), TypeError);
 });
 
 Deno.test("loop.getaddrinfo() of an unresolvable name is GaiError EAI_NONAME", async () => {
