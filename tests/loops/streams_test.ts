@@ -293,7 +293,8 @@ Deno.test("openConnection() and startServer() check their arguments when driven"
     const calls: [() => Iterable<unknown, unknown>, new (...a: never[]) => Error][] = [
       [() => startServer(bad(null), "127.0.0.1", 0), TypeError],
       [() => startServer(() => {}, "127.0.0.1", 0, { limit: 0 }), RangeError],
-      [() => openConnection("127.0.0.1", bad("80")), TypeError],
+      [() => openConnection("127.0.0.1", bad(true)), TypeError],
+      [() => openConnection("127.0.0.1", 70000), RangeError],
       [() => openConnection("127.0.0.1", 80, { limit: -1 }), RangeError],
       [() => openUnixConnection("/nonexistent/dir/s.sock", { limit: bad("big") }), TypeError],
       [() => startUnixServer(bad(7), "/nonexistent/dir/s.sock"), TypeError],
