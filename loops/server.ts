@@ -550,6 +550,24 @@ export class Server extends AbstractServer {
   }
 }
 
+/**
+ * The end of every `createServer`-like coroutine: starts serving (unless
+ * `startServing` is false) and lets one iteration pass, as asyncio's
+ * `sleep(0)`. If the caller is cancelled there, the server is closed rather
+ * than left listening with nobody holding it. @internal
+ */
+export function* finishServer(server: Server, startServing: boolean): Coroutine<Server> {
+  if (!startServing) return server;
+  server._startServing();
+  try {
+    yield; // let the first accepts start
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  return server;
+}
+
 function socketOf(listener: ServerListener): ServerSocket {
   const addr = listener.addr;
   const fd = listener._fileno?.() ?? allocateFileno();

@@ -15,7 +15,7 @@ import type {
 import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
 import { AF_UNIX } from "../resolve.ts";
-import { Server, type ServerListener } from "../server.ts";
+import { finishServer, Server, type ServerListener } from "../server.ts";
 import type { Socket, SocketOwner } from "../socket.ts";
 import type { SSLContext } from "../ssl.ts";
 import { asSocket, checkNotOwned } from "../_sock_ops.ts";
@@ -225,11 +225,7 @@ export function* sockServer(
     },
   );
   claim.server = server;
-  if (options.startServing ?? true) {
-    server._startServing();
-    yield; // let the first accept start, as asyncio's sleep(0)
-  }
-  return server;
+  return yield* finishServer(server, options.startServing ?? true);
 }
 
 /**

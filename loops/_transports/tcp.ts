@@ -17,7 +17,7 @@ import {
   resolvePort,
   SOCK_STREAM,
 } from "../resolve.ts";
-import { Server } from "../server.ts";
+import { finishServer, Server } from "../server.ts";
 import { serverTlsOptions, type SSLContext } from "../ssl.ts";
 import { waitFor } from "../wait.ts";
 import { hostCall } from "../_host.ts";
@@ -442,11 +442,7 @@ export function* tcpServer(
     if (keepAlive) (conn as Deno.TcpConn).setKeepAlive?.(true);
     return acceptStream(loop, conn, protocol, srv, ssl, timeout, signal);
   });
-  if (options.startServing ?? true) {
-    server._startServing();
-    yield; // let the first accepts start, as asyncio's sleep(0)
-  }
-  return server;
+  return yield* finishServer(server, options.startServing ?? true);
 }
 
 function* acceptStream(

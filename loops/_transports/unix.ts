@@ -17,7 +17,7 @@ import type { CreateUnixServerOptions } from "../io_options.ts";
 import { NotImplementedError } from "../exceptions.ts";
 import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../protocols.ts";
-import { Server } from "../server.ts";
+import { finishServer, Server } from "../server.ts";
 import { hostCall } from "../_host.ts";
 import { errnoOf, mapIoError } from "../_errors.ts";
 import { describe } from "../_validate.ts";
@@ -203,9 +203,5 @@ export function* unixServer(
     protocolFactory,
     (conn, protocol, srv) => startStream(loop, conn, protocol, { kind: "unix socket", owner: srv }),
   );
-  if (options.startServing ?? true) {
-    server._startServing();
-    yield;
-  }
-  return server;
+  return yield* finishServer(server, options.startServing ?? true);
 }

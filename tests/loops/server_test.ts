@@ -517,3 +517,31 @@ Deno.test("A listening server does not hold virtual time back: TestLoop jumps at
     await loop.runUntilComplete(server.waitClosed());
   });
 });
+
+Deno.test("Cancelling createServer() as it starts serving closes the server: nothing is left listening", async (t) => {
+  for (const kind of ["tcp", "unix"] as const) {
+    await t.step(kind, async () => {
+      const dir = Deno.makeTempDirSync();
+      try {
+        await onLoop(function* (loop) {
+          const path = `${dir}/c.sock`;
+          const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+          const port = probe.addr.port;
+          probe.close();
+          const fut = kind === "tcp"
+            ? loop.createServer(() => new Protocol(), "127.0.0.1", port)
+            : loop.createUnixServer(() => new Protocol(), path);
+          yield* sleep(0); // the task is now past binding, at asyncio's sleep(0)
+          fut.cancel();
+          const e = yield* failure(fut);
+          assert.ok(e instanceof CancelledError, String(e));
+          yield* sleep(0.05); // the closed listener's accept settles
+          if (kind === "tcp") Deno.listen({ hostname: "127.0.0.1", port }).close();
+          else assert.throws(() => Deno.lstatSync(path), Deno.errors.NotFound);
+        });
+      } finally {
+        Deno.removeSync(dir, { recursive: true });
+      }
+    });
+  }
+});
