@@ -4,10 +4,13 @@
 import assert from "node:assert/strict";
 import {
   BrokenPipeError,
+  CancelledError,
   ConnectionResetError,
   type Coroutine,
   createSubprocessExec,
   createSubprocessShell,
+  createTask,
+  DefaultEventLoopPolicy,
   DEVNULL,
   getRunningLoop,
   PIPE,
@@ -16,6 +19,7 @@ import {
   run,
   RuntimeError,
   type SelectorEventLoop,
+  setEventLoopPolicy,
   STDOUT,
   StreamReader,
   StreamWriter,
@@ -24,6 +28,7 @@ import {
 import { bad, watchExceptions } from "../_helpers.ts";
 import { dec, enc, until } from "./_net.ts";
 import { denoEval } from "./_subprocess.ts";
+import { RecordingWatcher } from "../policy/_recording_watcher.ts";
 
 /** Runs `main` with `run()`; the loop's exception handler must stay silent. */
 function runWatched<T>(main: () => Coroutine<T> | Promise<T>): Promise<T> {
@@ -330,4 +335,30 @@ Deno.test("createSubprocessShell() reads a `yes | head` stream line by line; fal
     assert.equal(yield* no.wait(), 1);
     assert.equal(no.returncode, 1);
   });
+});
+
+Deno.test("createSubprocessExec() cancelled while the child starts kills and reaps it", async () => {
+  const policy = new DefaultEventLoopPolicy();
+  const watcher = new RecordingWatcher();
+  policy.setChildWatcher(watcher);
+  setEventLoopPolicy(policy);
+  try {
+    const pid = await runWatched(function* () {
+      const task = createTask(createSubprocessExec("sleep", "30"));
+      while (watcher.handlers.size === 0) yield; // until the child is spawned
+      assert.ok(!task.done(), "still waiting for its transport");
+      task.cancel();
+      try {
+        yield* task;
+        assert.fail("not cancelled");
+      } catch (e) {
+        assert.ok(e instanceof CancelledError, String(e));
+      }
+      return [...watcher.handlers.keys()][0];
+    });
+    // Killed and reaped before the cancellation came through: no such process.
+    assert.throws(() => Deno.kill(pid, "SIGCONT"), Deno.errors.NotFound);
+  } finally {
+    setEventLoopPolicy(null);
+  }
 });
