@@ -37,12 +37,6 @@ export {
   type SubprocessOptions,
 } from "./_subprocess_options.ts";
 
-/**
- * An argument of `createSubprocessExec`: a string, or a file URL (asyncio's
- * path-like argument), passed as its path.
- */
-export type SubprocessArg = string | URL;
-
 /** Options of `createSubprocessExec`/`createSubprocessShell`: `limit` plus the loop method's. */
 export interface CreateSubprocessOptions extends SubprocessOptions {
   /** The buffer limit of the stdout/stderr `StreamReader`s in bytes (default 64 KiB). */
@@ -263,11 +257,11 @@ function isOptions(value: unknown): value is CreateSubprocessOptions {
  */
 export function createSubprocessExec(
   program: string | URL,
-  ...argsAndOptions: SubprocessArg[] | [...SubprocessArg[], CreateSubprocessOptions]
+  ...argsAndOptions: (string | URL)[] | [...(string | URL)[], CreateSubprocessOptions]
 ): AwaitableCoroutine<Process>;
 export function* createSubprocessExec(
   program: string | URL,
-  ...argsAndOptions: SubprocessArg[] | [...SubprocessArg[], CreateSubprocessOptions]
+  ...argsAndOptions: (string | URL)[] | [...(string | URL)[], CreateSubprocessOptions]
 ): Coroutine<Process> {
   const loop = getRunningLoop();
   const rest: unknown[] = argsAndOptions;
