@@ -20,7 +20,6 @@ import type { Socket, SocketOwner } from "../socket.ts";
 import type { SSLContext } from "../ssl.ts";
 import { asSocket, checkNotOwned } from "../_sock_ops.ts";
 import { errnoOf } from "../_errors.ts";
-import { describe } from "../_validate.ts";
 import { StreamTransport } from "./stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
 import { startTransport } from "./_lifecycle.ts";

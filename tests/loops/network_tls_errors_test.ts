@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import {
   type Coroutine,
   Protocol,
-  SelectorEventLoop,
+  type SelectorEventLoop,
   SSLCertVerificationError,
   SSLContext,
   SSLError,
