@@ -48,6 +48,7 @@ export {
 } from "./loops/base_event_loop.ts";
 export { Future, type FutureOptions, wrapFuture } from "./loops/futures.ts";
 export {
+  abortSignal,
   allTasks,
   type AwaitableCoroutine,
   createEagerTaskFactory,
@@ -59,7 +60,7 @@ export {
   type TaskConstructorOptions,
   type TaskOptions,
 } from "./loops/tasks.ts";
-export { sleep } from "./loops/sleep.ts";
+export { sleep, type SleepOptions } from "./loops/sleep.ts";
 export { gather, GatheringFuture, type GatherOptions, type GatherResults } from "./loops/gather.ts";
 export {
   ALL_COMPLETED,
@@ -71,7 +72,13 @@ export {
   type WaitOptions,
 } from "./loops/wait.ts";
 export { shield } from "./loops/shield.ts";
-export { Timeout, timeout, timeoutAt, type TimeoutBody } from "./loops/timeouts.ts";
+export {
+  Timeout,
+  timeout,
+  timeoutAt,
+  type TimeoutBody,
+  type TimeoutOptions,
+} from "./loops/timeouts.ts";
 export {
   BaseProtocol,
   BufferedProtocol,
@@ -136,7 +143,7 @@ export {
   setEventLoop,
   setEventLoopPolicy,
 } from "./policy/policy.ts";
-export { type Main, run, Runner, type RunnerOptions } from "./policy/runner.ts";
+export { type Main, run, Runner, type RunnerOptions, type RunOptions } from "./policy/runner.ts";
 export {
   currentPlatform,
   detectPlatform,

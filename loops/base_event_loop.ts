@@ -354,9 +354,9 @@ export class BaseEventLoop extends AbstractEventLoop {
    * through the task factory when one is set.
    *
    * @param coro A coroutine object (call the generator function) or a promise.
-   * @param options The task's name.
+   * @param options The task's name, and a `signal` that cancels it when it aborts.
    * @returns The task.
-   * @throws {TypeError} If `coro` is neither.
+   * @throws {TypeError} If `coro` is neither, or `options.signal` is not an AbortSignal.
    * @throws {RuntimeError} If the loop is closed.
    *
    * @example
@@ -377,8 +377,10 @@ export class BaseEventLoop extends AbstractEventLoop {
     if (this._closed) this.#throwClosed();
     if (this._taskFactory === null) return new Task<T>(coro, { ...options, loop: this });
     const task = this._taskFactory(this, coro, options);
-    // As asyncio: the name is set on whatever the factory made.
+    // As asyncio: the name is set on whatever the factory made (and the
+    // signal linked, if the factory did not).
     if (options?.name !== undefined) task.setName(options.name);
+    if (options?.signal !== undefined) task._linkSignal(options.signal);
     return task;
   }
 

@@ -114,6 +114,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   /** @internal the CancelledError that cancelled a task */ _cancelledExc: CancelledError | null =
     null;
   /** @internal */ _logTraceback = false;
+  /** @internal called once when the future is cancelled (wrapFuture's abort) */
+  _onCancel: (() => void) | null = null;
   /** @internal */ _sourceTraceback: string | undefined = undefined;
 
   /**
@@ -229,6 +231,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
     this._cancelMessage = msg;
+    if (this._onCancel !== null) {
+      const onCancel = this._onCancel;
+      this._onCancel = null;
+      onCancel();
+    }
     this.#scheduleCallbacks();
     return true;
   }
@@ -355,16 +362,20 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
 /**
  * Wraps a promise-like in a `Future` of `loop` (default: the running loop),
  * so coroutines can `yield* wrapFuture(promise)`. Cancelling the future does
- * not stop the promise's work; its outcome is then ignored. The loop counts
- * the promise as pending I/O until it settles (the virtual-time loop does not
- * jump its clock meanwhile).
+ * not stop the promise's work; its outcome is then ignored. Give a function
+ * `(signal) => promise` instead, and cancelling the future aborts `signal`:
+ * that is how `fetch` and every Deno API that takes an `AbortSignal` become
+ * cancellable from a task. The loop counts the promise as pending I/O until
+ * it settles (the virtual-time loop does not jump its clock meanwhile).
  *
  * @typeParam T The result type.
- * @param promise The promise-like.
+ * @param promise The promise-like, or a function that starts the work with
+ *   an `AbortSignal` and returns its promise.
  * @param loop The loop.
  * @returns A future that settles like the promise.
+ * @throws {TypeError} If `loop` is not an event loop.
  *
- * @example
+ * @example Awaiting a promise
  * ```ts
  * import assert from "node:assert/strict";
  * import { TestLoop, wrapFuture } from "@asyncio/deno";
@@ -375,11 +386,35 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
  * assert(v === 5);
  * loop.close();
  * ```
+ *
+ * @example Cancelling aborts the work
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TestLoop, wrapFuture } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * let aborted = false;
+ * const fut = wrapFuture((signal) =>
+ *   new Promise<void>((resolve) => {
+ *     signal.addEventListener("abort", () => { aborted = true; resolve(); });
+ *   }), loop);
+ * loop.callSoon(() => fut.cancel());
+ * await loop.runUntilComplete(fut).catch(() => {});
+ * assert(aborted);
+ * loop.close();
+ * ```
  */
-export function wrapFuture<T>(promise: PromiseLike<T>, loop?: AbstractEventLoop): Future<T> {
+export function wrapFuture<T>(
+  promise: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>),
+  loop?: AbstractEventLoop,
+): Future<T> {
   if (loop !== undefined) checkLoop(loop, "loop");
   if (promise instanceof Future) return promise;
   const fut = new Future<T>(loop === undefined ? {} : { loop });
+  if (typeof promise === "function") {
+    const controller = new AbortController();
+    fut._onCancel = () => controller.abort(fut._makeCancelledError());
+    promise = promise(controller.signal);
+  }
   const l = fut._loop as AbstractEventLoop & { _pendingIo?: number };
   if (l._pendingIo !== undefined) l._pendingIo++;
   const settle = (ok: boolean, value: unknown) => {

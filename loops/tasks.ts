@@ -24,11 +24,14 @@ import {
   isThenable,
 } from "./_validate.ts";
 import type { BaseEventLoop, TaskFactory } from "./base_event_loop.ts";
+import { abortMessage, checkAbortSignal, whenAborted } from "./_abort.ts";
 
 /** Options for `new Task()` and `createTask()`. */
 export interface TaskOptions {
   /** The task's name (default `Task-N`). */
   name?: string;
+  /** Cancels the task when it aborts (the abort reason is the cancel message). */
+  signal?: AbortSignal;
 }
 
 /** Options for `new Task()`. */
@@ -108,7 +111,7 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  */
 export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
-  /** @internal */ _origin: Coroutine<T> | PromiseLike<T>;
+  /** @internal */ _origin: Coroutine<T> | PromiseLike<T> | null;
   /** @internal */ _name: string;
   /** @internal */ _mustCancel = false;
   /** @internal */ _futWaiter: Future<unknown> | null = null;
@@ -116,6 +119,10 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal the value for the next step */ _sendValue: unknown = undefined;
   /** @internal whether the next step throws `_sendValue` */ _sendThrow = false;
   /** @internal */ _wakeupFn: (fut: Future<unknown>) => void;
+  /** @internal aborted when the task is asked to cancel (see `abortSignal()`) */
+  _abort: AbortController | null = null;
+  /** @internal stops listening to the `signal` option */ _unlinkSignal: (() => void) | null =
+    null;
 
   /**
    * Creates a task and schedules its first step. Prefer `createTask()`.
@@ -140,13 +147,24 @@ export class Task<T = unknown> extends Future<T> {
     this._name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
     this._wakeupFn = (fut) => this._wakeup(fut);
     const loop = this._loop as TaskLoop;
+    checkAbortSignal(options.signal);
     if (options.eagerStart && loop.isRunning()) {
+      // Registered during the first step, as asyncio's eager tasks are.
+      loop._tasks.add(this as Task<unknown>);
       this._run();
-      if (!this.done()) loop._tasks.add(this as Task<unknown>);
+      if (this.done()) this._origin = null; // as asyncio: get_coro() is None
+      else if (options.signal !== undefined) this._linkSignal(options.signal);
       return;
     }
     loop._callSoonRunnable(this);
     loop._tasks.add(this as Task<unknown>);
+    if (options.signal !== undefined) this._linkSignal(options.signal);
+  }
+
+  /** Cancels the task when `signal` aborts, until the task is done. @internal */
+  _linkSignal(signal: AbortSignal): void {
+    if (this.done() || this._unlinkSignal !== null) return;
+    this._unlinkSignal = whenAborted(signal, () => this.cancel(abortMessage(signal)));
   }
 
   /** The task's name. */
@@ -159,8 +177,11 @@ export class Task<T = unknown> extends Future<T> {
     this._name = String(name);
   }
 
-  /** The coroutine (or promise) the task runs. */
-  getCoro(): Coroutine<T> | PromiseLike<T> {
+  /**
+   * The coroutine (or promise) the task runs; `null` for an eager task that
+   * finished in its first step (as asyncio).
+   */
+  getCoro(): Coroutine<T> | PromiseLike<T> | null {
     return this._origin;
   }
 
@@ -192,6 +213,9 @@ export class Task<T = unknown> extends Future<T> {
   override cancel(msg?: string): boolean {
     if (this.done()) return false;
     this._numCancelsRequested++;
+    if (this._abort !== null && !this._abort.signal.aborted) {
+      this._abort.abort(new CancelledError(msg ?? ""));
+    }
     if (this._futWaiter !== null && this._futWaiter.cancel(msg)) return true;
     this._mustCancel = true;
     this._cancelMessage = msg;
@@ -324,6 +348,10 @@ export class Task<T = unknown> extends Future<T> {
 
   #finish(): void {
     (this._loop as TaskLoop)._tasks.delete(this as Task<unknown>);
+    if (this._unlinkSignal !== null) {
+      this._unlinkSignal();
+      this._unlinkSignal = null;
+    }
   }
 
   /** @internal a task asked to cancel that has not acted on it yet is `cancelling` */
@@ -587,3 +615,44 @@ export function createEagerTaskFactory(
  * ```
  */
 export const eagerTaskFactory: TaskFactory = createEagerTaskFactory(Task);
+
+/**
+ * An `AbortSignal` that aborts when the current task is asked to cancel: pass
+ * it to `fetch` and any Deno API that takes a signal, so cancelling the task
+ * also stops that work. The reason is a `CancelledError` with the cancel
+ * message. One signal per task; it never un-aborts (even if the task then
+ * suppresses the cancellation).
+ *
+ * @returns A coroutine of the signal.
+ * @throws {RuntimeError} Outside a task.
+ *
+ * @example Cancelling a task cancels what it awaits on the host
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { abortSignal, CancelledError, sleep, TestLoop, wrapFuture } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * let seen: unknown = null;
+ * const task = loop.createTask(function* () {
+ *   const signal = yield* abortSignal();
+ *   signal.addEventListener("abort", () => seen = signal.reason);
+ *   yield* sleep(60);
+ * }());
+ * loop.callLater(1, () => task.cancel("enough"));
+ * await loop.runUntilComplete(task).catch(() => {});
+ * assert(seen instanceof CancelledError && seen.message === "enough");
+ * loop.close();
+ * ```
+ */
+export function abortSignal(): AwaitableCoroutine<AbortSignal>;
+// deno-lint-ignore require-yield
+export function* abortSignal(): Coroutine<AbortSignal> {
+  const task = currentTask();
+  if (task === null) throw new RuntimeError("abortSignal() must be called inside a task");
+  if (task._abort === null) {
+    task._abort = new AbortController();
+    if (task.cancelling() > 0) task._abort.abort(new CancelledError(task._cancelMessage ?? ""));
+  }
+  return task._abort.signal;
+}
+
+awaitableCoroutines(abortSignal);

@@ -10,6 +10,7 @@ import { CancelledError, RuntimeError, TimeoutError } from "./exceptions.ts";
 import { wrapFuture } from "./futures.ts";
 import { type AwaitableCoroutine, awaitableCoroutines, currentTask, type Task } from "./tasks.ts";
 import { checkCallback, checkSeconds, isCoroutine, isInstance, isThenable } from "./_validate.ts";
+import { abortMessage, checkAbortSignal, whenAborted } from "./_abort.ts";
 
 const CREATED = 0;
 const ENTERED = 1;
@@ -17,6 +18,15 @@ const EXPIRING = 2;
 const EXPIRED = 3;
 const EXITED = 4;
 const STATE_NAMES = ["created", "active", "expiring", "expired", "finished"];
+
+/** Options for `timeout()`, `timeoutAt()` and `new Timeout()`. */
+export interface TimeoutOptions {
+  /**
+   * Cancels the body when it aborts, as an outer cancellation would: the
+   * scope raises `CancelledError` (with the abort reason), not `TimeoutError`.
+   */
+  signal?: AbortSignal;
+}
 
 /** The body of a `timeout()` scope: a generator function or an async function. */
 export type TimeoutBody<T> = (cm: Timeout) => Coroutine<T> | PromiseLike<T>;
@@ -48,21 +58,26 @@ export class Timeout {
   #task: Task<unknown> | null = null;
   #cancelling = 0;
   #handle: Handle | null = null;
-  #message: string;
+  #signal: AbortSignal | undefined;
+  #unlinkSignal: (() => void) | null = null;
+  #aborted = false;
+  /** @internal the TimeoutError message */ _message = "Timeout expired";
 
   /**
    * Creates a scope with an absolute deadline in the loop's `time()` scale.
    * Prefer `timeout()` / `timeoutAt()`, which also run the body in it.
    *
    * @param when The deadline, or `null` for none.
-   * @param message The `TimeoutError` message when it expires.
-   * @throws {TypeError} If `when` is neither a number nor null.
+   * @param options A `signal` that cancels the body when it aborts.
+   * @throws {TypeError} If `when` is neither a number nor null, or
+   *   `options.signal` is not an AbortSignal.
    * @throws {RangeError} If `when` is NaN.
    */
-  constructor(when: number | null, message = "Timeout expired") {
+  constructor(when: number | null, options: TimeoutOptions = {}) {
     if (when !== null) checkSeconds(when, "when", true);
+    checkAbortSignal(options.signal);
     this.#when = when;
-    this.#message = message;
+    this.#signal = options.signal;
   }
 
   /** The deadline in the loop's time scale, or `null` when there is none. */
@@ -119,10 +134,19 @@ export class Timeout {
     if (this.#state !== CREATED) throw new RuntimeError("Timeout has already been entered");
     const task = currentTask();
     if (task === null) throw new RuntimeError("Timeout should be used inside a task");
+    const signal = this.#signal;
+    if (signal?.aborted) throw new CancelledError(abortMessage(signal));
     this.#state = ENTERED;
     this.#task = task;
     this.#cancelling = task.cancelling();
     this.reschedule(this.#when);
+    if (signal !== undefined) {
+      this.#unlinkSignal = whenAborted(signal, () => {
+        if (this.#state !== ENTERED) return;
+        this.#aborted = true;
+        task.cancel(abortMessage(signal));
+      });
+    }
     let result: T;
     try {
       result = (yield* awaitInline(body())) as T;
@@ -139,13 +163,18 @@ export class Timeout {
   #exit(error: unknown, raised: boolean): void {
     this.#handle?.cancel();
     this.#handle = null;
+    this.#unlinkSignal?.();
+    this.#unlinkSignal = null;
+    // An abort is an outer cancellation: its request is withdrawn, its
+    // CancelledError goes on as it is.
+    if (this.#aborted) this.#task!.uncancel();
     if (this.#state !== EXPIRING) {
       this.#state = EXITED;
       return;
     }
     this.#state = EXPIRED;
     if (this.#task!.uncancel() <= this.#cancelling && raised && isInstance(error, CancelledError)) {
-      throw new TimeoutError(this.#message, { cause: error });
+      throw new TimeoutError(this._message, { cause: error });
     }
   }
 }
@@ -170,6 +199,7 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  * @typeParam T The body's result type.
  * @param delay Seconds (a delay ≤ 0 expires at the next iteration), or null.
  * @param body `function* (cm) { ... }` or `async (cm) => { ... }`.
+ * @param options A `signal` that cancels the body (CancelledError, not TimeoutError).
  * @returns A coroutine of the body's result (awaitable from async functions).
  * @throws {TimeoutError} When the time runs out (its `cause` is the `CancelledError`).
  * @throws {TypeError} If `delay` is neither a number nor null, or `body` is
@@ -196,12 +226,20 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  * loop.close();
  * ```
  */
-export function timeout<T>(delay: number | null, body: TimeoutBody<T>): AwaitableCoroutine<T>;
-export function* timeout<T>(delay: number | null, body: TimeoutBody<T>): Coroutine<T> {
+export function timeout<T>(
+  delay: number | null,
+  body: TimeoutBody<T>,
+  options?: TimeoutOptions,
+): AwaitableCoroutine<T>;
+export function* timeout<T>(
+  delay: number | null,
+  body: TimeoutBody<T>,
+  options?: TimeoutOptions,
+): Coroutine<T> {
   if (delay !== null) checkSeconds(delay, "delay", true);
   checkCallback(body, "body");
   const when = delay === null ? null : getRunningLoop().time() + delay;
-  const cm = new Timeout(when);
+  const cm = new Timeout(when, options);
   return yield* cm._run<T>(() => body(cm));
 }
 
@@ -212,6 +250,7 @@ export function* timeout<T>(delay: number | null, body: TimeoutBody<T>): Corouti
  * @typeParam T The body's result type.
  * @param when The deadline, or null for none.
  * @param body `function* (cm) { ... }` or `async (cm) => { ... }`.
+ * @param options A `signal` that cancels the body (CancelledError, not TimeoutError).
  * @returns A coroutine of the body's result (awaitable from async functions).
  * @throws {TimeoutError} When the deadline passes.
  * @throws {TypeError} If `when` is neither a number nor null, or `body` is
@@ -232,10 +271,18 @@ export function* timeout<T>(delay: number | null, body: TimeoutBody<T>): Corouti
  * loop.close();
  * ```
  */
-export function timeoutAt<T>(when: number | null, body: TimeoutBody<T>): AwaitableCoroutine<T>;
-export function* timeoutAt<T>(when: number | null, body: TimeoutBody<T>): Coroutine<T> {
+export function timeoutAt<T>(
+  when: number | null,
+  body: TimeoutBody<T>,
+  options?: TimeoutOptions,
+): AwaitableCoroutine<T>;
+export function* timeoutAt<T>(
+  when: number | null,
+  body: TimeoutBody<T>,
+  options?: TimeoutOptions,
+): Coroutine<T> {
   checkCallback(body, "body");
-  const cm = new Timeout(when);
+  const cm = new Timeout(when, options);
   return yield* cm._run<T>(() => body(cm));
 }
 

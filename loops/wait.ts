@@ -5,7 +5,8 @@
  */
 
 import { type Awaitable, type Coroutine, getRunningLoop } from "./events.ts";
-import { TimeoutError } from "./exceptions.ts";
+import { CancelledError, TimeoutError } from "./exceptions.ts";
+import { abortMessage, checkAbortSignal } from "./_abort.ts";
 import { Future } from "./futures.ts";
 import {
   type AwaitableCoroutine,
@@ -13,7 +14,7 @@ import {
   awaitInTask,
   ensureFuture,
 } from "./tasks.ts";
-import { Timeout } from "./timeouts.ts";
+import { Timeout, type TimeoutOptions } from "./timeouts.ts";
 import { checkSeconds, describe, isCoroutine, isThenable } from "./_validate.ts";
 import type { BaseEventLoop } from "./base_event_loop.ts";
 
@@ -199,8 +200,10 @@ function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<vo
  * @typeParam T The result type.
  * @param awaitable A future, a coroutine or a promise.
  * @param timeout Seconds, or null.
+ * @param options A `signal` that cancels the wait (and what it awaits) when it aborts.
  * @returns A coroutine of the result.
  * @throws {TimeoutError} When the time runs out.
+ * @throws {CancelledError} If `options.signal` aborts.
  * @throws {RangeError} If `timeout` is NaN.
  *
  * @example
@@ -218,10 +221,20 @@ function* cancelAndWait(fut: Future<unknown>, loop: BaseEventLoop): Coroutine<vo
  * assert(outcome === "timed out");
  * ```
  */
-export function waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): AwaitableCoroutine<T>;
-export function* waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Coroutine<T> {
+export function waitFor<T>(
+  awaitable: Awaitable<T>,
+  timeout: number | null,
+  options?: TimeoutOptions,
+): AwaitableCoroutine<T>;
+export function* waitFor<T>(
+  awaitable: Awaitable<T>,
+  timeout: number | null,
+  options: TimeoutOptions = {},
+): Coroutine<T> {
   if (timeout !== null) checkSeconds(timeout, "timeout", true);
   const loop = getRunningLoop() as BaseEventLoop;
+  checkAbortSignal(options.signal);
+  if (options.signal?.aborted) throw new CancelledError(abortMessage(options.signal));
   if (timeout !== null && timeout <= 0) {
     // No time at all: done already, or cancelled and waited for.
     const fut = ensureFuture(awaitable, loop);
@@ -230,7 +243,8 @@ export function* waitFor<T>(awaitable: Awaitable<T>, timeout: number | null): Co
     if (!fut.cancelled()) return fut.result();
     throw new TimeoutError("waitFor() timed out", { cause: fut._makeCancelledError() });
   }
-  const cm = new Timeout(timeout === null ? null : loop.time() + timeout, "waitFor() timed out");
+  const cm = new Timeout(timeout === null ? null : loop.time() + timeout, options);
+  cm._message = "waitFor() timed out";
   return yield* cm._run<T>(() => awaitInTask(awaitable));
 }
 

@@ -19,6 +19,7 @@ import { gather } from "../loops/gather.ts";
 import { allTasks } from "../loops/tasks.ts";
 import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "../loops/_validate.ts";
 import { _inWorker } from "./default_policy.ts";
+import { checkAbortSignal } from "../loops/_abort.ts";
 import { getEventLoopPolicy } from "./policy.ts";
 
 /** Options for `Runner` and `run`. */
@@ -41,6 +42,12 @@ export interface RunnerOptions {
    * task would be cancelled as well.
    */
   handleSigint?: boolean;
+}
+
+/** Options for one `Runner.run()` call. */
+export interface RunOptions {
+  /** Cancels the main task when it aborts (the abort reason is the cancel message). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -260,6 +267,7 @@ export class Runner {
    * @typeParam T The result type.
    * @param main A coroutine, a promise, or a function returning one (called
    *   once the loop runs).
+   * @param options A `signal` that cancels the main task when it aborts.
    * @returns The result.
    * @throws {RangeError} Synchronously, if `main` is none of those (asyncio's
    *   ValueError); the promise rejects with it if a function `main` returns
@@ -281,13 +289,17 @@ export class Runner {
    * }
    * ```
    */
-  run<T>(main: Main<T>): Promise<T> {
+  run<T>(main: Main<T>, options: RunOptions = {}): Promise<T> {
     checkMain(main);
+    checkAbortSignal(options.signal);
     if (_getRunningLoop() !== null) {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     }
     const loop = this.getLoop();
-    const task = loop.createTask(asCoroutine(main));
+    const task = loop.createTask(
+      asCoroutine(main),
+      options.signal === undefined ? undefined : { signal: options.signal },
+    );
     const sigint = this.#options.handleSigint === false
       ? null
       : SigintInterrupt.install(loop, task);
@@ -392,7 +404,8 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
  * @typeParam T The result type.
  * @param main A coroutine, a promise, or a function returning one (called
  *   once the loop runs).
- * @param options `debug`, `loopFactory` and `handleSigint`.
+ * @param options `debug`, `loopFactory`, `handleSigint` (see `Runner`), and a
+ *   `signal` that cancels the main task when it aborts.
  * @returns The result of `main`.
  * @throws {RuntimeError} Synchronously, if a loop is already running.
  * @throws {RangeError} Synchronously, if `main` is not a coroutine, a promise
@@ -433,7 +446,7 @@ async function cancelAllTasks(loop: AbstractEventLoop): Promise<void> {
  */
 export function run<T>(
   main: Main<T>,
-  options: RunnerOptions = {},
+  options: RunnerOptions & RunOptions = {},
 ): Promise<T> {
   if (_getRunningLoop() !== null) {
     throw new RuntimeError("run() cannot be called from a running event loop");
@@ -442,7 +455,7 @@ export function run<T>(
   const runner = new Runner(options);
   let result: Promise<T>;
   try {
-    result = runner.run(main);
+    result = runner.run(main, { signal: options.signal });
   } catch (e) {
     return runner.close().then(() => Promise.reject(e));
   }
