@@ -159,6 +159,14 @@ export class Handle {
     return this._cancelled;
   }
 
+  /**
+   * `using h = loop.callLater(...)` cancels the call at the end of the scope
+   * (a no-op if it ran already).
+   */
+  [Symbol.dispose](): void {
+    this.cancel();
+  }
+
   /** Runs the callback; errors go to the loop's exception handler. @internal */
   _run(): void {
     const cb = this._callback;

@@ -222,6 +222,14 @@ export class Task<T = unknown> extends Future<T> {
     return true;
   }
 
+  /**
+   * `using task = loop.createTask(...)` cancels the task at the end of the
+   * scope if it is still running (structured clean-up without a TaskGroup).
+   */
+  [Symbol.dispose](): void {
+    this.cancel();
+  }
+
   /** Tasks complete by themselves. @throws {RuntimeError} Always. */
   override setResult(_result: T): never {
     throw new RuntimeError("Task does not support setResult()");

@@ -473,3 +473,22 @@ Deno.test("loop.createTask() names the task a custom factory made", async () => 
     await loop.runUntilComplete(task);
   });
 });
+
+Deno.test("Handle and Task dispose by cancelling", async () => {
+  await withLoop(newLoop, async (loop) => {
+    const ran: string[] = [];
+    let task: Task<void> | null = null;
+    {
+      using h = loop.callLater(1, () => ran.push("timer"));
+      using t = loop.createTask(function* () {
+        yield* sleep(5);
+        ran.push("task");
+      }());
+      task = t;
+      assert.equal(h.cancelled(), false);
+    }
+    await loop.runUntilComplete(sleep(10));
+    assert.deepEqual(ran, []);
+    assert.ok(task.cancelled());
+  });
+});
