@@ -79,6 +79,8 @@ export {
   type TimeoutBody,
   type TimeoutOptions,
 } from "./loops/timeouts.ts";
+export { TaskGroup, taskGroup, type TaskGroupBody } from "./loops/taskgroups.ts";
+export { ExceptionGroup, type ExceptionGroupCondition } from "./loops/exception_group.ts";
 export {
   BaseProtocol,
   BufferedProtocol,
