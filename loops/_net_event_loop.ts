@@ -410,7 +410,7 @@ export abstract class NetEventLoop extends BaseEventLoop {
    * loop.close();
    * ```
    */
-  connectAcceptedSocket<P extends BaseProtocol>(
+  override connectAcceptedSocket<P extends BaseProtocol>(
     protocolFactory: () => P,
     sock: Socket | Deno.Conn,
     options: ConnectAcceptedSocketOptions = {},

@@ -150,6 +150,11 @@ export class SignalHandlers {
   }
 
   /** Removes the handler of `signal`; whether there was one. */
+  /** Whether a handler is installed for `sig`. */
+  has(sig: Deno.Signal): boolean {
+    return this.#entries.has(sig);
+  }
+
   remove(signal: unknown): boolean {
     const sig = checkSignal(signal);
     const removed = this.#drop(sig);

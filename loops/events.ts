@@ -8,6 +8,7 @@ import { NotImplementedError, RuntimeError } from "./exceptions.ts";
 import { sourceTraceback } from "./_stack.ts";
 import type { Future } from "./futures.ts";
 import type {
+  ConnectAcceptedSocketOptions,
   CreateConnectionOptions,
   CreateDatagramEndpointOptions,
   CreateServerOptions,
@@ -374,16 +375,24 @@ export abstract class AbstractEventLoop {
   createConnection<P extends BaseProtocol>(
     _protocolFactory: () => P,
     _host?: string | null,
-    _port?: number | null,
+    _port?: number | string | null,
     _options?: CreateConnectionOptions,
   ): Future<[Transport, P]> {
     return noIo(this, "createConnection");
+  }
+  /** Wraps a connection accepted elsewhere (a `Socket` or a `Deno.Conn`) in a transport. */
+  connectAcceptedSocket<P extends BaseProtocol>(
+    _protocolFactory: () => P,
+    _sock: Socket | Deno.Conn,
+    _options?: ConnectAcceptedSocketOptions,
+  ): Future<[Transport, P]> {
+    return noIo(this, "connectAcceptedSocket");
   }
   /** Starts a TCP (or TLS) server. */
   createServer(
     _protocolFactory: () => BaseProtocol,
     _host?: string | string[] | null,
-    _port?: number | null,
+    _port?: number | string | null,
     _options?: CreateServerOptions,
   ): Future<Server> {
     return noIo(this, "createServer");

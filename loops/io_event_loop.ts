@@ -243,7 +243,8 @@ export abstract class IoEventLoop extends SockEventLoop {
    * @param options As for `subprocessExec` (`shell`, if given, must be true).
    * @returns A future of `[transport, protocol]`.
    * @throws {NotImplementedError} If the matrix forbids it, before anything is spawned.
-   * @throws {TypeError} If `cmd` is not a string, or on a bad option.
+   * @throws {RangeError} If `cmd` is not a string (asyncio's ValueError).
+   * @throws {TypeError} On a bad option.
    *
    * @example
    * ```ts
@@ -340,6 +341,14 @@ export abstract class IoEventLoop extends SockEventLoop {
    * loop.close();
    * ```
    */
+  /**
+   * Whether this loop has a handler for `signal` (`addSignalHandler`); the
+   * runner leaves SIGINT to such a handler, as asyncio's does. @internal
+   */
+  _hasSignalHandler(signal: Deno.Signal): boolean {
+    return this.#signals?.has(signal) ?? false;
+  }
+
   override removeSignalHandler(signal: Deno.Signal): boolean {
     this._check("removeSignalHandler");
     if (this.#signals === null) {

@@ -121,8 +121,7 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _wakeupFn: (fut: Future<unknown>) => void;
   /** @internal aborted when the task is asked to cancel (see `abortSignal()`) */
   _abort: AbortController | null = null;
-  /** @internal stops listening to the `signal` option */ _unlinkSignal: (() => void) | null =
-    null;
+  /** @internal stops listening to the `signal` option */ _unlinkSignal: (() => void) | null = null;
 
   /**
    * Creates a task and schedules its first step. Prefer `createTask()`.

@@ -34,12 +34,12 @@ export interface RunnerOptions {
   /**
    * Whether `run()` turns SIGINT (Ctrl+C) into cancelling the main task, as
    * asyncio's does (default `true`; only in the main realm, never in a
-   * Worker). Pass `false` when the program handles SIGINT itself, with
-   * `Deno.addSignalListener` or `loop.addSignalHandler("SIGINT", ...)`:
-   * asyncio leaves SIGINT alone when a handler other than Python's default
-   * is installed (and a loop's SIGINT handler replaces the runner's), but
-   * Deno cannot tell whether one is, and calls every listener, so the main
-   * task would be cancelled as well.
+   * Worker). A `loop.addSignalHandler("SIGINT", ...)` takes the signal
+   * instead, as in asyncio. Pass `false` when the program handles SIGINT
+   * itself with `Deno.addSignalListener`: asyncio leaves SIGINT alone when a
+   * handler other than Python's default is installed, but Deno cannot tell
+   * whether one is, and calls every listener, so the main task would be
+   * cancelled as well.
    */
   handleSigint?: boolean;
 }
@@ -177,9 +177,8 @@ class SigintInterrupt {
 
 /**
  * Whether the loop has a SIGINT handler of its own (`addSignalHandler`),
- * which in asyncio replaces the runner's. A loop reports it through an
- * optional `_hasSignalHandler(signal)`; one without that method (the
- * built-in loops, for now) is taken to have none.
+ * which in asyncio replaces the runner's. The I/O loops report it through
+ * `_hasSignalHandler(signal)`; a loop without that method has none.
  */
 function hasSigintHandler(loop: AbstractEventLoop): boolean {
   const query = (loop as { _hasSignalHandler?: unknown })._hasSignalHandler;

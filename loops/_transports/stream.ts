@@ -157,9 +157,15 @@ export class StreamTransport extends Transport {
       if (connectionMade) {
         try {
           this._protocol.connectionMade(this);
-        } catch (e) {
-          this._fatalError(e, "Exception in protocol.connectionMade()");
-          return;
+        } catch (exception) {
+          // As asyncio's (a loop callback that raised): reported, and the
+          // connection goes on.
+          this._loop.callExceptionHandler({
+            message: "Exception in protocol.connectionMade()",
+            exception,
+            transport: this,
+            protocol: this._protocol,
+          });
         }
       }
       this.#startRead();

@@ -470,7 +470,7 @@ Deno.test("createServer({ ssl }) needs a certificate; SSLContext refuses what De
         loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
           sslHandshakeTimeout: 1,
         }),
-      TypeError,
+      RangeError,
     );
     assert.throws(
       () =>

@@ -50,7 +50,6 @@ class Thrower extends Recorder {
 
 Deno.test("An exception in a protocol callback reaches the exception handler and closes the transport", async (t) => {
   const cases: [string, string][] = [
-    ["connectionMade", "Exception in protocol.connectionMade()"],
     ["dataReceived", "Fatal error: protocol.dataReceived() call failed."],
     ["eofReceived", "Fatal error: protocol.eofReceived() call failed."],
     ["connectionLost", "Exception in protocol.connectionLost()"],
@@ -81,6 +80,29 @@ Deno.test("An exception in a protocol callback reaches the exception handler and
       });
     });
   }
+});
+
+Deno.test("An exception in connectionMade() is reported and the connection goes on (asyncio)", async () => {
+  await onLoop(function* (loop, exceptions) {
+    let serverSide: Thrower | null = null;
+    const [server, port] = yield* echoServer(
+      loop,
+      () => serverSide = new Thrower(loop, "connectionMade"),
+    );
+    const [ct, client] = yield* connectRecorder(loop, port);
+    yield* until(() => serverSide !== null && serverSide.transport !== null, "server made");
+    const [ctx] = exceptions.take();
+    assert.equal(ctx.message, "Exception in protocol.connectionMade()");
+    assert.ok(ctx.exception instanceof Boom);
+    assert.equal(ctx.protocol, serverSide);
+    assert.equal(serverSide!.transport!.isClosing(), false);
+    // It still reads: what the client sends arrives.
+    ct.write(enc.encode("still here"));
+    yield* until(() => serverSide!.text().includes("still here"), "data after the error");
+    ct.close();
+    yield* client.lost;
+    yield* shutdown(server);
+  });
 });
 
 Deno.test("An exception in pauseWriting()/resumeWriting() is reported, the transport stays open", async () => {

@@ -220,7 +220,7 @@ Deno.test("run(): the loop's own SIGINT handler takes the signal instead of the 
   // A loop reports its handlers through _hasSignalHandler(signal).
   class HandlerLoop extends TestLoop {
     sigintHandler = false;
-    _hasSignalHandler(signal: string): boolean {
+    override _hasSignalHandler(signal: Deno.Signal): boolean {
       return signal === "SIGINT" && this.sigintHandler;
     }
   }
@@ -357,4 +357,23 @@ Deno.test({
     ]);
     assert.equal(status.signal, "SIGINT");
   },
+});
+
+Deno.test("run(): a SelectorEventLoop's addSignalHandler('SIGINT') takes the signal", async () => {
+  await withSimulatedSigint(async (sigint) => {
+    const seen: string[] = [];
+    const value = await run(
+      function* () {
+        const loop = getRunningLoop();
+        loop.addSignalHandler("SIGINT", () => seen.push("loop handler"));
+        sigint.interrupt();
+        yield* sleep(0.05);
+        loop.removeSignalHandler("SIGINT");
+        return currentTask()!.cancelling();
+      }(),
+      { loopFactory: () => new SelectorEventLoop() },
+    );
+    assert.equal(value, 0, "the runner did not cancel main");
+    assert.deepEqual(seen, ["loop handler"]);
+  });
 });
