@@ -82,6 +82,25 @@ export {
 export { TaskGroup, taskGroup, type TaskGroupBody } from "./loops/taskgroups.ts";
 export { ExceptionGroup, type ExceptionGroupCondition } from "./loops/exception_group.ts";
 export {
+  Barrier,
+  BoundedSemaphore,
+  BrokenBarrierError,
+  Condition,
+  Event,
+  Lock,
+  Semaphore,
+} from "./loops/locks.ts";
+export {
+  LifoQueue,
+  PriorityQueue,
+  type PriorityQueueOptions,
+  Queue,
+  QueueEmpty,
+  QueueFull,
+  type QueueOptions,
+  QueueShutDown,
+} from "./loops/queues.ts";
+export {
   BaseProtocol,
   BufferedProtocol,
   DatagramProtocol,
