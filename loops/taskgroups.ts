@@ -19,9 +19,10 @@ import { checkCallback, isCoroutine, isInstance, isThenable } from "./_validate.
 
 /**
  * The body of a `taskGroup()`: a generator function (it runs inline in the
- * calling task) or an async function (it is awaited).
+ * calling task), an async function (it is awaited), or a plain function
+ * that only starts tasks (what it returns is the result).
  */
-export type TaskGroupBody<T> = (tg: TaskGroup) => Coroutine<T> | PromiseLike<T> | void;
+export type TaskGroupBody<T> = (tg: TaskGroup) => Coroutine<T> | PromiseLike<T> | T;
 
 // Python's _is_base_error: SystemExit and KeyboardInterrupt end the group
 // with themselves, not inside a group. JavaScript has no SystemExit.
@@ -55,7 +56,7 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  *   seen.push(page);
  *   if (depth > 0) for (const k of "ab") tg.createTask(crawl(tg, page + k, depth - 1));
  * }
- * await loop.runUntilComplete(taskGroup(function* (tg) {
+ * await loop.runUntilComplete(taskGroup((tg) => {
  *   tg.createTask(crawl(tg, "/", 2));
  * }));
  * assert(seen.length === 7 && loop.time() === 3);
@@ -250,10 +251,12 @@ export class TaskGroup {
  *
  * A generator body runs inline in the calling task, so the group can
  * interrupt it. An async function body is awaited: the group stops waiting
- * for it, but cannot interrupt its own work (as for any promise).
+ * for it, but cannot interrupt its own work (as for any promise). A plain
+ * function body suits a group that only starts tasks.
  *
  * @typeParam T The body's result type.
- * @param body `function* (tg) { ... }` or `async (tg) => { ... }`.
+ * @param body `function* (tg) { ... }`, `async (tg) => { ... }` or
+ *   `(tg) => { ... }`.
  * @returns A coroutine of the body's result (awaitable from async functions).
  * @throws {ExceptionGroup} The failures of the tasks and the body.
  * @throws {CancelledError} If the calling task is cancelled and nothing failed.
@@ -266,7 +269,7 @@ export class TaskGroup {
  * import assert from "node:assert/strict";
  * import { sleep, taskGroup, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
- * const [a, b] = await loop.runUntilComplete(taskGroup(function* (tg) {
+ * const [a, b] = await loop.runUntilComplete(taskGroup((tg) => {
  *   const a = tg.createTask(sleep(1, "a"));
  *   const b = tg.createTask(sleep(2, "b"));
  *   return [a, b];
@@ -286,7 +289,7 @@ export class TaskGroup {
  * }
  * const outcome = await loop.runUntilComplete(function* () {
  *   try {
- *     yield* taskGroup(function* (tg) {
+ *     yield* taskGroup((tg) => {
  *       tg.createTask(fail());
  *       tg.createTask(sleep(3600)); // cancelled at t=1
  *     });
