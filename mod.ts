@@ -82,6 +82,13 @@ export {
 export { TaskGroup, taskGroup, type TaskGroupBody } from "./loops/taskgroups.ts";
 export { ExceptionGroup, type ExceptionGroupCondition } from "./loops/exception_group.ts";
 export {
+  asCompleted,
+  type AsCompletedIterator,
+  type AsCompletedOptions,
+  type DoneFuture,
+} from "./loops/as_completed.ts";
+export { isCoroutine, isCoroutineFunction, isFuture } from "./loops/inspect.ts";
+export {
   Barrier,
   BoundedSemaphore,
   BrokenBarrierError,
