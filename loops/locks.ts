@@ -3,10 +3,12 @@
  * `BoundedSemaphore`, `Barrier` and `BrokenBarrierError`, as asyncio 3.13's.
  *
  * Waiters are served in FIFO order. The methods that are coroutines in
- * asyncio (`acquire()`, `wait()`, `waitFor()`, `reset()`, `abort()`,
- * `hold()`) are lazy generator methods: `yield*` them in a coroutine, or
- * `await` them in an async function. A primitive binds to the running loop
- * the first time it has to wait, as asyncio's do.
+ * asyncio (`acquire()`, `wait()`, `waitFor()`, `reset()`, `abort()`) and
+ * `hold()` are lazy generator methods: `yield*` them in a coroutine, or
+ * `await` them in an async function. A waiting method resumes through the
+ * task driving it (it yields its waiter future, as `Task` expects). A
+ * primitive binds to the running loop the first time it has to wait, as
+ * asyncio's do.
  *
  * @module
  */
@@ -65,7 +67,7 @@ class Held implements Disposable {
  * @example Holding the lock for a block
  * ```ts
  * import assert from "node:assert/strict";
- * import { createTask, gather, Lock, sleep, TestLoop } from "@asyncio/deno";
+ * import { gather, Lock, sleep, TestLoop } from "@asyncio/deno";
  * const loop = new TestLoop();
  * const lock = new Lock();
  * const log: string[] = [];
@@ -639,7 +641,7 @@ export class Semaphore {
  * (asyncio's `BoundedSemaphore`): a `release()` without a matching
  * `acquire()` is a bug, caught here.
  *
- * @example
+ * @example Releasing more often than acquiring
  * ```ts
  * import assert from "node:assert/strict";
  * import { BoundedSemaphore } from "@asyncio/deno";
@@ -682,7 +684,7 @@ export class BoundedSemaphore extends Semaphore {
  * Raised by `Barrier.wait()` when the barrier is broken (`abort()`) or reset
  * while the task waits. As in asyncio, a `RuntimeError`.
  *
- * @example
+ * @example The error is a RuntimeError
  * ```ts
  * import assert from "node:assert/strict";
  * import { BrokenBarrierError, RuntimeError } from "@asyncio/deno";

@@ -16,7 +16,7 @@ import { checkCallback, describe } from "./_validate.ts";
 /**
  * Raised by `getNowait()` when the queue is empty.
  *
- * @example
+ * @example Taking from an empty queue
  * ```ts
  * import assert from "node:assert/strict";
  * import { Queue, QueueEmpty } from "@asyncio/deno";
@@ -34,7 +34,7 @@ export class QueueEmpty extends Error {
 /**
  * Raised by `putNowait()` when the queue is full.
  *
- * @example
+ * @example Putting into a full queue
  * ```ts
  * import assert from "node:assert/strict";
  * import { Queue, QueueFull } from "@asyncio/deno";
@@ -56,7 +56,7 @@ export class QueueFull extends Error {
  * `get()`/`getNowait()` once it is also empty (at once after
  * `shutdown(true)`).
  *
- * @example
+ * @example Putting into a shut-down queue
  * ```ts
  * import assert from "node:assert/strict";
  * import { Queue, QueueShutDown } from "@asyncio/deno";
@@ -562,7 +562,7 @@ export class PriorityQueue<T> extends Queue<T> {
  *
  * @typeParam T The item type.
  *
- * @example
+ * @example Last in, first out
  * ```ts
  * import assert from "node:assert/strict";
  * import { LifoQueue } from "@asyncio/deno";
