@@ -10,6 +10,7 @@ import { Future } from "./futures.ts";
 import { type AwaitableCoroutine, awaitableCoroutines, ensureFuture } from "./tasks.ts";
 import { checkSeconds, describe, isCoroutine, isThenable } from "./_validate.ts";
 import type { TimerHandle } from "./events.ts";
+import { RingQueue } from "./_ring_queue.ts";
 
 /** Options for `asCompleted()`. */
 export interface AsCompletedOptions {
@@ -58,7 +59,7 @@ class AsCompletedState<T> {
   readonly todo: Set<Future<T>>;
   /** How many more completions iteration hands out. */
   todoLeft: number;
-  readonly done: (Future<T> | null)[] = [];
+  readonly done: RingQueue<Future<T> | null> = new RingQueue(16);
   /** Futures of the tasks waiting for something in `done`, FIFO. */
   readonly getters: Future<void>[] = [];
   timeoutHandle: TimerHandle | null = null;
@@ -116,7 +117,7 @@ class AsCompletedState<T> {
 
   /** The next finished future; TimeoutError for a timeout's sentinel. */
   take(): Future<T> {
-    const f = this.done.shift()!;
+    const f = this.done.shift();
     if (f === null) throw new TimeoutError("asCompleted() timed out");
     return f;
   }
