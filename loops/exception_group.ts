@@ -107,7 +107,7 @@ export class ExceptionGroup extends AggregateError {
    * @returns A group (this one if it matches as a whole), or `null`.
    * @throws {TypeError} If `condition` is none of those.
    *
-   * @example
+   * @example Nested groups keep their shape
    * ```ts
    * import assert from "node:assert/strict";
    * import { ExceptionGroup } from "@asyncio/deno";
@@ -130,7 +130,7 @@ export class ExceptionGroup extends AggregateError {
    * @returns `[match, rest]`.
    * @throws {TypeError} If `condition` is none of those.
    *
-   * @example
+   * @example Matching any of several classes
    * ```ts
    * import assert from "node:assert/strict";
    * import { ExceptionGroup } from "@asyncio/deno";
@@ -152,7 +152,7 @@ export class ExceptionGroup extends AggregateError {
    * @param exceptions The members of the new group.
    * @returns A new `ExceptionGroup`.
    *
-   * @example
+   * @example The message of the new group
    * ```ts
    * import assert from "node:assert/strict";
    * import { ExceptionGroup } from "@asyncio/deno";

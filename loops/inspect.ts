@@ -21,7 +21,7 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as 
  * @param value Anything.
  * @returns `true` for a `Future` instance.
  *
- * @example
+ * @example Futures and tasks, not promises
  * ```ts
  * import assert from "node:assert/strict";
  * import { isFuture, TestLoop } from "@asyncio/deno";
@@ -43,7 +43,7 @@ export function isFuture(value: unknown): value is Future<unknown> {
  * @param value Anything.
  * @returns `true` for a coroutine object.
  *
- * @example
+ * @example Coroutine objects, not their functions
  * ```ts
  * import assert from "node:assert/strict";
  * import { isCoroutine, sleep } from "@asyncio/deno";
@@ -77,7 +77,7 @@ export function isCoroutine(value: unknown): value is Coroutine<unknown> {
  * @param fn Anything.
  * @returns `true` for a generator function.
  *
- * @example
+ * @example Generator functions, not async functions
  * ```ts
  * import assert from "node:assert/strict";
  * import { isCoroutineFunction, sleep } from "@asyncio/deno";

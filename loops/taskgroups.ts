@@ -101,7 +101,7 @@ export class TaskGroup {
    *   refused is closed, so it never runs).
    * @throws {TypeError} If `coro` is neither a coroutine nor a promise.
    *
-   * @example
+   * @example Naming a task and awaiting it in the body
    * ```ts
    * import assert from "node:assert/strict";
    * import { sleep, taskGroup, TestLoop } from "@asyncio/deno";
