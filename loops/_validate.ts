@@ -7,7 +7,11 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   try {
     if (typeof value === "function") return `function ${value.name || "<anonymous>"}`;
-    if (typeof value === "object") return (value.constructor?.name ?? "object") + " object";
+    if (typeof value === "object") {
+      // A generator's constructor has no name: its toStringTag says what it is.
+      const name = value.constructor?.name || Object.prototype.toString.call(value).slice(8, -1);
+      return `${name} object`;
+    }
   } catch {
     // A revoked Proxy throws on every look; it still gets a description.
     return `${typeof value} (unreadable)`;
@@ -110,8 +114,11 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 export function isCoroutine(value: unknown): value is Generator<unknown, unknown, unknown> {
   if (value === null || typeof value !== "object") return false;
   try {
+    // An async generator has next/throw too, but yields promises of steps:
+    // a task cannot drive it.
     return typeof (value as Generator).next === "function" &&
-      typeof (value as Generator).throw === "function";
+      typeof (value as Generator).throw === "function" &&
+      !(Symbol.asyncIterator in value);
   } catch {
     return false;
   }

@@ -492,3 +492,15 @@ Deno.test("Handle and Task dispose by cancelling", async () => {
     assert.ok(task.cancelled());
   });
 });
+
+Deno.test("A task refuses an async generator instead of spinning on it", async () => {
+  await withLoop(newLoop, (loop) => {
+    async function* agen() {
+      yield 1;
+    }
+    assert.throws(() => loop.createTask(bad<Coroutine<number>>(agen())), {
+      name: "TypeError",
+      message: /^a coroutine or a promise was expected: got (AsyncGenerator|object)/,
+    });
+  });
+});
