@@ -63,12 +63,14 @@ async def measure(round_trips, spawns, spinning):
 
     spinner = asyncio.create_task(spin()) if spinning else None
     await asyncio.sleep(0)
+    t0 = time.perf_counter()
     echo = await echo_samples(round_trips)
     spawn = await spawn_samples(spawns)
+    seconds = time.perf_counter() - t0
     stop = True
     if spinner is not None:
         await spinner
-    return {"echo": echo, "spawn": spawn, "spins": spins}
+    return {"echo": echo, "spawn": spawn, "spins": spins, "seconds": seconds}
 
 
 async def main(round_trips, spawns):

@@ -37,6 +37,8 @@ interface Samples {
   echo: number[];
   spawn: number[];
   spins: number;
+  /** Seconds the spinner ran. */
+  seconds?: number;
 }
 
 class Echo extends Protocol {
@@ -92,11 +94,51 @@ function* measure(spinning: boolean): Coroutine<Samples> {
     }())
     : null;
   yield* sleep(0);
+  const t0 = performance.now();
   const echo = yield* echoSamples(ROUND_TRIPS);
   const spawn = yield* spawnSamples(SPAWNS);
+  const seconds = (performance.now() - t0) / 1000;
   stop = true;
   if (spinner !== null) yield* spinner;
-  return { echo, spawn, spins };
+  return { echo, spawn, spins, seconds };
+}
+
+/**
+ * The floor: the same echo round trip and spawn in plain Deno, no event loop
+ * of ours (a read/write echo server and client as async functions).
+ */
+async function plainDeno(): Promise<Samples> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const conn = await listener.accept();
+    const buf = new Uint8Array(64 * 1024);
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      await conn.write(buf.subarray(0, n));
+    }
+    conn.close();
+  })();
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const payload = new Uint8Array(SIZE).fill(120);
+  const reply = new Uint8Array(SIZE);
+  const echo: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const t0 = performance.now();
+    await client.write(payload);
+    for (let got = 0; got < SIZE;) got += (await client.read(reply.subarray(got)))!;
+    echo.push(performance.now() - t0);
+  }
+  client.close();
+  await serving;
+  listener.close();
+  const spawn: number[] = [];
+  for (let i = 0; i < SPAWNS; i++) {
+    const t0 = performance.now();
+    await new Deno.Command("/bin/true").spawn().status;
+    spawn.push(performance.now() - t0);
+  }
+  return { echo, spawn, spins: 0 };
 }
 
 async function peer(flavour: string): Promise<Record<string, Samples> | null> {
@@ -125,6 +167,7 @@ function quantile(xs: number[], q: number): number {
 
 const ms = (x: number) => x < 1 ? x.toFixed(3) : x.toFixed(2);
 
+const plain = await plainDeno();
 const ours = await run(function* () {
   return { idle: yield* measure(false), spinner: yield* measure(true) };
 }());
@@ -135,10 +178,11 @@ console.log(
   `${ROUND_TRIPS} echo round trips (${SIZE} B) and ${SPAWNS} spawns of /bin/true per case; ms\n`,
 );
 console.log(
-  "| runtime | case | echo median | echo p99 | spawn median | spawn p99 | spinner steps |",
+  "| runtime | case | echo median | echo p99 | spawn median | spawn p99 | spinner steps/s |",
 );
 console.log("|---|---|---|---|---|---|---|");
 const rows: [string, Record<string, Samples> | null][] = [
+  [`plain Deno ${Deno.version.deno} (floor)`, { idle: plain }],
   [`ours (Deno ${Deno.version.deno})`, ours],
   ["CPython asyncio", asyncio],
   ["uvloop", uvloop],
@@ -147,10 +191,14 @@ for (const [name, result] of rows) {
   if (result === null) continue;
   for (const c of ["idle", "spinner"]) {
     const r = result[c];
+    if (r === undefined) continue;
+    const rate = c === "idle" || r.seconds === undefined
+      ? "–"
+      : `${(r.spins / r.seconds / 1e6).toFixed(2)} M`;
     console.log(
       `| ${name} | ${c} | ${ms(quantile(r.echo, 0.5))} | ${ms(quantile(r.echo, 0.99))} | ${
         ms(quantile(r.spawn, 0.5))
-      } | ${ms(quantile(r.spawn, 0.99))} | ${c === "idle" ? "–" : r.spins} |`,
+      } | ${ms(quantile(r.spawn, 0.99))} | ${rate} |`,
     );
   }
 }

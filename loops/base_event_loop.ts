@@ -31,10 +31,15 @@ import { formatExceptionContext } from "./_format_context.ts";
 import { HostPoller } from "./_host_poll.ts";
 
 /**
- * A busy loop polls the host's I/O at least this often (ms), so that
- * completions, signals and Worker messages it does not know about get in.
+ * A busy loop with no host operation in flight gives the host a turn
+ * (`setImmediate`: its macrotasks, not the OS) at least this often (ms) ...
  */
-const HOST_POLL_INTERVAL_MS = 4;
+const HOST_YIELD_INTERVAL_MS = 4;
+/**
+ * ... and polls the host's I/O at least this often (ms), so that what it
+ * does not track (Worker messages, signals, a promise of its own) gets in.
+ */
+const HOST_POLL_IDLE_MS = 50;
 /**
  * While host operations the loop waits for are in flight, it polls more
  * often: right after a poll that brought something, this soon (ms), then
@@ -77,6 +82,8 @@ export type TaskFactory = <T>(
 const CONTINUE = -1;
 /** Returned by `#runBatch()` when the loop stops. */
 const STOPPED = -1;
+/** Returned by `#runBatch()` when a busy loop should give the host a turn (macrotasks only). */
+const YIELD = 0;
 /** Returned by `#runBatch()` when a busy loop should poll the host's I/O once. */
 const POLL = -2;
 
@@ -124,6 +131,9 @@ export class BaseEventLoop extends AbstractEventLoop {
   #ioStartsSpare: IoStarter[] = [];
   #poller: HostPoller | null = null;
   #pollIntervalIo = HOST_POLL_INTERVAL_IO_MIN_MS;
+  /** When the host last polled the OS for this loop (a poll, or a wait). */
+  #lastPoll = 0;
+  #hostImmediate: ReturnType<typeof setImmediate> | undefined = undefined;
   #wakeResolve: (() => void) | null = null;
   #hostTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #ioImmediate: ReturnType<typeof setImmediate> | undefined = undefined;
@@ -434,6 +444,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this.#checkCanRun();
     this._running = true;
     _setRunningLoop(this);
+    this.#lastPoll = performance.now();
     return this.#run();
   }
 
@@ -442,12 +453,15 @@ export class BaseEventLoop extends AbstractEventLoop {
       for (;;) {
         const wait = this.#runBatch();
         if (wait === STOPPED) break;
-        if (wait !== POLL) await this.#waitHost(wait);
-        else {
+        if (wait !== POLL) {
+          await this.#waitHost(wait);
+          if (wait !== YIELD) this.#lastPoll = performance.now();
+        } else {
           // While the loop waits, only the host schedules work: what is new
           // on the ready queue after the poll came from it.
           const before = this._ready.length;
           await this.#waitHost(POLL);
+          this.#lastPoll = performance.now();
           this.#pollIntervalIo = this._ready.length > before
             ? HOST_POLL_INTERVAL_IO_MIN_MS
             : Math.min(this.#pollIntervalIo * 2, HOST_POLL_INTERVAL_IO_MAX_MS);
@@ -467,9 +481,11 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   /**
    * Runs iterations back to back until the loop stops (STOPPED), has to wait
-   * for the host (returns real seconds), or has been busy for a poll
-   * interval (POLL: let the host poll its I/O once, then go on). The interval
-   * is short while host operations the loop waits for are in flight.
+   * for the host (returns real seconds), or has been busy long enough to
+   * hand off: POLL (let the host poll its I/O once, then go on) while host
+   * operations the loop waits for are in flight, at the adaptive interval;
+   * otherwise YIELD (one macrotask turn) every 4 ms, and POLL once 50 ms have
+   * passed without one.
    */
   #runBatch(): number {
     const start = performance.now();
@@ -486,10 +502,13 @@ export class BaseEventLoop extends AbstractEventLoop {
       }
       if (ran >= HOST_CHECK_EVERY) {
         ran = 0;
-        const interval = this._pendingIo === 0
-          ? HOST_POLL_INTERVAL_MS
-          : Math.max(this.#pollIntervalIo, this.#poller?.minIntervalMs ?? 0);
-        if (performance.now() - start >= interval) return POLL;
+        const now = performance.now();
+        if (this._pendingIo > 0) {
+          const interval = Math.max(this.#pollIntervalIo, this.#poller?.minIntervalMs ?? 0);
+          if (now - start >= interval) return POLL;
+        } else if (now - start >= HOST_YIELD_INTERVAL_MS) {
+          return now - this.#lastPoll >= HOST_POLL_IDLE_MS ? POLL : YIELD;
+        }
       }
     }
   }
@@ -580,7 +599,11 @@ export class BaseEventLoop extends AbstractEventLoop {
       if (this._ioStarts.length > 0 && this.#ioImmediate === undefined) {
         this.#ioImmediate = setImmediate(this.#onIoImmediate);
       }
-      if (seconds === POLL) {
+      if (seconds === YIELD) {
+        const h = setImmediate(this.#onHostTimer);
+        if (this.#wakeResolve === resolve) this.#hostImmediate = h;
+        else clearImmediate(h);
+      } else if (seconds === POLL) {
         // Not setImmediate: Deno's immediates do not poll the OS (see _host_poll.ts).
         this.#poller ??= new HostPoller();
         // Resumed in a macrotask: the promise reactions of the operations
@@ -608,6 +631,7 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   #onHostTimer = (): void => {
     this.#hostTimer = undefined;
+    this.#hostImmediate = undefined;
     this._wake();
   };
 
@@ -619,6 +643,10 @@ export class BaseEventLoop extends AbstractEventLoop {
     if (this.#hostTimer !== undefined) {
       clearTimeout(this.#hostTimer);
       this.#hostTimer = undefined;
+    }
+    if (this.#hostImmediate !== undefined) {
+      clearImmediate(this.#hostImmediate);
+      this.#hostImmediate = undefined;
     }
     resolve();
   }

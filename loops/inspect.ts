@@ -7,7 +7,11 @@
 
 import type { Coroutine } from "./events.ts";
 import { Future } from "./futures.ts";
-import { isCoroutine as isCoroutineLike, isInstance } from "./_validate.ts";
+import {
+  isCoroutine as isCoroutineLike,
+  isInstance,
+  isMarkedCoroutineFunction,
+} from "./_validate.ts";
 
 // The constructor of generator functions (not a global).
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as abstract new (
@@ -86,5 +90,5 @@ export function isCoroutine(value: unknown): value is Coroutine<unknown> {
  * ```
  */
 export function isCoroutineFunction(fn: unknown): fn is (...args: never[]) => Coroutine<unknown> {
-  return isInstance(fn, GeneratorFunction);
+  return isInstance(fn, GeneratorFunction) || isMarkedCoroutineFunction(fn);
 }
