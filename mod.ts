@@ -26,7 +26,7 @@
  * @module
  */
 
-export * from "./loops/exceptions.ts";
+export * from "./loops/core/exceptions.ts";
 export {
   AbstractEventLoop,
   type Awaitable,
@@ -39,14 +39,14 @@ export {
   type LoopOptions,
   realClock,
   TimerHandle,
-} from "./loops/events.ts";
+} from "./loops/core/events.ts";
 export {
   BaseEventLoop,
   type IoStarter,
   type Runnable,
   type TaskFactory,
-} from "./loops/base_event_loop.ts";
-export { Future, type FutureOptions, wrapFuture } from "./loops/futures.ts";
+} from "./loops/core/base_event_loop.ts";
+export { Future, type FutureOptions, wrapFuture } from "./loops/core/futures.ts";
 export {
   abortSignal,
   allTasks,
@@ -59,9 +59,14 @@ export {
   Task,
   type TaskConstructorOptions,
   type TaskOptions,
-} from "./loops/tasks.ts";
-export { sleep, type SleepOptions } from "./loops/sleep.ts";
-export { gather, GatheringFuture, type GatherOptions, type GatherResults } from "./loops/gather.ts";
+} from "./loops/core/tasks.ts";
+export { sleep, type SleepOptions } from "./loops/flow/sleep.ts";
+export {
+  gather,
+  GatheringFuture,
+  type GatherOptions,
+  type GatherResults,
+} from "./loops/flow/gather.ts";
 export {
   ALL_COMPLETED,
   FIRST_COMPLETED,
@@ -70,24 +75,24 @@ export {
   wait,
   waitFor,
   type WaitOptions,
-} from "./loops/wait.ts";
-export { shield } from "./loops/shield.ts";
+} from "./loops/flow/wait.ts";
+export { shield } from "./loops/flow/shield.ts";
 export {
   Timeout,
   timeout,
   timeoutAt,
   type TimeoutBody,
   type TimeoutOptions,
-} from "./loops/timeouts.ts";
-export { TaskGroup, taskGroup, type TaskGroupBody } from "./loops/taskgroups.ts";
-export { ExceptionGroup, type ExceptionGroupCondition } from "./loops/exception_group.ts";
+} from "./loops/flow/timeouts.ts";
+export { TaskGroup, taskGroup, type TaskGroupBody } from "./loops/flow/taskgroups.ts";
+export { ExceptionGroup, type ExceptionGroupCondition } from "./loops/flow/exception_group.ts";
 export {
   asCompleted,
   type AsCompletedIterator,
   type AsCompletedOptions,
   type DoneFuture,
-} from "./loops/as_completed.ts";
-export { isCoroutine, isCoroutineFunction, isFuture } from "./loops/inspect.ts";
+} from "./loops/flow/as_completed.ts";
+export { isCoroutine, isCoroutineFunction, isFuture } from "./loops/flow/inspect.ts";
 export {
   Barrier,
   BoundedSemaphore,
@@ -96,7 +101,7 @@ export {
   Event,
   Lock,
   Semaphore,
-} from "./loops/locks.ts";
+} from "./loops/flow/locks.ts";
 export {
   LifoQueue,
   PriorityQueue,
@@ -106,14 +111,14 @@ export {
   QueueFull,
   type QueueOptions,
   QueueShutDown,
-} from "./loops/queues.ts";
+} from "./loops/flow/queues.ts";
 export {
   BaseProtocol,
   BufferedProtocol,
   DatagramProtocol,
   Protocol,
   SubprocessProtocol,
-} from "./loops/protocols.ts";
+} from "./loops/core/protocols.ts";
 export {
   type Address,
   BaseTransport,
@@ -122,25 +127,25 @@ export {
   SubprocessTransport,
   Transport,
   WriteTransport,
-} from "./loops/transports.ts";
-export { AbstractServer, Server, type ServerSocket } from "./loops/server.ts";
-export { type StreamConn, StreamTransport } from "./loops/_transports/stream.ts";
-export type { TransportSocket } from "./loops/_transports/tcp.ts";
+} from "./loops/core/transports.ts";
+export { AbstractServer, Server, type ServerSocket } from "./loops/net/server.ts";
+export { type StreamConn, StreamTransport } from "./loops/net/transports/stream.ts";
+export type { TransportSocket } from "./loops/net/transports/tcp.ts";
 export {
   createDefaultContext,
   type SSLArg,
   SSLContext,
   type SSLPurpose,
   type VerifyMode,
-} from "./loops/ssl.ts";
-export type { ConnectAcceptedSocketOptions } from "./loops/io_options.ts";
+} from "./loops/net/ssl.ts";
+export type { ConnectAcceptedSocketOptions } from "./loops/net/io_options.ts";
 export type {
   CreateConnectionOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
   StartTlsOptions,
-} from "./loops/io_options.ts";
+} from "./loops/net/io_options.ts";
 export {
   type AddrInfo,
   AF_INET,
@@ -154,14 +159,14 @@ export {
   SOCK_RAW,
   SOCK_STREAM,
   type SockAddr,
-} from "./loops/resolve.ts";
-export * from "./loops/os_errors.ts";
+} from "./loops/net/resolve.ts";
+export * from "./loops/net/os_errors.ts";
 export { IoEventLoop, type IoLoopOptions } from "./loops/io_event_loop.ts";
 export { NetEventLoop } from "./loops/_net_event_loop.ts";
 export { SockEventLoop } from "./loops/_sock_event_loop.ts";
 export { SelectorEventLoop, type SelectorEventLoopOptions } from "./loops/selector_event_loop.ts";
 export { ProactorEventLoop } from "./loops/proactor_event_loop.ts";
-export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/test_loop.ts";
+export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/testing/test_loop.ts";
 export {
   AbstractEventLoopPolicy,
   DefaultEventLoopPolicy,
@@ -218,8 +223,8 @@ export {
   type DefaultEventLoopPolicyOptions,
   isChildWatcherLike,
 } from "./policy/policy.ts";
-export { UdpTransport } from "./loops/_transports/datagram.ts";
-export type { CreateDatagramEndpointOptions } from "./loops/io_options.ts";
+export { UdpTransport } from "./loops/net/transports/datagram.ts";
+export type { CreateDatagramEndpointOptions } from "./loops/net/io_options.ts";
 export {
   type ClientConnectedCallback,
   DEFAULT_LIMIT,
@@ -239,15 +244,10 @@ export {
   type StreamReaderProtocolOptions,
   type StreamStartTlsOptions,
   StreamWriter,
-} from "./loops/streams.ts";
-export { type PipeTransportOptions, ReadPipeTransport } from "./loops/_transports/pipe.ts";
-export { WritePipeTransport } from "./loops/_transports/pipe_write.ts";
-export type {
-  ReadableFile,
-  ReadPipe,
-  WritableFile,
-  WritePipe,
-} from "./loops/_transports/_pipe_ends.ts";
+} from "./loops/net/streams.ts";
+export { type PipeTransportOptions, ReadPipeTransport } from "./loops/process/read_pipe.ts";
+export { WritePipeTransport } from "./loops/process/write_pipe.ts";
+export type { ReadableFile, ReadPipe, WritableFile, WritePipe } from "./loops/process/pipe_ends.ts";
 export {
   type Executor,
   InlineExecutor,
@@ -258,23 +258,23 @@ export {
   type Work,
   type WorkFunction,
   type WorkResult,
-} from "./loops/executor.ts";
+} from "./loops/executor/executor.ts";
 export {
   WorkerPoolExecutor,
   type WorkerPoolExecutorOptions,
-} from "./loops/worker_pool_executor.ts";
+} from "./loops/executor/worker_pool_executor.ts";
 export {
   type FileDescriptorLike,
   Socket,
   type SocketAddress,
   type SocketState,
-} from "./loops/socket.ts";
+} from "./loops/net/socket.ts";
 export {
   AbstractChildWatcher,
   type ChildCallback,
   PromiseChildWatcher,
   returncodeOf,
-} from "./loops/child_watcher.ts";
+} from "./loops/process/child_watcher.ts";
 import "./policy/default_child_watcher.ts";
 export {
   createSubprocessExec,
@@ -287,8 +287,8 @@ export {
   STDOUT,
   type SubprocessOptions,
   SubprocessStreamProtocol,
-} from "./loops/subprocess.ts";
-export { DenoSubprocessTransport } from "./loops/_transports/subprocess.ts";
+} from "./loops/process/subprocess.ts";
+export { DenoSubprocessTransport } from "./loops/process/subprocess_transport.ts";
 import "./policy/subprocess_watcher.ts";
 export {
   AI_ADDRCONFIG,
@@ -309,4 +309,4 @@ export {
   NI_NOFQDN,
   NI_NUMERICHOST,
   NI_NUMERICSERV,
-} from "./loops/resolve.ts";
+} from "./loops/net/resolve.ts";

@@ -6,11 +6,11 @@
  * @module
  */
 
-import { BaseEventLoop } from "./base_event_loop.ts";
-import type { LoopOptions } from "./events.ts";
-import { NotImplementedError } from "./exceptions.ts";
-import { GaiError } from "./os_errors.ts";
-import type { Future } from "./futures.ts";
+import { BaseEventLoop } from "./core/base_event_loop.ts";
+import type { LoopOptions } from "./core/events.ts";
+import { NotImplementedError } from "./core/exceptions.ts";
+import { GaiError } from "./net/os_errors.ts";
+import type { Future } from "./core/futures.ts";
 import type {
   ConnectAcceptedSocketOptions,
   CreateConnectionOptions,
@@ -19,8 +19,8 @@ import type {
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
   StartTlsOptions,
-} from "./io_options.ts";
-import type { BaseProtocol } from "./protocols.ts";
+} from "./net/io_options.ts";
+import type { BaseProtocol } from "./core/protocols.ts";
 import {
   type AddrInfo,
   EAI_NONAME,
@@ -29,31 +29,36 @@ import {
   resolveAddrInfo,
   resolveNameInfo,
   type SockAddr,
-} from "./resolve.ts";
-import type { Server } from "./server.ts";
-import { Socket } from "./socket.ts";
-import { checkClientContext, resolveSsl, serverTlsOptions, SSLContext } from "./ssl.ts";
-import { Task } from "./tasks.ts";
-import type { Transport } from "./transports.ts";
-import { checkCallback, checkSeconds, describe } from "./_validate.ts";
-import { hasUnstableNet } from "./_deno_features.ts";
-import { StreamTransport } from "./_transports/stream.ts";
+} from "./net/resolve.ts";
+import type { Server } from "./net/server.ts";
+import { Socket } from "./net/socket.ts";
+import { checkClientContext, resolveSsl, serverTlsOptions, SSLContext } from "./net/ssl.ts";
+import { Task } from "./core/tasks.ts";
+import type { Transport } from "./core/transports.ts";
+import { checkCallback, checkSeconds, describe } from "./core/checks.ts";
+import { hasUnstableNet } from "./net/deno_features.ts";
+import { StreamTransport } from "./net/transports/stream.ts";
 import {
   SSL_HANDSHAKE_TIMEOUT,
   startStream,
   tcpConnection,
   tcpServer,
   tlsUpgrade,
-} from "./_transports/tcp.ts";
-import { checkBacklog, checkUnixBacklog, unixConnection, unixServer } from "./_transports/unix.ts";
+} from "./net/transports/tcp.ts";
+import {
+  checkBacklog,
+  checkUnixBacklog,
+  unixConnection,
+  unixServer,
+} from "./net/transports/unix.ts";
 import {
   checkConnectionSock,
   checkServerSock,
   sockConnection,
   sockServer,
-} from "./_transports/sock.ts";
-import type { UdpTransport } from "./_transports/datagram.ts";
-import { checkDatagramOptions, datagramEndpoint } from "./_transports/datagram_endpoint.ts";
+} from "./net/transports/sock.ts";
+import type { UdpTransport } from "./net/transports/datagram.ts";
+import { checkDatagramOptions, datagramEndpoint } from "./net/transports/datagram_endpoint.ts";
 import { currentPlatform, type Platform } from "../platform/detect.ts";
 import { checkSupported, type SupportDetails, supports } from "../platform/matrix.ts";
 import type { Feature, LoopKind } from "../platform/matrix_rows.ts";

@@ -7,8 +7,8 @@
  */
 
 import { NetEventLoop } from "./_net_event_loop.ts";
-import type { Future } from "./futures.ts";
-import type { FileDescriptorLike, Socket, SocketAddress } from "./socket.ts";
+import type { Future } from "./core/futures.ts";
+import type { FileDescriptorLike, Socket, SocketAddress } from "./net/socket.ts";
 import {
   addWatch,
   objectKind,
@@ -18,7 +18,7 @@ import {
   sockRecv,
   sockRecvInto,
   sockSendall,
-} from "./_sock_ops.ts";
+} from "./net/sock_ops.ts";
 
 /**
  * The I/O loops' socket operations and readiness callbacks. Not used

@@ -9,24 +9,24 @@
 
 import { SockEventLoop } from "./_sock_event_loop.ts";
 export type { IoLoopOptions } from "./_net_event_loop.ts";
-import { RuntimeError } from "./exceptions.ts";
-import type { Future } from "./futures.ts";
-import type { BaseProtocol } from "./protocols.ts";
-import type { ReadTransport, WriteTransport } from "./transports.ts";
-import { checkCallback, checkSeconds } from "./_validate.ts";
+import { RuntimeError } from "./core/exceptions.ts";
+import type { Future } from "./core/futures.ts";
+import type { BaseProtocol } from "./core/protocols.ts";
+import type { ReadTransport, WriteTransport } from "./core/transports.ts";
+import { checkCallback, checkSeconds } from "./core/checks.ts";
 import {
   checkReadPipe,
   checkWritePipe,
   pipeKind,
   type ReadPipe,
   type WritePipe,
-} from "./_transports/_pipe_ends.ts";
-import { connectReadPipe } from "./_transports/pipe.ts";
-import { connectWritePipe } from "./_transports/pipe_write.ts";
-import { spawnSubprocess } from "./_transports/subprocess_spawn.ts";
-import { planExec, planShell, type SubprocessOptions } from "./_subprocess_options.ts";
-import type { SubprocessTransport } from "./transports.ts";
-import { checkSignal, SignalHandlers } from "./_signals.ts";
+} from "./process/pipe_ends.ts";
+import { connectReadPipe } from "./process/read_pipe.ts";
+import { connectWritePipe } from "./process/write_pipe.ts";
+import { spawnSubprocess } from "./process/subprocess_spawn.ts";
+import { planExec, planShell, type SubprocessOptions } from "./process/subprocess_options.ts";
+import type { SubprocessTransport } from "./core/transports.ts";
+import { checkSignal, SignalHandlers } from "./process/signals.ts";
 import {
   checkExecutor,
   type Executor,
@@ -35,8 +35,8 @@ import {
   type Work,
   type WorkFunction,
   type WorkResult,
-} from "./executor.ts";
-import { WorkerPoolExecutor } from "./worker_pool_executor.ts";
+} from "./executor/executor.ts";
+import { WorkerPoolExecutor } from "./executor/worker_pool_executor.ts";
 import { currentPlatform } from "../platform/detect.ts";
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { NotImplementedError } from "../loops/exceptions.ts";
+import { NotImplementedError } from "../loops/core/exceptions.ts";
 import { darwinMajor } from "./darwin.ts";
 import type { OsName, Platform } from "./detect.ts";
 import {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { NotImplementedError } from "../loops/exceptions.ts";
+import { NotImplementedError } from "../loops/core/exceptions.ts";
 import { OS_NAMES, type OsName, type Platform } from "./detect.ts";
 
 /**

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { AbstractEventLoop } from "../loops/events.ts";
-import { NotImplementedError } from "../loops/exceptions.ts";
+import type { AbstractEventLoop } from "../loops/core/events.ts";
+import { NotImplementedError } from "../loops/core/exceptions.ts";
 import type { ChildWatcherLike } from "./child_watcher_registry.ts";
 
 /**

@@ -10,8 +10,8 @@
  * @module
  */
 
-import type { AbstractEventLoop } from "../loops/events.ts";
-import { describe } from "../loops/_validate.ts";
+import type { AbstractEventLoop } from "../loops/core/events.ts";
+import { describe } from "../loops/core/checks.ts";
 
 /**
  * A child watcher as the policy sees it (asyncio's `AbstractChildWatcher`):

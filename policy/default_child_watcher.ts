@@ -2,7 +2,7 @@
 // creates when none was set. loops/ never imports policy/, so the
 // registration lives here; mod.ts imports this module for its effect.
 
-import { PromiseChildWatcher } from "../loops/child_watcher.ts";
+import { PromiseChildWatcher } from "../loops/process/child_watcher.ts";
 import { _setDefaultChildWatcherFactory } from "./child_watcher_registry.ts";
 
 _setDefaultChildWatcherFactory(() => new PromiseChildWatcher());

@@ -4,11 +4,11 @@
  * @module
  */
 
-import { AbstractEventLoop } from "../loops/events.ts";
+import { AbstractEventLoop } from "../loops/core/events.ts";
 import { SelectorEventLoop } from "../loops/selector_event_loop.ts";
 import { ProactorEventLoop } from "../loops/proactor_event_loop.ts";
-import { RuntimeError } from "../loops/exceptions.ts";
-import { describe } from "../loops/_validate.ts";
+import { RuntimeError } from "../loops/core/exceptions.ts";
+import { describe } from "../loops/core/checks.ts";
 import { currentPlatform, OS_NAMES, type Platform } from "../platform/detect.ts";
 import { checkSupported } from "../platform/matrix.ts";
 import { LOOP_KINDS, type LoopKind } from "../platform/matrix_rows.ts";

@@ -63,8 +63,8 @@ import {
   _getRunningLoop,
   _setDefaultLoopProvider,
   type AbstractEventLoop,
-} from "../loops/events.ts";
-import { describe } from "../loops/_validate.ts";
+} from "../loops/core/events.ts";
+import { describe } from "../loops/core/checks.ts";
 import { AbstractEventLoopPolicy } from "./abstract_policy.ts";
 import { DefaultEventLoopPolicy } from "./default_policy.ts";
 

@@ -12,14 +12,20 @@
  * @module
  */
 
-import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loops/events.ts";
-import { CancelledError, KeyboardInterrupt, RuntimeError } from "../loops/exceptions.ts";
-import { type Future, wrapFuture } from "../loops/futures.ts";
-import { gather } from "../loops/gather.ts";
-import { allTasks } from "../loops/tasks.ts";
-import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "../loops/_validate.ts";
+import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loops/core/events.ts";
+import { CancelledError, KeyboardInterrupt, RuntimeError } from "../loops/core/exceptions.ts";
+import { type Future, wrapFuture } from "../loops/core/futures.ts";
+import { gather } from "../loops/flow/gather.ts";
+import { allTasks } from "../loops/core/tasks.ts";
+import {
+  checkCallback,
+  checkLoop,
+  describe,
+  isCoroutine,
+  isThenable,
+} from "../loops/core/checks.ts";
 import { _inWorker } from "./default_policy.ts";
-import { checkAbortSignal } from "../loops/_abort.ts";
+import { checkAbortSignal } from "../loops/core/abort.ts";
 import { getEventLoopPolicy } from "./policy.ts";
 
 /** Options for `Runner` and `run`. */

@@ -3,7 +3,7 @@
 // as asyncio's Unix loop does. loops/ never imports policy/, so the hook is
 // installed from here; mod.ts imports this module for its effect.
 
-import { _setChildWatcherProvider } from "../loops/_transports/subprocess_spawn.ts";
+import { _setChildWatcherProvider } from "../loops/process/subprocess_spawn.ts";
 import { getEventLoopPolicy } from "./policy.ts";
 
 _setChildWatcherProvider(() => {

@@ -76,7 +76,7 @@ import {
   WorkerPoolExecutor,
   type WriteTransport,
 } from "../../mod.ts";
-import { _getRunningLoop, type HandleOwner } from "../../loops/events.ts";
+import { _getRunningLoop, type HandleOwner } from "../../loops/core/events.ts";
 import { bad, hostTick, withLoop } from "../_helpers.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;

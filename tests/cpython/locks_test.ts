@@ -60,7 +60,7 @@ import {
   wait,
   waitFor,
 } from "../../mod.ts";
-import { Deque } from "../../loops/_deque.ts";
+import { Deque } from "../../loops/flow/deque.ts";
 import { bad, withLoop } from "../_helpers.ts";
 
 const RGX_REPR = new RegExp(

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { type Coroutine, type SelectorEventLoop, sleep } from "../../mod.ts";
 import { echoClient, startEchoServer } from "../../examples/echo_protocol.ts";
 import { parseHead, startHttpServer } from "../../examples/http_server.ts";
-import { enc, onLoop, portOf, Recorder, runCommand, shutdown, until } from "../loops/_net.ts";
+import { enc, onLoop, portOf, Recorder, runCommand, shutdown, until } from "../loops/net/_net.ts";
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 

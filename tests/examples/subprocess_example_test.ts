@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { subprocessDemo, subprocessPipeline } from "../../examples/subprocess_pipeline.ts";
-import { onLoop, runCommand } from "../loops/_net.ts";
+import { onLoop, runCommand } from "../loops/net/_net.ts";
 
 const example = new URL("../../examples/subprocess_pipeline.ts", import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotImplementedError } from "../../loops/exceptions.ts";
+import { NotImplementedError } from "../../loops/core/exceptions.ts";
 import { OS_NAMES, type Platform, simulatePlatform } from "../../platform/detect.ts";
 import {
   checkLoopAvailable,

@@ -1,0 +1,430 @@
+/**
+ * `Future`: a result that arrives later, awaitable with `yield*` in
+ * coroutines and with `await` in async functions.
+ *
+ * @module
+ */
+
+import { _getEventLoop, type AbstractEventLoop, type ExceptionContext } from "./events.ts";
+import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
+import { checkCallback, checkLoop, describe, isInstance, safeString } from "./checks.ts";
+import { sourceTraceback } from "./stack.ts";
+
+const PENDING = 0;
+const CANCELLED = 1;
+const FINISHED = 2;
+const STATE_NAMES = ["pending", "cancelled", "finished"];
+
+/** Options for `new Future()`. */
+export interface FutureOptions {
+  /** The loop; default: the running loop, else the policy's loop. */
+  loop?: AbstractEventLoop;
+}
+
+// Futures whose exception nobody retrieved are reported when collected.
+// The held value must not reference the future itself, not even through the
+// exception: a V8 error keeps the receivers and functions of the frames it
+// was thrown through alive (a failing task's own `_step`, for one), so the
+// held value carries a detached copy of it (see `detachError`).
+const unretrieved = new FinalizationRegistry<ExceptionContext & { loop: AbstractEventLoop }>(
+  ({ loop, ...context }) => {
+    try {
+      loop.callExceptionHandler(context);
+    } catch {
+      // The loop may be gone in any state; nothing sensible remains to do.
+    }
+  },
+);
+
+// A copy of an error that shares its class, name, message and stack but
+// none of its references; other values are kept as they are.
+function detachError(exception: unknown): unknown {
+  if (!isInstance(exception, Error)) return exception;
+  const copy = Object.create(Object.getPrototypeOf(exception)) as Error;
+  const own = (value: unknown) => ({ value, writable: true, configurable: true });
+  Object.defineProperties(copy, {
+    name: own(exception.name),
+    message: own(exception.message),
+    stack: own(exception.stack),
+  });
+  return copy;
+}
+
+// A short rendering of a result for toString(): `1`, `"text"`, `<Handle f()>`.
+function formatResult(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+    case "undefined":
+    case "symbol":
+      return String(value);
+    case "bigint":
+      return `${value}n`;
+    case "object":
+      try {
+        if (value !== null && value.toString !== Object.prototype.toString) return String(value);
+      } catch {
+        // unreadable (a revoked Proxy): described below
+      }
+  }
+  return describe(value);
+}
+
+/**
+ * A future: pending, then finished with a result or an exception, or
+ * cancelled. Done callbacks are always scheduled with `loop.callSoon`, never
+ * called synchronously.
+ *
+ * It is a `PromiseLike` (`await fut` in async functions) and iterable
+ * (`const v = yield* fut` in coroutines, typed).
+ *
+ * Differences from asyncio: an exception that is never retrieved is reported
+ * to the loop's exception handler when the future is garbage-collected (as
+ * asyncio does in `__del__`), which in JavaScript happens at an unspecified
+ * time. The report has no `future` key (the future is gone by then) and, for
+ * an `Error`, carries a copy with the same class, name, message and stack:
+ * holding the original would keep the future alive.
+ *
+ * @typeParam T The result type.
+ *
+ * @example Awaiting a future from a coroutine
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TestLoop } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const fut = loop.createFuture<string>();
+ * loop.callLater(1, () => fut.setResult("ready"));
+ * const value = await loop.runUntilComplete(function* () {
+ *   const v: string = yield* fut;
+ *   return v.toUpperCase();
+ * }());
+ * assert(value === "READY");
+ * loop.close();
+ * ```
+ */
+export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T> {
+  /** @internal */ _state = PENDING;
+  /** @internal */ _result: T | undefined = undefined;
+  /** @internal */ _exception: unknown = undefined;
+  /** @internal */ _loop: AbstractEventLoop;
+  // Typed loosely so that Future<T> stays covariant in T.
+  // deno-lint-ignore no-explicit-any
+  /** @internal */ _callbacks: ((fut: any) => unknown)[] | null = null;
+  /** @internal */ _cancelMessage: string | undefined = undefined;
+  /** @internal the CancelledError that cancelled a task */ _cancelledExc: CancelledError | null =
+    null;
+  /** @internal */ _logTraceback = false;
+  /** @internal called once when the future is cancelled (wrapFuture's abort) */
+  _onCancel: (() => void) | null = null;
+  /** @internal */ _sourceTraceback: string | undefined = undefined;
+
+  /**
+   * Creates a pending future.
+   *
+   * @param options The loop (default: the running loop, else the policy's).
+   * @throws {TypeError} If `options` is not an object or `options.loop` is
+   *   not an event loop.
+   */
+  constructor(options: FutureOptions = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`options must be an object: got ${describe(options)}`);
+    }
+    const loop = options.loop ?? _getEventLoop();
+    checkLoop(loop, "options.loop");
+    this._loop = loop;
+    if (loop.getDebug()) this._sourceTraceback = sourceTraceback();
+  }
+
+  /** The loop the future is bound to. */
+  getLoop(): AbstractEventLoop {
+    return this._loop;
+  }
+
+  /** Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /** Whether the future is done: finished or cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /**
+   * The result.
+   *
+   * @returns The result.
+   * @throws {CancelledError} If cancelled.
+   * @throws {InvalidStateError} If not done yet.
+   * @throws The exception, if the future finished with one.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Future, TestLoop } from "@asyncio/deno";
+   * const loop = new TestLoop();
+   * const fut = new Future<number>({ loop });
+   * fut.setResult(1);
+   * assert(fut.result() === 1);
+   * loop.close();
+   * ```
+   */
+  result(): T {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state === PENDING) throw new InvalidStateError("Result is not ready.");
+    if (this._logTraceback) this.#retrieved();
+    if (this._exception !== undefined) throw this._exception;
+    return this._result as T;
+  }
+
+  /**
+   * The exception the future finished with, or `null`.
+   *
+   * @returns The exception or null.
+   * @throws {CancelledError} If cancelled.
+   * @throws {InvalidStateError} If not done yet.
+   */
+  exception(): unknown {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state === PENDING) throw new InvalidStateError("Exception is not set.");
+    if (this._logTraceback) this.#retrieved();
+    return this._exception === undefined ? null : this._exception;
+  }
+
+  /**
+   * Adds a callback run (through `loop.callSoon`) with the future once it is
+   * done; if it is done already, the callback is scheduled now.
+   *
+   * @param fn The callback.
+   * @throws {TypeError} If `fn` is not a function.
+   */
+  addDoneCallback(fn: (fut: Future<T>) => unknown): void {
+    checkCallback(fn, "fn");
+    if (this._state !== PENDING) this._loop.callSoon(fn, this);
+    else if (this._callbacks === null) this._callbacks = [fn];
+    else this._callbacks.push(fn);
+  }
+
+  /**
+   * Removes every registration of `fn`.
+   *
+   * @param fn The callback.
+   * @returns How many were removed.
+   */
+  removeDoneCallback(fn: (fut: Future<T>) => unknown): number {
+    const cbs = this._callbacks;
+    if (cbs === null) return 0;
+    const kept = cbs.filter((f) => f !== fn);
+    this._callbacks = kept.length === 0 ? null : kept;
+    return cbs.length - kept.length;
+  }
+
+  /**
+   * Cancels the future and schedules its callbacks.
+   *
+   * @param msg The message of the `CancelledError` awaiting code receives.
+   * @returns `false` if already done, otherwise `true`.
+   */
+  cancel(msg?: string): boolean {
+    // As asyncio: a cancel request counts as looking at the outcome.
+    if (this._logTraceback) this.#retrieved();
+    if (this._state !== PENDING) return false;
+    this._state = CANCELLED;
+    this._cancelMessage = msg;
+    if (this._onCancel !== null) {
+      const onCancel = this._onCancel;
+      this._onCancel = null;
+      onCancel();
+    }
+    this.#scheduleCallbacks();
+    return true;
+  }
+
+  /**
+   * Marks the future done with `result`.
+   *
+   * @param result The result.
+   * @throws {InvalidStateError} If already done.
+   */
+  setResult(result: T): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this}`);
+    }
+    this._result = result;
+    this._state = FINISHED;
+    this.#scheduleCallbacks();
+  }
+
+  /**
+   * Marks the future done with an exception.
+   *
+   * @param exception The error (any value except `undefined`).
+   * @throws {InvalidStateError} If already done.
+   * @throws {TypeError} If `exception` is undefined.
+   */
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`${STATE_NAMES[this._state]}: ${this}`);
+    }
+    if (exception === undefined) throw new TypeError("exception must not be undefined");
+    // Everything that looks at the value comes before the state changes.
+    const report = {
+      loop: this._loop,
+      message: `${this.constructor.name} exception was never retrieved`,
+      exception: detachError(exception),
+      ...(this._sourceTraceback !== undefined ? { sourceTraceback: this._sourceTraceback } : {}),
+    };
+    this._exception = exception;
+    this._state = FINISHED;
+    this._logTraceback = true;
+    unretrieved.register(this, report, this);
+    this.#scheduleCallbacks();
+  }
+
+  #retrieved(): void {
+    this._logTraceback = false;
+    unretrieved.unregister(this);
+  }
+
+  #scheduleCallbacks(): void {
+    const cbs = this._callbacks;
+    if (cbs === null) return;
+    this._callbacks = null;
+    const loop = this._loop;
+    for (let i = 0; i < cbs.length; i++) loop.callSoon(cbs[i], this);
+  }
+
+  /** The CancelledError to raise for a cancelled future. @internal */
+  _makeCancelledError(): CancelledError {
+    if (this._cancelledExc !== null) return this._cancelledExc;
+    return new CancelledError(this._cancelMessage ?? "");
+  }
+
+  /**
+   * Awaits the future in a coroutine: `const v = yield* fut`.
+   *
+   * @returns An iterator that yields the future to its task once, then
+   *   returns the result (or throws the exception).
+   * @throws {RuntimeError} If it is resumed while the future is still
+   *   pending: something other than a task drove it ("await wasn't used
+   *   with future", as in asyncio).
+   */
+  *[Symbol.iterator](): Generator<unknown, T, unknown> {
+    if (this._state === PENDING) {
+      yield this;
+      if (this._state === PENDING) throw new RuntimeError("await wasn't used with future");
+    }
+    return this.result();
+  }
+
+  /**
+   * Awaits the future from an async function (`await fut`). The loop must be
+   * running for a pending future to complete.
+   *
+   * @param onfulfilled Called with the result.
+   * @param onrejected Called with the exception (a `CancelledError` if cancelled).
+   * @returns A promise.
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return new Promise<T>((resolve, reject) => {
+      const settle = (f: Future<T>) => {
+        try {
+          resolve(f.result());
+        } catch (e) {
+          reject(e);
+        }
+      };
+      if (this._state !== PENDING) settle(this);
+      else this.addDoneCallback(settle);
+    }).then(onfulfilled, onrejected);
+  }
+
+  /** The state as `toString()` shows it. @internal */
+  _stateName(): string {
+    return STATE_NAMES[this._state];
+  }
+
+  /** A description such as `<Future pending>` or `<Future finished result=1>`. */
+  toString(): string {
+    let s = `<${this.constructor.name} ${this._stateName()}`;
+    if (this._state === FINISHED) {
+      s += this._exception !== undefined
+        ? ` exception=${safeString(this._exception)}`
+        : ` result=${formatResult(this._result)}`;
+    }
+    return s + ">";
+  }
+}
+
+/**
+ * Wraps a promise-like in a `Future` of `loop` (default: the running loop),
+ * so coroutines can `yield* wrapFuture(promise)`. Cancelling the future does
+ * not stop the promise's work; its outcome is then ignored. Give a function
+ * `(signal) => promise` instead, and cancelling the future aborts `signal`:
+ * that is how `fetch` and every Deno API that takes an `AbortSignal` become
+ * cancellable from a task. The loop counts the promise as pending I/O until
+ * it settles (the virtual-time loop does not jump its clock meanwhile).
+ *
+ * @typeParam T The result type.
+ * @param promise The promise-like, or a function that starts the work with
+ *   an `AbortSignal` and returns its promise.
+ * @param loop The loop.
+ * @returns A future that settles like the promise.
+ * @throws {TypeError} If `loop` is not an event loop.
+ *
+ * @example Awaiting a promise
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TestLoop, wrapFuture } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * const v = await loop.runUntilComplete(function* () {
+ *   return yield* wrapFuture(Promise.resolve(5));
+ * }());
+ * assert(v === 5);
+ * loop.close();
+ * ```
+ *
+ * @example Cancelling aborts the work
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TestLoop, wrapFuture } from "@asyncio/deno";
+ * const loop = new TestLoop();
+ * let aborted = false;
+ * const fut = wrapFuture((signal) =>
+ *   new Promise<void>((resolve) => {
+ *     signal.addEventListener("abort", () => { aborted = true; resolve(); });
+ *   }), loop);
+ * loop.callSoon(() => fut.cancel());
+ * await loop.runUntilComplete(fut).catch(() => {});
+ * assert(aborted);
+ * loop.close();
+ * ```
+ */
+export function wrapFuture<T>(
+  promise: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>),
+  loop?: AbstractEventLoop,
+): Future<T> {
+  if (loop !== undefined) checkLoop(loop, "loop");
+  if (promise instanceof Future) return promise;
+  const fut = new Future<T>(loop === undefined ? {} : { loop });
+  if (typeof promise === "function") {
+    const controller = new AbortController();
+    fut._onCancel = () => controller.abort(fut._makeCancelledError());
+    promise = promise(controller.signal);
+  }
+  const l = fut._loop as AbstractEventLoop & { _pendingIo?: number };
+  if (l._pendingIo !== undefined) l._pendingIo++;
+  const settle = (ok: boolean, value: unknown) => {
+    if (l._pendingIo !== undefined) l._pendingIo--;
+    if (fut.done() || l.isClosed()) return;
+    if (ok) fut.setResult(value as T);
+    else {fut.setException(
+        value === undefined ? new Error("Promise rejected with undefined") : value,
+      );}
+  };
+  promise.then((v) => settle(true, v), (e) => settle(false, e));
+  return fut;
+}

@@ -1,0 +1,168 @@
+/**
+ * `gather`.
+ *
+ * @module
+ */
+
+import { _getEventLoop, type AbstractEventLoop, type Awaitable } from "../core/events.ts";
+import { Future } from "../core/futures.ts";
+import { ensureFuture } from "../core/tasks.ts";
+import { isCoroutine, isThenable } from "../core/checks.ts";
+
+/** Options for `gather`, passed as the last argument. */
+export interface GatherOptions {
+  /** Deliver exceptions as results instead of failing the gather. */
+  returnExceptions?: boolean;
+}
+
+/** The results of `gather` over a tuple of awaitables. */
+export type GatherResults<A extends readonly unknown[]> = {
+  -readonly [K in keyof A]: A[K] extends Awaitable<infer R> ? R : never;
+};
+
+/**
+ * The future `gather` returns; cancelling it cancels every child.
+ *
+ * @typeParam T The results array type.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CancelledError, gather, GatheringFuture, run, sleep } from "@asyncio/deno";
+ * const raised = await run(function* () {
+ *   const g = gather(sleep(10), sleep(10));
+ *   assert(g instanceof GatheringFuture);
+ *   g.cancel(); // cancels both children; the gather then raises CancelledError
+ *   try {
+ *     yield* g;
+ *     return null;
+ *   } catch (e) {
+ *     return e;
+ *   }
+ * }());
+ * assert(raised instanceof CancelledError);
+ * ```
+ */
+export class GatheringFuture<T extends unknown[]> extends Future<T> {
+  /** @internal */ _children: Future<unknown>[];
+  /** @internal */ _cancelRequested = false;
+
+  /** Created by `gather`. */
+  constructor(children: Future<unknown>[], loop: AbstractEventLoop) {
+    super({ loop });
+    this._children = children;
+  }
+
+  /**
+   * Cancels every child that is not done.
+   *
+   * @param msg The cancel message.
+   * @returns Whether any child was cancelled.
+   */
+  override cancel(msg?: string): boolean {
+    if (this.done()) return false;
+    let any = false;
+    for (const child of this._children) if (child.cancel(msg)) any = true;
+    if (any) this._cancelRequested = true;
+    return any;
+  }
+}
+
+function isOptions(x: unknown): x is GatherOptions {
+  return x !== null && typeof x === "object" && !(x instanceof Future) && !isCoroutine(x) &&
+    !isThenable(x) && !(Symbol.iterator in x);
+}
+
+/**
+ * Runs awaitables concurrently and returns a future of all their results, in
+ * order. Coroutines are wrapped in tasks. The first exception fails the
+ * gather (the others keep running) unless `returnExceptions` is set, in which
+ * case exceptions (and `CancelledError`s) are results. Cancelling the gather
+ * cancels the children.
+ *
+ * @typeParam A The awaitables' tuple type.
+ * @param args The awaitables, optionally followed by `{ returnExceptions }`.
+ * @returns A future of the results.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gather, run, sleep } from "@asyncio/deno";
+ * const results = await run(function* () {
+ *   return yield* gather(sleep(0.02, "a"), sleep(0.01, "b"), Promise.resolve(3));
+ * }());
+ * assert(results.join() === "a,b,3");
+ * ```
+ *
+ * @example Collecting failures
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gather, run } from "@asyncio/deno";
+ * const results = await run(function* () {
+ *   return yield* gather(Promise.reject(new Error("x")), Promise.resolve(1), {
+ *     returnExceptions: true,
+ *   });
+ * }());
+ * assert(results[0] instanceof Error && results[1] === 1);
+ * ```
+ */
+export function gather<A extends readonly Awaitable<unknown>[]>(
+  ...args: [...A] | [...A, GatherOptions]
+): GatheringFuture<GatherResults<A>> {
+  let aws = args as unknown[];
+  let returnExceptions = false;
+  if (aws.length > 0 && isOptions(aws[aws.length - 1])) {
+    returnExceptions = Boolean((aws[aws.length - 1] as GatherOptions).returnExceptions);
+    aws = aws.slice(0, -1);
+  }
+  let loop: AbstractEventLoop | undefined;
+  for (const a of aws) if (a instanceof Future) loop ??= a._loop;
+  loop ??= _getEventLoop();
+  const seen = new Map<unknown, Future<unknown>>();
+  const children = aws.map((a) => {
+    let f = seen.get(a);
+    if (f === undefined) {
+      f = ensureFuture(a as Awaitable<unknown>, loop);
+      seen.set(a, f);
+    }
+    return f;
+  });
+  const outer = new GatheringFuture<GatherResults<A>>(children, loop);
+  if (children.length === 0) {
+    outer.setResult([] as unknown as GatherResults<A>);
+    return outer;
+  }
+  let finished = 0;
+  const total = seen.size;
+  const onChildDone = (fut: Future<unknown>) => {
+    finished++;
+    if (outer.done()) {
+      if (!fut.cancelled()) fut.exception(); // mark it retrieved
+      return;
+    }
+    if (!returnExceptions) {
+      if (fut.cancelled()) {
+        outer.setException(fut._makeCancelledError());
+        return;
+      }
+      const exc = fut.exception();
+      if (exc !== null) {
+        outer.setException(exc);
+        return;
+      }
+    }
+    if (finished < total) return;
+    const results = children.map((f) => {
+      if (f.cancelled()) return f._makeCancelledError();
+      const exc = f.exception();
+      return exc !== null ? exc : f.result();
+    });
+    // A cancelled gather raises CancelledError whatever returnExceptions says,
+    // as an exception (asyncio 3.12): the children may have refused.
+    if (outer._cancelRequested) {
+      outer.setException(children[children.length - 1]._makeCancelledError());
+    } else outer.setResult(results as unknown as GatherResults<A>);
+  };
+  for (const f of seen.values()) f.addDoneCallback(onChildDone);
+  return outer;
+}

@@ -1,0 +1,585 @@
+/**
+ * `Server`: what `createServer`, `createUnixServer` and `startServer` return.
+ *
+ * @module
+ */
+
+import type { BaseEventLoop } from "../core/base_event_loop.ts";
+import type { AbstractEventLoop, Coroutine } from "../core/events.ts";
+import { CancelledError, NotImplementedError, RuntimeError } from "../core/exceptions.ts";
+import type { Future } from "../core/futures.ts";
+import { Task } from "../core/tasks.ts";
+import type { BaseProtocol } from "../core/protocols.ts";
+import { OSError } from "./os_errors.ts";
+import { mapIoError } from "./errors.ts";
+import { allocateFileno } from "./sock_addr.ts";
+import type { StreamTransport } from "./transports/stream.ts";
+
+/** Seconds to wait before accepting again after an accept error (asyncio's value). */
+const ACCEPT_RETRY_DELAY = 1;
+
+/** A listening socket as `Server.sockets` shows it. */
+export interface ServerSocket {
+  /** The family: `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`. */
+  readonly family: string;
+  /** The local address, as `getsockname()` would return it. */
+  getsockname(): [string, number] | string;
+  /**
+   * The socket's number: the given `Socket`'s `fileno()` for a server made
+   * from `sock`, otherwise a number from the same counter (Deno exposes no
+   * descriptors), unique in this process.
+   */
+  fileno(): number;
+}
+
+/**
+ * What a listener may add for `Server`: its `fileno()` (a `Socket` it
+ * serves), and a promise that settles once its socket is really released
+ * (its host accept has settled). @internal
+ */
+export interface ServerListener extends Deno.Listener {
+  _fileno?(): number;
+  _released?(): Promise<void>;
+}
+
+/**
+ * asyncio's `AbstractServer`: the interface of what `createServer`,
+ * `createUnixServer` and `startServer` return. Every method throws
+ * `NotImplementedError`; `Server` implements them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AbstractServer, NotImplementedError, Server } from "@asyncio/deno";
+ * assert.throws(() => new AbstractServer().close(), NotImplementedError);
+ * assert(Server.prototype instanceof AbstractServer);
+ * ```
+ */
+export class AbstractServer implements AsyncDisposable {
+  /**
+   * Stops listening.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  close(): void {
+    throw new NotImplementedError("AbstractServer.close() is not implemented");
+  }
+
+  /**
+   * Closes every connection of the server.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  closeClients(): void {
+    throw new NotImplementedError("AbstractServer.closeClients() is not implemented");
+  }
+
+  /**
+   * Aborts every connection of the server.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  abortClients(): void {
+    throw new NotImplementedError("AbstractServer.abortClients() is not implemented");
+  }
+
+  /**
+   * The loop the server runs on.
+   *
+   * @returns The loop.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  getLoop(): AbstractEventLoop {
+    throw new NotImplementedError("AbstractServer.getLoop() is not implemented");
+  }
+
+  /**
+   * Whether the server is accepting connections.
+   *
+   * @returns Whether it serves.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  isServing(): boolean {
+    throw new NotImplementedError("AbstractServer.isServing() is not implemented");
+  }
+
+  /**
+   * Starts accepting connections.
+   *
+   * @returns A future done once serving.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  startServing(): Future<void> {
+    throw new NotImplementedError("AbstractServer.startServing() is not implemented");
+  }
+
+  /**
+   * Serves until cancelled.
+   *
+   * @returns A future that never completes normally.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  serveForever(): Future<never> {
+    throw new NotImplementedError("AbstractServer.serveForever() is not implemented");
+  }
+
+  /**
+   * Waits until the server is closed.
+   *
+   * @returns A future done once closed.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  waitClosed(): Future<void> {
+    throw new NotImplementedError("AbstractServer.waitClosed() is not implemented");
+  }
+
+  /**
+   * `await using server = ...`: `close()`, then waits for `waitClosed()`.
+   *
+   * @returns A promise settled once closed.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
+  }
+}
+
+/**
+ * A coroutine that turns an accepted connection into a started transport
+ * (the loop supplies it: plain, TLS, Unix). @internal
+ */
+export type AcceptHandler = (
+  conn: Deno.Conn,
+  protocol: BaseProtocol,
+  server: Server,
+  signal: AbortSignal,
+) => Coroutine<unknown>;
+
+/**
+ * A server: listening sockets plus the connections accepted from them.
+ *
+ * `close()` stops listening (existing connections stay open);
+ * `closeClients()`/`abortClients()` close them, connections still in their
+ * TLS handshake included; `waitClosed()` waits until the server is closed
+ * and every connection is gone. Supports `await using server = ...`.
+ * `startServing()`, `serveForever()` and `waitClosed()` return a future:
+ * `await` it in an async function, `yield*` it in a generator coroutine.
+ *
+ * A connection that cannot start for a network reason (an `OSError`: a
+ * failed or timed-out TLS handshake, a client gone) is reported to the
+ * exception handler in debug mode only, as asyncio does. Differences from
+ * asyncio: any other error (a protocol factory that throws, a bug) is
+ * always reported.
+ *
+ * @example Serving until the scope ends
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+ * await run(async () => {
+ *   const loop = getRunningLoop();
+ *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+ *   const [host, port] = server.sockets[0].getsockname() as [string, number];
+ *   assert(host === "127.0.0.1" && port > 0 && server.isServing());
+ * });
+ * ```
+ */
+export class Server extends AbstractServer {
+  #loop: BaseEventLoop;
+  #listeners: ServerListener[];
+  #protocolFactory: () => BaseProtocol;
+  #onAccept: AcceptHandler;
+  #serving = false;
+  #closed = false;
+  #transports = new Set<StreamTransport>();
+  /** Connections accepted whose transport is not made yet (e.g. in the TLS handshake). */
+  #accepting = 0;
+  /** Their aborts: `closeClients()`/`abortClients()` end them too. */
+  #pending = new Set<AbortController>();
+  #waiters: Future<void>[] | null = [];
+  #serveForeverFut: Future<void> | null = null;
+  #sockets: ServerSocket[];
+  #onClose: (() => void) | null;
+  /** The host accept in flight on each listener. */
+  #acceptsInFlight = new Map<ServerListener, Promise<unknown>>();
+  /** Whether the closed listeners' sockets are released (their accepts settled). */
+  #released = false;
+
+  /** @internal Created by the loop. */
+  constructor(
+    loop: BaseEventLoop,
+    listeners: ServerListener[],
+    protocolFactory: () => BaseProtocol,
+    onAccept: AcceptHandler,
+    onClose: (() => void) | null = null,
+  ) {
+    super();
+    this.#loop = loop;
+    this.#listeners = listeners;
+    this.#protocolFactory = protocolFactory;
+    this.#onAccept = onAccept;
+    this.#onClose = onClose;
+    this.#sockets = listeners.map(socketOf);
+  }
+
+  /** The loop the server runs on. */
+  override getLoop(): BaseEventLoop {
+    return this.#loop;
+  }
+
+  /** The listening sockets (empty once closed). */
+  get sockets(): ServerSocket[] {
+    return this.#closed ? [] : [...this.#sockets];
+  }
+
+  /** Whether the server is accepting connections. */
+  override isServing(): boolean {
+    return this.#serving;
+  }
+
+  /** Starts accepting connections now (asyncio's `_start_serving`). @internal */
+  _startServing(): void {
+    if (this.#serving || this.#closed) return;
+    this.#serving = true;
+    for (const listener of this.#listeners) this.#queueAccept(listener);
+  }
+
+  /**
+   * Starts accepting connections, if it was created with `startServing: false`.
+   *
+   * @returns A future (a task of the server's loop) that completes once the
+   *   server is serving; it fails with `RuntimeError` if the server is closed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
+   *     startServing: false,
+   *   });
+   *   assert(!server.isServing());
+   *   await server.startServing();
+   *   assert(server.isServing());
+   *   server.close();
+   *   await server.waitClosed();
+   * });
+   * ```
+   */
+  override startServing(): Future<void> {
+    return new Task(this.#startServingCoro(), { loop: this.#loop });
+  }
+
+  *#startServingCoro(): Coroutine<void> {
+    if (this.#closed) throw new RuntimeError(`server ${this} is closed`);
+    this._startServing();
+    yield; // let the first accepts start, as asyncio's sleep(0)
+  }
+
+  /**
+   * Serves until the awaiting task is cancelled or the server is closed;
+   * then closes the server, waits for it to be closed and fails with
+   * `CancelledError`.
+   *
+   * @returns A future (a task of the server's loop) that never completes
+   *   normally; it fails with `RuntimeError` if the server is closed or
+   *   already serving forever.
+   *
+   * @example Serving until `close()`
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CancelledError, getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
+   *     startServing: false,
+   *   });
+   *   loop.callLater(0.01, () => server.close());
+   *   await assert.rejects(async () => await server.serveForever(), CancelledError);
+   *   assert(!server.isServing());
+   * });
+   * ```
+   */
+  override serveForever(): Future<never> {
+    return new Task(this.#serveForeverCoro(), { loop: this.#loop });
+  }
+
+  *#serveForeverCoro(): Coroutine<never> {
+    if (this.#serveForeverFut !== null) {
+      throw new RuntimeError(`server ${this} is already being awaited on serveForever()`);
+    }
+    if (this.#closed) throw new RuntimeError(`server ${this} is closed`);
+    this._startServing();
+    const fut = this.#loop.createFuture<void>();
+    this.#serveForeverFut = fut;
+    try {
+      yield* fut;
+      throw new RuntimeError("unreachable: serveForever() ended without cancellation");
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        this.close();
+        yield* this.waitClosed();
+      }
+      throw e;
+    } finally {
+      this.#serveForeverFut = null;
+    }
+  }
+
+  // Each accept is started by a loop callback (as a selector loop accepts
+  // only while it runs): a server whose loop is not running then has no
+  // accept in flight, so close() releases its socket at once and a later
+  // connect is refused. (Not the loop's I/O queue: a server waiting for
+  // clients is no pending work that virtual time should wait for.)
+  #queueAccept(listener: ServerListener): void {
+    if (this.#closed || this.#loop.isClosed()) return;
+    this.#loop.callSoon(() => this.#accept(listener));
+  }
+
+  #accept(listener: ServerListener): void {
+    if (this.#closed || !this.#serving || this.#loop.isClosed()) return;
+    if (this.#acceptsInFlight.has(listener)) return;
+    const accepting = listener.accept();
+    this.#acceptsInFlight.set(listener, accepting);
+    accepting.then(
+      (conn) => {
+        this.#acceptsInFlight.delete(listener);
+        if (this.#closed || this.#loop.isClosed()) {
+          conn.close();
+          return;
+        }
+        this.#loop.callSoon(() => this.#onConnection(conn));
+        this.#queueAccept(listener);
+      },
+      (e) => {
+        this.#acceptsInFlight.delete(listener);
+        if (this.#closed || this.#loop.isClosed()) return; // close() cancelled it
+        this.#loop.callExceptionHandler({
+          message: "socket.accept() failed; retrying in 1 second",
+          exception: mapIoError(e, "accept"),
+          server: this,
+        });
+        this.#loop.callLater(ACCEPT_RETRY_DELAY, () => this.#queueAccept(listener));
+      },
+    );
+  }
+
+  #onConnection(conn: Deno.Conn): void {
+    if (this.#closed) {
+      conn.close();
+      return;
+    }
+    let protocol: BaseProtocol;
+    try {
+      protocol = this.#protocolFactory();
+    } catch (e) {
+      conn.close();
+      this.#loop.callExceptionHandler({
+        message: "Error on transport creation for incoming connection",
+        exception: e,
+        server: this,
+      });
+      return;
+    }
+    this.#accepting++;
+    const abort = new AbortController();
+    this.#pending.add(abort);
+    const task = new Task(this.#acceptCoro(conn, protocol, abort.signal), { loop: this.#loop });
+    task.then(() => this.#accepted(abort), (e) => {
+      this.#accepted(abort);
+      if (this.#loop.isClosed() || e instanceof CancelledError) return;
+      // As asyncio: a connection that could not start for a network reason
+      // (a failed or timed-out TLS handshake, a client gone) is reported in
+      // debug mode only. Other errors are bugs and always reported.
+      if (e instanceof OSError && !this.#loop.getDebug()) return;
+      this.#loop.callExceptionHandler({
+        message: "Error on transport creation for incoming connection",
+        exception: e,
+        protocol,
+        server: this,
+      });
+    });
+  }
+
+  // A connection that closeClients() ended before its accept handler ran
+  // is closed here; one in its TLS handshake, by the handler (the signal).
+  *#acceptCoro(conn: Deno.Conn, protocol: BaseProtocol, signal: AbortSignal): Coroutine<unknown> {
+    if (signal.aborted) {
+      conn.close();
+      return null;
+    }
+    return yield* this.#onAccept(conn, protocol, this, signal);
+  }
+
+  // waitClosed() also waits for connections still being set up, as asyncio
+  // counts a connection from accept on: otherwise the loop could be closed
+  // under a TLS handshake, leaking its connection.
+  #accepted(abort: AbortController): void {
+    this.#pending.delete(abort);
+    this.#accepting--;
+    this.#maybeWakeup();
+  }
+
+  /** Records a transport of this server. @internal */
+  _attach(transport: StreamTransport): void {
+    this.#transports.add(transport);
+  }
+
+  /** Forgets a transport once its connection is lost. @internal */
+  _detach(transport: StreamTransport): void {
+    this.#transports.delete(transport);
+    this.#maybeWakeup();
+  }
+
+  /**
+   * Stops listening: the sockets are closed and no connection is accepted
+   * any more. Connections already made stay open. Idempotent.
+   *
+   * A socket is released (its port free to bind again, connects refused)
+   * once its host accept, if one is in flight, has settled: at once when the
+   * loop is not running, else within the loop's next trip to the host;
+   * `waitClosed()` waits for it.
+   */
+  override close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#serving = false;
+    const releases: Promise<unknown>[] = [...this.#acceptsInFlight.values()];
+    for (const listener of this.#listeners) {
+      try {
+        listener.close();
+      } catch {
+        // Already closed.
+      }
+      const released = listener._released?.();
+      if (released !== undefined) releases.push(released);
+    }
+    this.#onClose?.();
+    this.#serveForeverFut?.cancel();
+    if (releases.length === 0) this.#released = true;
+    else {
+      // Host work the loop knows of, so virtual time waits for it.
+      const loop = this.#loop;
+      loop._pendingIo++;
+      const done = () => {
+        loop._pendingIo--;
+        this.#released = true;
+        this.#maybeWakeup();
+      };
+      Promise.allSettled(releases).then(done);
+    }
+    this.#maybeWakeup();
+  }
+
+  /**
+   * Closes every connection of the server (buffered data is still sent),
+   * connections still in their TLS handshake included.
+   */
+  override closeClients(): void {
+    this.#abortPending();
+    for (const t of [...this.#transports]) t.close();
+  }
+
+  /**
+   * Aborts every connection of the server, connections still in their TLS
+   * handshake included.
+   */
+  override abortClients(): void {
+    this.#abortPending();
+    for (const t of [...this.#transports]) t.abort();
+  }
+
+  // asyncio attaches a transport at accept time, before its TLS handshake,
+  // so close_clients() reaches it; ours attaches after the handshake, so the
+  // connections still being set up are ended through their abort signal.
+  #abortPending(): void {
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const abort of pending) abort.abort();
+  }
+
+  // Closed, its sockets released, and no connection left (being set up included).
+  #maybeWakeup(): void {
+    if (!this.#closed || !this.#released) return;
+    if (this.#loop.isClosed()) return; // nobody can await them any more
+    if (this.#transports.size > 0 || this.#accepting > 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = null;
+    if (waiters === null) return;
+    for (const w of waiters) if (!w.done()) w.setResult(undefined);
+  }
+
+  /**
+   * Waits until the server is closed, its sockets are released (the port
+   * can be bound again) and all its connections are gone (connections still
+   * being set up, such as in their TLS handshake, too).
+   *
+   * @returns A future of the server's loop, done once the server is closed,
+   *   its sockets released and its last connection gone (at once if that
+   *   already happened).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
+   *   const closed = server.waitClosed();
+   *   assert(!closed.done());
+   *   server.close();
+   *   await closed;
+   *   assert(server.sockets.length === 0);
+   * });
+   * ```
+   */
+  override waitClosed(): Future<void> {
+    const waiter = this.#loop.createFuture<void>();
+    if (this.#waiters === null) waiter.setResult(undefined);
+    else this.#waiters.push(waiter);
+    return waiter;
+  }
+
+  /** A description such as `<Server sockets=[127.0.0.1:8080]>`. */
+  override toString(): string {
+    const names = this.sockets.map((s) => {
+      const a = s.getsockname();
+      return typeof a === "string" ? a : `${a[0]}:${a[1]}`;
+    });
+    return `<Server sockets=[${names.join(", ")}]>`;
+  }
+}
+
+/**
+ * The end of every `createServer`-like coroutine: starts serving (unless
+ * `startServing` is false) and lets one iteration pass, as asyncio's
+ * `sleep(0)`. If the caller is cancelled there, the server is closed rather
+ * than left listening with nobody holding it. @internal
+ */
+export function* finishServer(server: Server, startServing: boolean): Coroutine<Server> {
+  if (!startServing) return server;
+  server._startServing();
+  try {
+    yield; // let the first accepts start
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  return server;
+}
+
+function socketOf(listener: ServerListener): ServerSocket {
+  const addr = listener.addr;
+  const fd = listener._fileno?.() ?? allocateFileno();
+  const fileno = () => listener._fileno?.() ?? fd;
+  if (addr.transport === "unix" || addr.transport === "unixpacket") {
+    const path = (addr as Deno.UnixAddr).path;
+    return { family: "AF_UNIX", getsockname: () => path, fileno };
+  }
+  const net = addr as Deno.NetAddr;
+  return {
+    family: net.hostname.includes(":") ? "AF_INET6" : "AF_INET",
+    getsockname: () => [net.hostname, net.port],
+    fileno,
+  };
+}

@@ -1,0 +1,466 @@
+/**
+ * `Socket`: a Python-`socket`-like object for the loop's low-level socket
+ * operations (`sockConnect`, `sockAccept`, `sockRecv`, `sockRecvInto`,
+ * `sockSendall`) and readiness callbacks (`addReader`, `addWriter`), on
+ * Deno's TCP and Unix stream sockets.
+ *
+ * @module
+ */
+
+import { NotImplementedError } from "../core/exceptions.ts";
+import { GaiError } from "./os_errors.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  EAI_ADDRFAMILY,
+  ipFamily,
+  parseNumericHost,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+} from "./resolve.ts";
+import type { BaseEventLoop } from "../core/base_event_loop.ts";
+import { closedError } from "./readiness.ts";
+import { SocketIo } from "./socket_io.ts";
+import { mapIoError } from "./errors.ts";
+import { describe } from "../core/checks.ts";
+import { toBytes } from "./transports/stream.ts";
+import { checkUnixBacklog, guardSocketFile, type SocketFileGuard } from "./transports/unix.ts";
+import {
+  allocateFileno,
+  checkCount,
+  checkSocketAddress,
+  FAMILY_NAMES,
+  fromDenoAddr,
+  osError,
+  type SocketAddress,
+} from "./sock_addr.ts";
+
+export type { FileDescriptorLike, SocketAddress } from "./sock_addr.ts";
+
+/** Who took the socket over (a transport or a server): closing the socket closes it. @internal */
+export interface SocketOwner {
+  toString(): string;
+  close(): void;
+}
+
+/** The life cycle of a `Socket`. */
+export type SocketState = "new" | "bound" | "connecting" | "connected" | "listening" | "closed";
+
+/** Python's default `listen()` backlog, `min(SOMAXCONN, 128)`. */
+const DEFAULT_BACKLOG = 128;
+
+const openSockets = new Map<number, Socket>();
+
+/** The open socket whose `fileno()` is `fd`, if any. @internal */
+export function socketByFileno(fd: number): Socket | undefined {
+  return openSockets.get(fd);
+}
+
+/**
+ * A stream socket (TCP over IPv4/IPv6, or a Unix socket) for the loop's
+ * `sock*` methods and readiness callbacks — the counterpart of Python's
+ * non-blocking `socket.socket`.
+ *
+ * Connect with `loop.sockConnect(sock, address)`; serve with `bind()`,
+ * `listen()` and `loop.sockAccept(sock)`; exchange data with
+ * `loop.sockRecv`/`sockRecvInto`/`sockSendall`, or from reader/writer
+ * callbacks with the non-blocking `recv`/`recvInto`/`send`/`accept`, which
+ * throw `BlockingIOError` when nothing is ready.
+ *
+ * Differences from Python: Deno cannot bind without listening, so `bind()`
+ * only records the address and `listen()` binds and listens in one step
+ * (address errors such as `EADDRINUSE` appear at `listen()`, and
+ * `getsockname()` shows the real port only after it); a bound socket cannot
+ * connect (Deno cannot bind before connecting). `fileno()` is a small
+ * integer this library assigns (Deno exposes no file descriptors): unique
+ * in this process, never reused, usable with `addReader`/`addWriter`, and
+ * -1 once closed. Sockets are always non-blocking (`setblocking(true)`
+ * throws). Only `SOCK_STREAM`: use `loop.createDatagramEndpoint` for UDP.
+ *
+ * @example A client and a server on 127.0.0.1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+ * await run(async () => {
+ *   const loop = getRunningLoop();
+ *   using server = new Socket(AF_INET);
+ *   server.bind(["127.0.0.1", 0]);
+ *   server.listen();
+ *   using client = new Socket(AF_INET);
+ *   await loop.sockConnect(client, server.getsockname());
+ *   const [conn] = await loop.sockAccept(server);
+ *   using _ = conn;
+ *   await loop.sockSendall(client, new TextEncoder().encode("ping"));
+ *   const data = await loop.sockRecv(conn, 100);
+ *   assert(new TextDecoder().decode(data) === "ping");
+ * });
+ * ```
+ */
+export class Socket implements Disposable {
+  /** `AF_INET`, `AF_INET6` or `AF_UNIX`. */
+  readonly family: number;
+  /** Always `SOCK_STREAM`. */
+  readonly type: number;
+  /** @internal */ readonly _io: SocketIo;
+  /** @internal */ _owner: SocketOwner | null = null;
+  /** How closing a listening AF_UNIX socket treats its path. @internal */
+  _socketFile: SocketFileGuard | null = null;
+  #fileno: number;
+  #state: SocketState = "new";
+  #bound: SocketAddress | null = null;
+  #connectAbort: AbortController | null = null;
+
+  /**
+   * Creates an unconnected socket.
+   *
+   * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
+   * @param type `SOCK_STREAM` (default; the only type available).
+   * @throws {RangeError} On an unknown family or type.
+   * @throws {NotImplementedError} For `SOCK_DGRAM`.
+   */
+  constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
+    if (!(family in FAMILY_NAMES)) {
+      throw new RangeError(`family must be AF_INET, AF_INET6 or AF_UNIX: got ${describe(family)}`);
+    }
+    if (type === SOCK_DGRAM) {
+      throw new NotImplementedError(
+        "Socket(type=SOCK_DGRAM): datagram sockets are not available as Socket objects; " +
+          "use loop.createDatagramEndpoint()",
+      );
+    }
+    if (type !== SOCK_STREAM) {
+      throw new RangeError(`type must be SOCK_STREAM: got ${describe(type)}`);
+    }
+    this.family = family;
+    this.type = type;
+    this.#fileno = allocateFileno();
+    openSockets.set(this.#fileno, this);
+    const fd = this.#fileno;
+    this._io = new SocketIo(() => `socket fd=${fd}`);
+  }
+
+  /** A socket for a connection Deno made (accepted). @internal */
+  static _fromConn(family: number, conn: Deno.Conn, loop: BaseEventLoop | null): Socket {
+    const sock = new Socket(family);
+    sock.#state = "connected";
+    if (loop !== null) sock._io.use(loop);
+    sock._io.attachConn(conn);
+    return sock;
+  }
+
+  /** The life-cycle state. @internal */
+  get _state(): SocketState {
+    return this.#state;
+  }
+
+  /**
+   * Records the address to listen on: `listen()` binds it (see the class
+   * notes). For IP families, host `""` means every interface.
+   *
+   * @param address `[host, port]` (port 0: any free port) or a path.
+   * @throws {TypeError} If the address does not fit the family.
+   * @throws {RangeError} If the port is not 0-65535.
+   * @throws {GaiError} `EAI_ADDRFAMILY` for an address of the other IP family.
+   * @throws {OSError} If the socket is already bound, connected or closed.
+   */
+  bind(address: SocketAddress): void {
+    this.#checkOpen("bind");
+    const addr = checkSocketAddress(this.family, address, "address");
+    if (this.#state !== "new") {
+      throw osError("bind", "EINVAL", `the socket is already ${this.#state}: Invalid argument`);
+    }
+    this.#bound = addr;
+    this.#state = "bound";
+  }
+
+  /**
+   * Binds the recorded address (an IP socket never bound gets any free port
+   * on every interface) and starts listening. Listening again is a no-op.
+   *
+   * Differences from Python: an `AF_UNIX` socket takes no `backlog` (Deno's
+   * Unix listener uses its own), so passing one throws NotImplementedError
+   * rather than being ignored.
+   *
+   * @param backlog The queue of pending connections (default 128; negative
+   *   means 0). IP sockets only.
+   * @throws {TypeError} If `backlog` is not an integer.
+   * @throws {NotImplementedError} If `backlog` is given for an `AF_UNIX` socket.
+   * @throws {OSError} If the address cannot be bound (`EADDRINUSE`, ...), or
+   *   the socket is connected, or an `AF_UNIX` socket was never bound.
+   */
+  listen(backlog?: number): void {
+    this.#checkOpen("listen");
+    if (backlog !== undefined && (typeof backlog !== "number" || !Number.isInteger(backlog))) {
+      throw new TypeError(`backlog must be an integer: got ${describe(backlog)}`);
+    }
+    if (this.family === AF_UNIX && backlog !== undefined) {
+      checkUnixBacklog(Math.max(0, backlog), "backlog");
+    }
+    if (this.#state === "listening") return;
+    if (this.#state === "connected" || this.#state === "connecting") {
+      throw osError("listen", "EINVAL", `the socket is ${this.#state}: Invalid argument`);
+    }
+    if (this.#bound === null) {
+      if (this.family === AF_UNIX) {
+        throw osError("listen", "EINVAL", "bind an AF_UNIX socket to a path first");
+      }
+      this.#bound = this.family === AF_INET6 ? ["", 0, 0, 0] : ["", 0];
+    }
+    const listener = this.#listen(this.#bound, Math.max(0, backlog ?? DEFAULT_BACKLOG));
+    this.#state = "listening";
+    this._io.attachListener(listener);
+  }
+
+  #listen(addr: SocketAddress, backlog: number): Deno.Listener {
+    const where = `bind on address ${JSON.stringify(addr)}`;
+    if (typeof addr === "string") {
+      let listener: Deno.UnixListener;
+      try {
+        listener = Deno.listen({ transport: "unix", path: addr });
+      } catch (e) {
+        throw mapIoError(e, where, addr);
+      }
+      // Deno unlinks the path on close: only our own file (see unix.ts).
+      this._socketFile = guardSocketFile(listener, addr, true);
+      return listener;
+    }
+    // A numeric host as getaddrinfo reads it (127.0.0.010 is 127.0.0.8).
+    const hostname = addr[0] === ""
+      ? this.family === AF_INET6 ? "::" : "0.0.0.0"
+      : parseNumericHost(addr[0])?.address ?? addr[0];
+    let listener: Deno.TcpListener;
+    try {
+      listener = Deno.listen({ hostname, port: addr[1], tcpBacklog: backlog });
+    } catch (e) {
+      throw mapIoError(e, where);
+    }
+    if (ipFamily(listener.addr.hostname) !== this.family) {
+      listener.close(); // a host name resolved to the other family
+      throw new GaiError(
+        `${where}: no ${
+          FAMILY_NAMES[this.family]
+        } address: Address family for hostname not supported`,
+        { code: "EAI_ADDRFAMILY", errno: EAI_ADDRFAMILY },
+      );
+    }
+    return listener;
+  }
+
+  /**
+   * The local address: the real one once listening or connected, the
+   * recorded one after `bind()`, a wildcard before.
+   *
+   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path.
+   * @throws {OSError} `EBADF` once closed.
+   */
+  getsockname(): SocketAddress {
+    this.#checkOpen("getsockname");
+    const io = this._io;
+    if (io.listener !== null) return fromDenoAddr(io.listener.addr, this.family);
+    if (io.conn !== null) return fromDenoAddr(io.conn.localAddr, this.family);
+    const addr = this.#bound;
+    if (addr === null) {
+      if (this.family === AF_UNIX) return "";
+      return this.family === AF_INET6 ? ["::", 0, 0, 0] : ["0.0.0.0", 0];
+    }
+    if (typeof addr === "string" || addr[0] !== "") return addr;
+    return this.family === AF_INET6 ? ["::", addr[1], 0, 0] : ["0.0.0.0", addr[1]];
+  }
+
+  /**
+   * The remote address of a connected socket.
+   *
+   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path
+   *   (`""` for an unnamed Unix peer).
+   * @throws {OSError} `ENOTCONN` unless connected; `EBADF` once closed.
+   */
+  getpeername(): SocketAddress {
+    this.#checkOpen("getpeername");
+    const conn = this._io.conn;
+    if (conn === null) {
+      throw osError("getpeername", "ENOTCONN", "Transport endpoint is not connected");
+    }
+    return fromDenoAddr(conn.remoteAddr, this.family);
+  }
+
+  /**
+   * Non-blocking receive (for reader callbacks): up to `n` bytes already
+   * received, or an empty array at end of stream.
+   *
+   * @param n The most bytes to return.
+   * @returns The bytes.
+   * @throws {BlockingIOError} If nothing has arrived yet.
+   * @throws {OSError} `ENOTCONN`/`EBADF`, or the connection's error.
+   */
+  recv(n: number): Uint8Array {
+    this._checkStream("recv");
+    checkCount(n, "n");
+    return this._io.recvNow(n, null) as Uint8Array;
+  }
+
+  /**
+   * Non-blocking receive into `buffer`.
+   *
+   * @param buffer Where to copy the bytes.
+   * @returns How many bytes were copied (0 at end of stream).
+   * @throws {BlockingIOError} If nothing has arrived yet.
+   */
+  recvInto(buffer: Uint8Array): number {
+    this._checkStream("recvInto");
+    return this._io.recvNow(0, toBytes(buffer, "buffer")) as number;
+  }
+
+  /**
+   * Non-blocking send (for writer callbacks): starts sending a copy of
+   * `data` if no send is in flight. Deno writes asynchronously, so the whole
+   * of `data` is taken at once and the socket stays unwritable until it has
+   * been written.
+   *
+   * @param data The bytes.
+   * @returns `data.length`.
+   * @throws {BlockingIOError} While an earlier send is in flight.
+   * @throws {OSError} The error an earlier send ended with.
+   */
+  send(data: Uint8Array): number {
+    this._checkStream("send");
+    return this._io.sendNow(toBytes(data));
+  }
+
+  /**
+   * Non-blocking accept (for reader callbacks on a listening socket).
+   *
+   * @returns `[connection, peer address]`.
+   * @throws {BlockingIOError} If no connection is waiting.
+   * @throws {OSError} `EINVAL` unless listening.
+   */
+  accept(): [Socket, SocketAddress] {
+    this._checkListening("accept");
+    const conn = this._io.acceptNow();
+    const sock = Socket._fromConn(this.family, conn, this._io.loop);
+    return [sock, fromDenoAddr(conn.remoteAddr, this.family)];
+  }
+
+  /**
+   * Sockets are always non-blocking: `false` is accepted, `true` throws.
+   *
+   * @param flag Whether to block.
+   * @throws {NotImplementedError} For `true` (JavaScript cannot block the thread).
+   */
+  setblocking(flag: boolean): void {
+    if (flag) {
+      throw new NotImplementedError(
+        "setblocking(true): JavaScript cannot block the thread; use the loop's sock* methods",
+      );
+    }
+  }
+
+  /** Always `false`: sockets never block. */
+  getblocking(): boolean {
+    return false;
+  }
+
+  /** Always `0` (non-blocking), as asyncio expects of its sockets. */
+  gettimeout(): number {
+    return 0;
+  }
+
+  /** The number this library assigned to the socket (not an OS descriptor), or -1 once closed. */
+  fileno(): number {
+    return this.#state === "closed" ? -1 : this.#fileno;
+  }
+
+  /**
+   * Closes the socket: pending operations fail with `EBADF`, readers and
+   * writers are dropped, a connect in progress is aborted. As with the
+   * kernel, bytes a `send()` already took (and the write in flight of a
+   * `sockSendall`) still reach the peer: the connection is released once
+   * that write has settled. A socket taken over by a transport or server
+   * closes that transport (abort) or server. Idempotent.
+   */
+  close(): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    openSockets.delete(this.#fileno);
+    this.#connectAbort?.abort();
+    this.#connectAbort = null;
+    const owner = this._owner;
+    if (owner !== null) owner.close();
+    this._io.close();
+  }
+
+  /** `using sock = new Socket()` closes it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** A description such as `<Socket fd=3, family=AF_INET, type=SOCK_STREAM, laddr=...>`. */
+  toString(): string {
+    const parts = [
+      `fd=${this.fileno()}`,
+      `family=${FAMILY_NAMES[this.family]}`,
+      "type=SOCK_STREAM",
+    ];
+    if (this.#state !== "closed") {
+      parts.push(`laddr=${JSON.stringify(this.getsockname())}`);
+      if (this._io.conn !== null) parts.push(`raddr=${JSON.stringify(this.getpeername())}`);
+    }
+    return `<Socket ${parts.join(", ")}>`;
+  }
+
+  // ---- for the loop ---------------------------------------------------------
+
+  #checkOpen(what: string): void {
+    if (this.#state === "closed") throw closedError(what);
+  }
+
+  /** Throws unless connected (and not closed). @internal */
+  _checkStream(what: string): void {
+    this.#checkOpen(what);
+    if (this.#state !== "connected") {
+      throw osError(what, "ENOTCONN", "Transport endpoint is not connected");
+    }
+  }
+
+  /** Throws unless listening (and not closed). @internal */
+  _checkListening(what: string): void {
+    this.#checkOpen(what);
+    if (this.#state !== "listening") {
+      throw osError(what, "EINVAL", "the socket is not listening: Invalid argument");
+    }
+  }
+
+  /** Marks the socket connecting; closing it aborts the returned signal. @internal */
+  _beginConnect(): AbortSignal {
+    if (this.#state === "connecting") {
+      throw osError("sockConnect", "EALREADY", "Operation already in progress");
+    }
+    if (this.#state === "connected") {
+      throw osError("sockConnect", "EISCONN", "Transport endpoint is already connected");
+    }
+    if (this.#state === "listening") {
+      throw osError("sockConnect", "EINVAL", "the socket is listening: Invalid argument");
+    }
+    if (this.#state === "bound") {
+      throw new NotImplementedError(
+        "sockConnect on a bound socket: Deno cannot bind a local address before connecting",
+      );
+    }
+    this.#state = "connecting";
+    this.#connectAbort = new AbortController();
+    return this.#connectAbort.signal;
+  }
+
+  /** Ends a connect: connected with `conn`, or back to new on failure. @internal */
+  _endConnect(conn: Deno.Conn | null, loop: BaseEventLoop): void {
+    this.#connectAbort = null;
+    if (this.#state !== "connecting") return;
+    if (conn === null) {
+      this.#state = "new";
+      return;
+    }
+    this.#state = "connected";
+    this._io.use(loop);
+    this._io.attachConn(conn);
+  }
+}
