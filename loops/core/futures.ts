@@ -15,6 +15,29 @@ const CANCELLED = 1;
 const FINISHED = 2;
 const STATE_NAMES = ["pending", "cancelled", "finished"];
 
+/**
+ * A done callback that is an object: a task waiting on the future registers
+ * itself, so a wake-up allocates no closure and no handle. @internal
+ */
+export interface Waker {
+  /** Schedules the wake-up for when the loop next runs callbacks (what `callSoon(cb, fut)` does). */
+  _wakeFrom(fut: Future<unknown>): void;
+  /** Wakes up now, inside the current callback. */
+  _wakeNow(fut: Future<unknown>): void;
+}
+
+// deno-lint-ignore no-explicit-any
+type DoneCallback = ((fut: any) => unknown) | Waker;
+
+/**
+ * Runs a done callback at once, in the current loop callback (the stream
+ * reader delivers a read to the task that waits for it this way). @internal
+ */
+export function runDoneCallback(cb: DoneCallback, fut: Future<unknown>): void {
+  if (typeof cb === "function") cb(fut);
+  else cb._wakeNow(fut);
+}
+
 /** Options for `new Future()`. */
 export interface FutureOptions {
   /** The loop; default: the running loop, else the policy's loop. */
@@ -108,8 +131,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   /** @internal */ _exception: unknown = undefined;
   /** @internal */ _loop: AbstractEventLoop;
   // Typed loosely so that Future<T> stays covariant in T.
-  // deno-lint-ignore no-explicit-any
-  /** @internal */ _callbacks: ((fut: any) => unknown)[] | null = null;
+  /** @internal */ _callbacks: DoneCallback[] | null = null;
   /** @internal */ _cancelMessage: string | undefined = undefined;
   /** @internal the CancelledError that cancelled a task */ _cancelledExc: CancelledError | null =
     null;
@@ -291,7 +313,18 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     if (cbs === null) return;
     this._callbacks = null;
     const loop = this._loop;
-    for (let i = 0; i < cbs.length; i++) loop.callSoon(cbs[i], this);
+    for (let i = 0; i < cbs.length; i++) {
+      const cb = cbs[i];
+      if (typeof cb === "function") loop.callSoon(cb, this);
+      else cb._wakeFrom(this as Future<unknown>);
+    }
+  }
+
+  /** Registers a waker (a task awaiting this future). @internal */
+  _addWaker(waker: Waker): void {
+    if (this._state !== PENDING) waker._wakeFrom(this as Future<unknown>);
+    else if (this._callbacks === null) this._callbacks = [waker];
+    else this._callbacks.push(waker);
   }
 
   /** The CancelledError to raise for a cancelled future. @internal */

@@ -48,6 +48,7 @@ export interface TaskConstructorOptions extends TaskOptions {
 }
 
 let taskCounter = 0;
+const futureAddDoneCallback = Future.prototype.addDoneCallback;
 
 /** What a task's step needs from its loop (BaseEventLoop provides it). */
 type TaskLoop = BaseEventLoop;
@@ -112,13 +113,12 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
 export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
   /** @internal */ _origin: Coroutine<T> | PromiseLike<T> | null;
-  /** @internal */ _name: string;
+  /** @internal the name, or the number of the default name `Task-N` */ _name: string | number;
   /** @internal */ _mustCancel = false;
   /** @internal */ _futWaiter: Future<unknown> | null = null;
   /** @internal */ _numCancelsRequested = 0;
   /** @internal the value for the next step */ _sendValue: unknown = undefined;
   /** @internal whether the next step throws `_sendValue` */ _sendThrow = false;
-  /** @internal */ _wakeupFn: (fut: Future<unknown>) => void;
   /** @internal aborted when the task is asked to cancel (see `abortSignal()`) */
   _abort: AbortController | null = null;
   /** @internal stops listening to the `signal` option */ _unlinkSignal: (() => void) | null = null;
@@ -143,8 +143,8 @@ export class Task<T = unknown> extends Future<T> {
       );
     } else throw new TypeError(`a coroutine or a promise was expected: got ${describe(coro)}`);
     this._origin = coro;
-    this._name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
-    this._wakeupFn = (fut) => this._wakeup(fut);
+    // The default name is made when asked for: most tasks are never named.
+    this._name = options.name === undefined ? ++taskCounter : String(options.name);
     const loop = this._loop as TaskLoop;
     checkAbortSignal(options.signal);
     if (options.eagerStart && loop.isRunning()) {
@@ -168,7 +168,8 @@ export class Task<T = unknown> extends Future<T> {
 
   /** The task's name. */
   getName(): string {
-    return this._name;
+    const name = this._name;
+    return typeof name === "string" ? name : (this._name = `Task-${name}`);
   }
 
   /** Renames the task. */
@@ -256,17 +257,32 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  /** Done callback of the future the task awaits. @internal */
-  _wakeup(fut: Future<unknown>): void {
-    if (fut._state === 2 && fut._exception === undefined) this._step(fut._result, false);
-    else {
-      let exc: unknown;
-      try {
-        fut.result();
-      } catch (e) {
-        exc = e;
-      }
-      this._step(exc, true);
+  /**
+   * The future the task awaits is done: take its outcome and queue the next
+   * step (the task itself is the runnable: no handle). @internal
+   */
+  _wakeFrom(fut: Future<unknown>): void {
+    this.#takeOutcome(fut);
+    (this._loop as TaskLoop)._callSoonRunnable(this);
+  }
+
+  /** The same, stepping at once (inside the current callback). @internal */
+  _wakeNow(fut: Future<unknown>): void {
+    this.#takeOutcome(fut);
+    this._run();
+  }
+
+  #takeOutcome(fut: Future<unknown>): void {
+    if (fut._state === 2 && fut._exception === undefined) {
+      this._sendValue = fut._result;
+      this._sendThrow = false;
+      return;
+    }
+    try {
+      fut.result();
+    } catch (e) {
+      this._sendValue = e;
+      this._sendThrow = true;
     }
   }
 
@@ -341,7 +357,10 @@ export class Task<T = unknown> extends Future<T> {
     } else if (fut === (this as unknown)) {
       this.#throwIn(new RuntimeError(`Task cannot await on itself: ${this}`), loop);
     } else {
-      fut.addDoneCallback(this._wakeupFn);
+      // A future class of the user's that overrides addDoneCallback is
+      // called as asyncio calls it; the others take the task itself.
+      if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(this);
+      else fut.addDoneCallback((f) => this._wakeNow(f));
       this._futWaiter = fut;
       if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
     }
@@ -368,7 +387,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** A description such as `<Task pending name='Task-1'>` (`cancelling` once asked to). */
   override toString(): string {
-    return super.toString().replace(/^<Task (\w+)/, `<Task $1 name='${this._name}'`);
+    return super.toString().replace(/^<Task (\w+)/, `<Task $1 name='${this.getName()}'`);
   }
 }
 

@@ -118,22 +118,31 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
   let loop: AbstractEventLoop | undefined;
   for (const a of aws) if (a instanceof Future) loop ??= a._loop;
   loop ??= _getEventLoop();
-  const seen = new Map<unknown, Future<unknown>>();
-  const children = aws.map((a) => {
-    let f = seen.get(a);
+  // A coroutine or promise given twice is wrapped once (asyncio); futures
+  // need no map: a future given twice is simply counted twice below.
+  let wrapped: Map<unknown, Future<unknown>> | null = null;
+  const children: Future<unknown>[] = new Array(aws.length);
+  for (let i = 0; i < aws.length; i++) {
+    const a = aws[i];
+    if (a instanceof Future) {
+      children[i] = ensureFuture(a, loop); // checks the loop
+      continue;
+    }
+    wrapped ??= new Map();
+    let f = wrapped.get(a);
     if (f === undefined) {
       f = ensureFuture(a as Awaitable<unknown>, loop);
-      seen.set(a, f);
+      wrapped.set(a, f);
     }
-    return f;
-  });
+    children[i] = f;
+  }
   const outer = new GatheringFuture<GatherResults<A>>(children, loop);
   if (children.length === 0) {
     outer.setResult([] as unknown as GatherResults<A>);
     return outer;
   }
   let finished = 0;
-  const total = seen.size;
+  const total = children.length; // one done callback per occurrence
   const onChildDone = (fut: Future<unknown>) => {
     finished++;
     if (outer.done()) {
@@ -163,6 +172,6 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
       outer.setException(children[children.length - 1]._makeCancelledError());
     } else outer.setResult(results as unknown as GatherResults<A>);
   };
-  for (const f of seen.values()) f.addDoneCallback(onChildDone);
+  for (let i = 0; i < children.length; i++) children[i].addDoneCallback(onChildDone);
   return outer;
 }

@@ -13,7 +13,7 @@
 
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import { type AbstractEventLoop, callbackName } from "../core/events.ts";
-import { Future } from "../core/futures.ts";
+import { Future, runDoneCallback } from "../core/futures.ts";
 
 const PENDING = 0;
 const CANCELLED = 1;
@@ -28,8 +28,7 @@ export interface ReadSource {
   _unread(bytes: Uint8Array): void;
 }
 
-// deno-lint-ignore no-explicit-any
-type DoneCallback = (fut: any) => unknown;
+type DoneCallback = NonNullable<Future<unknown>["_callbacks"]>[number];
 
 /** A read's future; see the module comment. @internal */
 export class ReadFuture extends Future<Uint8Array> {
@@ -71,7 +70,7 @@ export class ReadFuture extends Future<Uint8Array> {
     if (callbacks === null) return;
     for (let i = 0; i < callbacks.length; i++) {
       try {
-        callbacks[i](this);
+        runDoneCallback(callbacks[i], this as Future<unknown>);
       } catch (exception) {
         this._loop.callExceptionHandler({
           message: `Exception in callback ${callbackName(callbacks[i])}(${this})`,

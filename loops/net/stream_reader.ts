@@ -18,7 +18,7 @@ import {
   RuntimeError,
 } from "../core/exceptions.ts";
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
-import type { Future } from "../core/futures.ts";
+import { type Future, runDoneCallback } from "../core/futures.ts";
 import type { Transport } from "../core/transports.ts";
 import { ReadFuture } from "./_read_future.ts";
 import { ByteBuffer, concatBytes } from "./_byte_buffer.ts";
@@ -434,13 +434,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (callbacks !== null) this.#runCallbacks(fut, callbacks);
   }
 
-  // deno-lint-ignore no-explicit-any
-  #runCallbacks(fut: ReadFuture, callbacks: ((fut: any) => unknown)[]): void {
+  #runCallbacks(fut: ReadFuture, callbacks: NonNullable<Future<unknown>["_callbacks"]>): void {
     fut._source = null; // seen: its bytes are no longer given back
     fut._consumed = null;
     for (let i = 0; i < callbacks.length; i++) {
       try {
-        callbacks[i](fut);
+        runDoneCallback(callbacks[i], fut as Future<unknown>);
       } catch (exception) {
         this.#loop.callExceptionHandler({
           message: `Exception in callback ${callbackName(callbacks[i])}(${fut})`,
