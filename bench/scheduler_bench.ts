@@ -4,10 +4,21 @@
 // One bench iteration does a whole workload (OPS[group] operations); `n`
 // keeps the number of iterations small because each one is large.
 
-import { BaseEventLoop, gather, sleep, TestLoop } from "../mod.ts";
+import { BaseEventLoop, gather, Lock, Queue, sleep, taskGroup, TestLoop } from "../mod.ts";
 import type { Coroutine, Future } from "../mod.ts";
 import { PlainHeap, PlainRing, trampoline } from "./_baselines.ts";
-import { CALLBACKS, GATHERED, PINGPONGS, SWITCHES_PER_TASK, TASKS, TIMERS } from "./_workloads.ts";
+import {
+  CALLBACKS,
+  GATHERED,
+  GROUP_TASKS,
+  LOCK_ROUNDS,
+  LOCK_TASKS,
+  PINGPONGS,
+  QUEUE_ITEMS,
+  SWITCHES_PER_TASK,
+  TASKS,
+  TIMERS,
+} from "./_workloads.ts";
 
 // Each iteration is a whole workload, so a few iterations are enough.
 const RUNS = { n: 10, warmup: 3 };
@@ -222,6 +233,147 @@ Deno.bench("createTask + gather", { group: "gather", ...RUNS }, async (b) => {
     for (let i = 0; i < GATHERED; i++) tasks.push(loop.createTask(co(i)));
     return yield* gather(...tasks);
   }());
+  b.end();
+  loop.close();
+});
+
+// ---- queue hand-off: a producer and a consumer through Queue(maxsize 1) -----
+
+Deno.bench(
+  "promise channel hand-off",
+  { group: "queue hand-off", baseline: true, ...RUNS },
+  async () => {
+    // The plain-JS equivalent: a one-slot channel of promises.
+    let slot: number | undefined;
+    let wakeGet: (() => void) | null = null;
+    let wakePut: (() => void) | null = null;
+    const put = async (v: number) => {
+      while (slot !== undefined) await new Promise<void>((r) => wakePut = r);
+      slot = v;
+      wakeGet?.();
+      wakeGet = null;
+    };
+    const get = async () => {
+      while (slot === undefined) await new Promise<void>((r) => wakeGet = r);
+      const v = slot;
+      slot = undefined;
+      wakePut?.();
+      wakePut = null;
+      return v;
+    };
+    let sum = 0;
+    await Promise.all([
+      (async () => {
+        for (let i = 0; i < QUEUE_ITEMS; i++) await put(i);
+      })(),
+      (async () => {
+        for (let i = 0; i < QUEUE_ITEMS; i++) sum += await get();
+      })(),
+    ]);
+    if (sum !== (QUEUE_ITEMS * (QUEUE_ITEMS - 1)) / 2) throw new Error("lost items");
+  },
+);
+
+Deno.bench("Queue put/get", { group: "queue hand-off", ...RUNS }, async (b) => {
+  const loop = new BaseEventLoop();
+  let sum = 0;
+  b.start();
+  await loop.runUntilComplete(function* () {
+    const q = new Queue<number>(1);
+    const producer = loop.createTask(function* () {
+      for (let i = 0; i < QUEUE_ITEMS; i++) yield* q.put(i);
+    }());
+    for (let i = 0; i < QUEUE_ITEMS; i++) sum += yield* q.get();
+    yield* producer;
+  }());
+  b.end();
+  loop.close();
+  if (sum !== (QUEUE_ITEMS * (QUEUE_ITEMS - 1)) / 2) throw new Error("lost items");
+});
+
+// ---- lock hand-off among 100 tasks: acquire, sleep(0), release -------------
+
+Deno.bench(
+  "promise mutex hand-off",
+  { group: "lock hand-off", baseline: true, ...RUNS },
+  async () => {
+    // The plain-JS equivalent: a FIFO mutex of promises, and a macrotask-free
+    // yield (a resolved promise) where the tasks sleep(0).
+    const waiters: (() => void)[] = [];
+    let locked = false;
+    const acquire = async () => {
+      if (!locked) {
+        locked = true;
+        return;
+      }
+      await new Promise<void>((r) => waiters.push(r));
+    };
+    const release = () => {
+      const next = waiters.shift();
+      if (next !== undefined) next();
+      else locked = false;
+    };
+    let count = 0;
+    await Promise.all(Array.from({ length: LOCK_TASKS }, async () => {
+      for (let i = 0; i < LOCK_ROUNDS; i++) {
+        await acquire();
+        await Promise.resolve();
+        count++;
+        release();
+      }
+    }));
+    if (count !== LOCK_TASKS * LOCK_ROUNDS) throw new Error("lost rounds");
+  },
+);
+
+Deno.bench("Lock acquire/release", { group: "lock hand-off", ...RUNS }, async (b) => {
+  const loop = new BaseEventLoop();
+  const lock = new Lock();
+  let count = 0;
+  function* worker(): Coroutine<void> {
+    for (let i = 0; i < LOCK_ROUNDS; i++) {
+      yield* lock.acquire();
+      try {
+        yield* sleep(0);
+        count++;
+      } finally {
+        lock.release();
+      }
+    }
+  }
+  b.start();
+  await loop.runUntilComplete(
+    gather(...Array.from({ length: LOCK_TASKS }, () => loop.createTask(worker()))),
+  );
+  b.end();
+  loop.close();
+  if (count !== LOCK_TASKS * LOCK_ROUNDS) throw new Error("lost rounds");
+});
+
+// ---- taskGroup spawning 100,000 tasks --------------------------------------
+
+Deno.bench(
+  "Promise.all of async functions (100k)",
+  { group: "taskGroup", baseline: true, ...RUNS },
+  async () => {
+    // deno-lint-ignore require-await
+    const f = async (i: number) => i;
+    const ps = [];
+    for (let i = 0; i < GROUP_TASKS; i++) ps.push(f(i));
+    await Promise.all(ps);
+  },
+);
+
+Deno.bench("taskGroup of 100k tasks", { group: "taskGroup", ...RUNS }, async (b) => {
+  const loop = new BaseEventLoop();
+  // deno-lint-ignore require-yield
+  function* co(i: number): Coroutine<number> {
+    return i;
+  }
+  b.start();
+  await loop.runUntilComplete(taskGroup(function* (tg) {
+    for (let i = 0; i < GROUP_TASKS; i++) tg.createTask(co(i));
+  }));
   b.end();
   loop.close();
 });
