@@ -36,15 +36,18 @@ export {
   type ExceptionHandler,
   getRunningLoop,
   Handle,
+  type IoMethodName,
+  type IoServices,
   type LoopOptions,
   realClock,
+  type TaskFactory,
   TimerHandle,
 } from "./loops/core/events.ts";
 export {
   BaseEventLoop,
+  type BaseEventLoopOptions,
   type IoStarter,
   type Runnable,
-  type TaskFactory,
 } from "./loops/core/base_event_loop.ts";
 export { Future, type FutureOptions, wrapFuture } from "./loops/core/futures.ts";
 export {
@@ -138,14 +141,15 @@ export {
   type SSLPurpose,
   type VerifyMode,
 } from "./loops/net/ssl.ts";
-export type { ConnectAcceptedSocketOptions } from "./loops/net/io_options.ts";
+export type { ConnectAcceptedSocketOptions } from "./loops/core/io_options.ts";
 export type {
   CreateConnectionOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
   StartTlsOptions,
-} from "./loops/net/io_options.ts";
+} from "./loops/core/io_options.ts";
+export type { SocketLike, SSLContextLike } from "./loops/core/io_types.ts";
 export {
   type AddrInfo,
   AF_INET,
@@ -161,9 +165,7 @@ export {
   type SockAddr,
 } from "./loops/net/resolve.ts";
 export * from "./loops/net/os_errors.ts";
-export { IoEventLoop, type IoLoopOptions } from "./loops/io_event_loop.ts";
-export { NetEventLoop } from "./loops/_net_event_loop.ts";
-export { SockEventLoop } from "./loops/_sock_event_loop.ts";
+export type { IoLoopOptions } from "./loops/io.ts";
 export { SelectorEventLoop, type SelectorEventLoopOptions } from "./loops/selector_event_loop.ts";
 export { ProactorEventLoop } from "./loops/proactor_event_loop.ts";
 export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/testing/test_loop.ts";
@@ -224,7 +226,7 @@ export {
   isChildWatcherLike,
 } from "./policy/policy.ts";
 export { UdpTransport } from "./loops/net/transports/datagram.ts";
-export type { CreateDatagramEndpointOptions } from "./loops/net/io_options.ts";
+export type { CreateDatagramEndpointOptions } from "./loops/core/io_options.ts";
 export {
   type ClientConnectedCallback,
   DEFAULT_LIMIT,

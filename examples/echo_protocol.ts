@@ -10,13 +10,13 @@
 // `startEchoServer` are exported for benchmarks and tests.
 
 import {
+  type AbstractServer,
   BufferedProtocol,
   type Coroutine,
   type Future,
   getRunningLoop,
   Protocol,
   run,
-  type Server,
   type Transport,
 } from "../mod.ts";
 
@@ -85,7 +85,7 @@ export function* startEchoServer(
   host = "127.0.0.1",
   port = 0,
   zeroCopy = false,
-): Coroutine<Server> {
+): Coroutine<AbstractServer> {
   const factory = zeroCopy ? () => new ZeroCopyEchoProtocol() : () => new EchoServerProtocol();
   return yield* getRunningLoop().createServer(factory, host, port);
 }

@@ -7,10 +7,10 @@
 // running loop and returns the Server.
 
 import {
+  type AbstractServer,
   type Coroutine,
   openConnection,
   run,
-  type Server,
   startServer,
   type StreamReader,
   type StreamWriter,
@@ -37,7 +37,7 @@ export function* echo(reader: StreamReader, writer: StreamWriter): Coroutine<voi
  * @param port The port (default 0: any free port).
  * @returns A coroutine of the server; its port is `server.sockets[0].getsockname()[1]`.
  */
-export function* startEchoServer(host = "127.0.0.1", port = 0): Coroutine<Server> {
+export function* startEchoServer(host = "127.0.0.1", port = 0): Coroutine<AbstractServer> {
   return yield* startServer(echo, host, port);
 }
 

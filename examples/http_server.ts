@@ -11,13 +11,13 @@
 // tests can run it on their own loop.
 
 import {
+  type AbstractServer,
   type Coroutine,
   createTask,
   getRunningLoop,
   NotImplementedError,
   Protocol,
   run,
-  type Server,
   type TimerHandle,
   type Transport,
 } from "../mod.ts";
@@ -217,7 +217,7 @@ export class HttpProtocol extends Protocol {
  * @param port The port (default 0: any free port).
  * @returns A coroutine of the server.
  */
-export function* startHttpServer(host = "127.0.0.1", port = 0): Coroutine<Server> {
+export function* startHttpServer(host = "127.0.0.1", port = 0): Coroutine<AbstractServer> {
   return yield* getRunningLoop().createServer(() => new HttpProtocol(), host, port);
 }
 

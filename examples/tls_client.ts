@@ -12,13 +12,13 @@
 // connects to it — so it works without internet access.
 
 import {
+  type AbstractServer,
   type Coroutine,
   type Future,
   getRunningLoop,
   OSError,
   Protocol,
   run,
-  type Server,
   SSLContext,
   type Transport,
 } from "../mod.ts";
@@ -127,7 +127,7 @@ function* offline(cert: string, key: string): Coroutine<string> {
   const serverCtx = new SSLContext("clientAuth");
   serverCtx.loadCertChain(cert, key);
   serverCtx.setAlpnProtocols(["http/1.1"]);
-  const server: Server = yield* getRunningLoop().createServer(
+  const server: AbstractServer = yield* getRunningLoop().createServer(
     () => new HelloPage(),
     "127.0.0.1",
     0,

@@ -4,8 +4,9 @@
  * @module
  */
 
-import { IoEventLoop, type IoLoopOptions } from "./io_event_loop.ts";
-import { currentPlatform } from "../platform/detect.ts";
+import { BaseEventLoop } from "./core/base_event_loop.ts";
+import { type IoLoopOptions, ioLoopOptions } from "./io.ts";
+import { currentPlatform, type Platform } from "../platform/detect.ts";
 import { checkLoopAvailable } from "../platform/matrix.ts";
 import type { LoopKind } from "../platform/matrix_rows.ts";
 
@@ -17,6 +18,10 @@ import type { LoopKind } from "../platform/matrix_rows.ts";
  * injected (`simulatePlatform("windows")`), which is how its limits can be
  * exercised anywhere.
  *
+ * It is a `BaseEventLoop` (the scheduler) built with the I/O services of
+ * its kind (`loops/io.ts`): Deno performs the I/O the same way as for
+ * `SelectorEventLoop`, and the two differ in what the matrix allows.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -27,9 +32,11 @@ import type { LoopKind } from "../platform/matrix_rows.ts";
  * loop.close();
  * ```
  */
-export class ProactorEventLoop extends IoEventLoop {
+export class ProactorEventLoop extends BaseEventLoop {
   /** Always `"proactor"`. */
   readonly kind: LoopKind = "proactor";
+  /** The platform whose limits the loop follows. */
+  readonly platform: Platform;
 
   /**
    * Creates the loop.
@@ -38,7 +45,9 @@ export class ProactorEventLoop extends IoEventLoop {
    * @throws {NotImplementedError} If the platform is not Windows.
    */
   constructor(options: IoLoopOptions = {}) {
-    checkLoopAvailable("proactor", options.platform ?? currentPlatform());
-    super(options);
+    const platform = options.platform ?? currentPlatform();
+    checkLoopAvailable("proactor", platform);
+    super(ioLoopOptions(options, "proactor", platform));
+    this.platform = platform;
   }
 }

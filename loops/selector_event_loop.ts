@@ -4,8 +4,9 @@
  * @module
  */
 
-import { IoEventLoop, type IoLoopOptions } from "./io_event_loop.ts";
-import type { SupportDetails } from "../platform/matrix.ts";
+import { BaseEventLoop } from "./core/base_event_loop.ts";
+import { type IoLoopOptions, ioLoopOptions } from "./io.ts";
+import { currentPlatform, type Platform } from "../platform/detect.ts";
 import type { LoopKind } from "../platform/matrix_rows.ts";
 import {
   type ConcreteSelectorName,
@@ -30,6 +31,10 @@ export interface SelectorEventLoopOptions extends IoLoopOptions {
  * selector choice follows Python's availability rules (epoll on Linux,
  * kqueue on macOS and the BSDs, poll on Unix, select everywhere; on Windows
  * select only, for sockets only) and the platform matrix applies.
+ *
+ * It is a `BaseEventLoop` (the scheduler) built with the I/O services of
+ * its kind (`loops/io.ts`); every I/O method is declared and documented on
+ * `AbstractEventLoop`.
  *
  * @example The default selector, and an explicit one
  * ```ts
@@ -56,9 +61,11 @@ export interface SelectorEventLoopOptions extends IoLoopOptions {
  * loop.close();
  * ```
  */
-export class SelectorEventLoop extends IoEventLoop {
+export class SelectorEventLoop extends BaseEventLoop {
   /** Always `"selector"`. */
   readonly kind: LoopKind = "selector";
+  /** The platform whose limits the loop follows. */
+  readonly platform: Platform;
   /** The selector in use (never `"DefaultSelector"`: the one it stands for). */
   readonly selector: ConcreteSelectorName;
 
@@ -71,12 +78,10 @@ export class SelectorEventLoop extends IoEventLoop {
    */
   constructor(options: SelectorEventLoopOptions | SelectorName = {}) {
     const opts = typeof options === "string" ? { selector: options } : options;
-    super(opts);
-    this.selector = resolveSelector(opts.selector, this.platform);
-  }
-
-  /** @internal */
-  override _supportDetails(): SupportDetails {
-    return { selector: this.selector };
+    const platform = opts.platform ?? currentPlatform();
+    const selector = resolveSelector(opts.selector, platform);
+    super(ioLoopOptions(opts, "selector", platform, { selector }));
+    this.platform = platform;
+    this.selector = selector;
   }
 }

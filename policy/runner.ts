@@ -12,18 +12,17 @@
  * @module
  */
 
-import { _getRunningLoop, type AbstractEventLoop, type Coroutine } from "../loops/core/events.ts";
+import {
+  _getRunningLoop,
+  type AbstractEventLoop,
+  checkLoop,
+  type Coroutine,
+} from "../loops/core/events.ts";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "../loops/core/exceptions.ts";
 import { type Future, wrapFuture } from "../loops/core/futures.ts";
 import { gather } from "../loops/flow/gather.ts";
 import { allTasks } from "../loops/core/tasks.ts";
-import {
-  checkCallback,
-  checkLoop,
-  describe,
-  isCoroutine,
-  isThenable,
-} from "../loops/core/checks.ts";
+import { checkCallback, describe, isCoroutine, isThenable } from "../loops/core/checks.ts";
 import { _inWorker } from "./default_policy.ts";
 import { checkAbortSignal } from "../loops/core/abort.ts";
 import { getEventLoopPolicy } from "./policy.ts";

@@ -1,7 +1,8 @@
 /**
  * `BaseEventLoop`: the scheduler. Ready queue, timers, the iteration, the
- * host integration, exception handling and debug mode. I/O lives in the
- * subclasses.
+ * host integration, exception handling and debug mode. I/O is composed, not
+ * inherited: the loop calls the `IoServices` it was built with (see
+ * `loops/io.ts` for the ones of the concrete loops).
  *
  * @module
  */
@@ -16,8 +17,10 @@ import {
   type ExceptionContext,
   type ExceptionHandler,
   Handle,
+  type IoServices,
   type LoopOptions,
   realClock,
+  type TaskFactory,
   TimerHandle,
 } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
@@ -29,6 +32,8 @@ import { checkCallback, checkLoopCallback, checkSeconds } from "./checks.ts";
 import { sourceTraceback } from "./stack.ts";
 import { formatExceptionContext } from "./_format_context.ts";
 import { HostPoller } from "./_host_poll.ts";
+import type { SupportDetails } from "../../platform/matrix.ts";
+import type { Feature } from "../../platform/matrix_rows.ts";
 
 /**
  * A busy loop with no host operation in flight gives the host a turn
@@ -71,12 +76,15 @@ export interface IoStarter {
   _startIo(): void;
 }
 
-/** Creates tasks for `loop.createTask()`; see `setTaskFactory`. */
-export type TaskFactory = <T>(
-  loop: BaseEventLoop,
-  coro: Coroutine<T> | PromiseLike<T>,
-  options?: TaskOptions,
-) => Task<T>;
+/** Options of `new BaseEventLoop()`: the scheduler's, and the I/O the loop composes. */
+export interface BaseEventLoopOptions extends LoopOptions {
+  /**
+   * Makes the loop's I/O services, once, from the loop being built (it
+   * must only keep it: the subclass is not constructed yet). Without them
+   * every I/O method raises `NotImplementedError`.
+   */
+  services?: (loop: BaseEventLoop) => IoServices;
+}
 
 /** Returned by `_idle()` when the loop may go on without waiting. */
 const CONTINUE = -1;
@@ -141,9 +149,10 @@ export class BaseEventLoop extends AbstractEventLoop {
   /**
    * Creates a loop.
    *
-   * @param options The clock, its resolution and debug mode.
+   * @param options The clock, its resolution, debug mode, and the I/O
+   *   services (none: the I/O methods raise `NotImplementedError`).
    */
-  constructor(options: LoopOptions = {}) {
+  constructor(options: BaseEventLoopOptions = {}) {
     super();
     this._clock = options.clock ?? realClock;
     const res = options.clockResolution ?? DEFAULT_CLOCK_RESOLUTION;
@@ -153,6 +162,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     }
     this._clockResolution = res;
     if (options.debug) this._debug = true;
+    if (options.services !== undefined) this._services = options.services(this);
   }
 
   // ---- scheduling -------------------------------------------------------
@@ -412,20 +422,22 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop.close();
    * ```
    */
-  setTaskFactory(factory: TaskFactory | null): void {
+  override setTaskFactory(factory: TaskFactory | null): void {
     if (factory !== null) checkCallback(factory, "factory");
     this._taskFactory = factory;
   }
 
   /** The task factory, or `null` when the default is used. */
-  getTaskFactory(): TaskFactory | null {
+  override getTaskFactory(): TaskFactory | null {
     return this._taskFactory;
   }
 
   // ---- running ------------------------------------------------------------
 
   /**
-   * Runs the loop until `stop()` is called.
+   * Runs the loop until `stop()` is called. While it runs with a signal
+   * handler installed it keeps the process alive, as a loop blocked in
+   * select does (Deno's signal listeners alone do not).
    *
    * @returns A promise that resolves when the loop has stopped.
    * @throws {RuntimeError} Synchronously, if the loop is closed or running,
@@ -445,7 +457,11 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._running = true;
     _setRunningLoop(this);
     this.#lastPoll = performance.now();
-    return this.#run();
+    const run = this.#run();
+    const io = this._services;
+    if (io === null || io.runningChanged === undefined) return run;
+    io.runningChanged();
+    return run.finally(() => io.runningChanged!());
   }
 
   async #run(): Promise<void> {
@@ -726,7 +742,10 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /**
-   * Closes the loop: drops every pending callback and timer. Idempotent.
+   * Closes the loop: drops every pending callback and timer, and releases
+   * what its I/O holds on the host: every signal handler it installed, and
+   * the default executor, shut down without waiting (its workers are
+   * terminated). Idempotent.
    *
    * @throws {RuntimeError} If the loop is running.
    *
@@ -751,6 +770,7 @@ export class BaseEventLoop extends AbstractEventLoop {
       this.#poller.close();
       this.#poller = null;
     }
+    this._services?.close?.();
   }
 
   /** `using loop = new BaseEventLoop()` closes it at the end of the scope. */
@@ -762,7 +782,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * Nothing to finalize: JavaScript async generators are not tracked by the
    * loop. Kept for asyncio compatibility (`Runner` calls it).
    */
-  *shutdownAsyncgens(): Coroutine<void> {}
+  override *shutdownAsyncgens(): Coroutine<void> {}
 
   #checkCanRun(): void {
     if (this._closed) this.#throwClosed();
@@ -774,6 +794,38 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   #throwClosed(): never {
     throw new RuntimeError("Event loop is closed");
+  }
+
+  // ---- I/O ---------------------------------------------------------------
+
+  /**
+   * Whether this loop supports a feature on its platform, per the matrix
+   * (false for every feature on a loop without I/O services).
+   *
+   * @param feature A camelCased asyncio method name, an SSL variant such as
+   *   `"createServer(ssl)"`, or `"characterDevices"`.
+   * @param details The object kind, for features that depend on it.
+   * @returns Whether the call would be allowed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
+   * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
+   * assert(!loop.supports("createUnixServer") && loop.supports("createServer"));
+   * loop.close();
+   * ```
+   */
+  supports(feature: Feature, details: SupportDetails = {}): boolean {
+    return this._services?.supports(feature, details) ?? false;
+  }
+
+  /**
+   * Whether this loop has a handler for `signal` (`addSignalHandler`); the
+   * runner leaves SIGINT to such a handler, as asyncio's does. @internal
+   */
+  _hasSignalHandler(signal: Deno.Signal): boolean {
+    return this._services?.hasSignalHandler?.(signal) ?? false;
   }
 
   // ---- errors -------------------------------------------------------------

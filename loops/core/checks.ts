@@ -1,6 +1,5 @@
 // Argument checks shared by the public API. Messages name the argument.
-
-import { AbstractEventLoop } from "./events.ts";
+// (Whether a value is a loop: `checkLoop` in events.ts, beside the class.)
 
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {
@@ -99,13 +98,6 @@ export function checkLoopCallback(callback: unknown, method: string): void {
 export function checkCallback(value: unknown, name = "callback"): void {
   if (typeof value !== "function") {
     throw new TypeError(`${name} must be a function: got ${describe(value)}`);
-  }
-}
-
-/** Throws TypeError unless `value` is an event loop. */
-export function checkLoop(value: unknown, name: string): asserts value is AbstractEventLoop {
-  if (!(value instanceof AbstractEventLoop)) {
-    throw new TypeError(`${name} must be an event loop: got ${describe(value)}`);
   }
 }
 

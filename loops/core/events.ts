@@ -6,6 +6,7 @@
 
 import { NotImplementedError, RuntimeError } from "./exceptions.ts";
 import { sourceTraceback } from "./stack.ts";
+import { describe } from "./checks.ts";
 import type { Future } from "./futures.ts";
 import type {
   ConnectAcceptedSocketOptions,
@@ -15,18 +16,35 @@ import type {
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
   StartTlsOptions,
-} from "../net/io_options.ts";
+} from "./io_options.ts";
+import type {
+  AddrInfo,
+  Executor,
+  FileDescriptorLike,
+  GetaddrinfoOptions,
+  ReadPipe,
+  ServerSocket,
+  SockAddr,
+  SocketAddress,
+  SocketLike,
+  SSLContextLike,
+  SubprocessOptions,
+  Work,
+  WorkFunction,
+  WorkResult,
+  WritePipe,
+} from "./io_types.ts";
 import type { BaseProtocol } from "./protocols.ts";
-import type { AddrInfo, GetaddrinfoOptions, SockAddr } from "../net/resolve.ts";
-import type { Server } from "../net/server.ts";
-import type { FileDescriptorLike, Socket, SocketAddress } from "../net/socket.ts";
-import type { SSLContext } from "../net/ssl.ts";
 import type { Task, TaskOptions } from "./tasks.ts";
-import type { DatagramTransport, ReadTransport, Transport, WriteTransport } from "./transports.ts";
-import type { ReadPipe, WritePipe } from "../process/pipe_ends.ts";
-import type { Executor, Work, WorkFunction, WorkResult } from "../executor/executor.ts";
-import type { SubprocessTransport } from "./transports.ts";
-import type { SubprocessOptions } from "../process/subprocess_options.ts";
+import type {
+  DatagramTransport,
+  ReadTransport,
+  SubprocessTransport,
+  Transport,
+  WriteTransport,
+} from "./transports.ts";
+import type { SupportDetails } from "../../platform/matrix.ts";
+import type { Feature } from "../../platform/matrix_rows.ts";
 
 /** A coroutine: a generator driven by a `Task`. `yield*` a `Future` to await it. */
 export type Coroutine<T = unknown> = Generator<unknown, T, unknown>;
@@ -263,9 +281,100 @@ export interface LoopOptions {
   debug?: boolean;
 }
 
+/** Creates tasks for `loop.createTask()`; see `setTaskFactory`. */
+export type TaskFactory = <T>(
+  loop: AbstractEventLoop,
+  coro: Coroutine<T> | PromiseLike<T>,
+  options?: TaskOptions,
+) => Task<T>;
+
+/**
+ * The names of the I/O methods of `AbstractEventLoop`: each one calls the
+ * method of the same name of the loop's `IoServices`.
+ */
+export type IoMethodName =
+  | "runInExecutor"
+  | "setDefaultExecutor"
+  | "shutdownDefaultExecutor"
+  | "getaddrinfo"
+  | "getnameinfo"
+  | "createConnection"
+  | "createServer"
+  | "startTls"
+  | "createUnixConnection"
+  | "createUnixServer"
+  | "connectAcceptedSocket"
+  | "createDatagramEndpoint"
+  | "connectReadPipe"
+  | "connectWritePipe"
+  | "subprocessShell"
+  | "subprocessExec"
+  | "addReader"
+  | "removeReader"
+  | "addWriter"
+  | "removeWriter"
+  | "sockRecv"
+  | "sockRecvInto"
+  | "sockSendall"
+  | "sockConnect"
+  | "sockAccept"
+  | "addSignalHandler"
+  | "removeSignalHandler";
+
+/**
+ * The I/O a loop composes (uvloop's "one loop, one file per mechanism"):
+ * every I/O method of `AbstractEventLoop`, with the same name and
+ * signature, plus what the loop's life cycle needs. One instance serves one
+ * loop and holds its per-loop state (signal handlers, the default
+ * executor). `SelectorEventLoop`, `ProactorEventLoop` and `TestLoop` build
+ * theirs from the platform matrix and the mechanism modules; a
+ * `BaseEventLoop` built without one raises `NotImplementedError` from every
+ * I/O method, as asyncio's `AbstractEventLoop` does.
+ *
+ * @example Only a loop built with services does I/O
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BaseEventLoop, NotImplementedError, SelectorEventLoop } from "@asyncio/deno";
+ * const bare = new BaseEventLoop();
+ * assert.throws(() => bare.getnameinfo(["127.0.0.1", 80]), NotImplementedError);
+ * assert(!bare.supports("getnameinfo"));
+ * const loop = new SelectorEventLoop(); // built with the services of its kind
+ * assert(loop.supports("getnameinfo"));
+ * bare.close();
+ * loop.close();
+ * ```
+ */
+export interface IoServices extends Pick<AbstractEventLoop, IoMethodName> {
+  /**
+   * Whether the loop supports `feature` (the platform matrix's answer).
+   *
+   * @param feature A camelCased asyncio method name, or a variant such as `"createServer(ssl)"`.
+   * @param details The object kind, for features that depend on it.
+   * @returns Whether the call would be allowed.
+   */
+  supports(feature: Feature, details?: SupportDetails): boolean;
+  /** Whether a signal handler is installed for `signal` (the runner asks). */
+  hasSignalHandler?(signal: Deno.Signal): boolean;
+  /** Called when the loop starts and when it stops running. */
+  runningChanged?(): void;
+  /** Called once when the loop closes: releases the per-loop state. */
+  close?(): void;
+}
+
 /**
  * The interface every event loop implements (asyncio's
- * `AbstractEventLoop`). Use `BaseEventLoop` or one of its subclasses.
+ * `AbstractEventLoop`): it declares every method. The scheduler methods
+ * raise `NotImplementedError` until a subclass provides them
+ * (`BaseEventLoop` does); each I/O method calls the method of the same name
+ * of the `IoServices` the loop was built with, and raises
+ * `NotImplementedError` on a loop built without them (a plain
+ * `BaseEventLoop`). `SelectorEventLoop`, `ProactorEventLoop` and `TestLoop`
+ * have them, gated by the platform matrix: an unsupported call throws
+ * `NotImplementedError` before any side effect.
+ *
+ * Methods that are coroutines in asyncio return a `Future` here (a task
+ * already scheduled), so they work both as `yield* loop.createConnection(...)`
+ * in coroutines and as `await loop.createConnection(...)` in async functions.
  *
  * @example
  * ```ts
@@ -276,8 +385,8 @@ export interface LoopOptions {
  * ```
  */
 export abstract class AbstractEventLoop {
-  // As asyncio's: every method raises NotImplementedError until a subclass
-  // provides it (BaseEventLoop provides the scheduler, the I/O loops the rest).
+  /** The I/O services the loop was built with, or null (no I/O). @internal */
+  _services: IoServices | null = null;
 
   /** Schedules `callback(...args)` for the next iteration. */
   callSoon<A extends unknown[]>(_callback: (...args: A) => unknown, ..._args: A): Handle {
@@ -366,191 +475,1220 @@ export abstract class AbstractEventLoop {
   setDebug(_enabled: boolean): void {
     unimplemented(this, "setDebug");
   }
+  /** Sets the factory `createTask` uses, or `null` for the default one. */
+  setTaskFactory(_factory: TaskFactory | null): void {
+    unimplemented(this, "setTaskFactory");
+  }
+  /** The task factory, or `null` when the default is used. */
+  getTaskFactory(): TaskFactory | null {
+    return unimplemented(this, "getTaskFactory");
+  }
+  /** Finalizes the loop's asynchronous generators (a coroutine). */
+  shutdownAsyncgens(): Coroutine<void> {
+    return unimplemented(this, "shutdownAsyncgens");
+  }
 
-  // ---- I/O: asyncio's AbstractEventLoop raises NotImplementedError for every
-  // method a loop does not provide; so do these defaults. SelectorEventLoop
-  // and ProactorEventLoop implement them (as the platform matrix allows).
+  // ---- I/O: each method calls the loop's I/O services (see IoServices).
 
-  /** Opens a TCP (or TLS) connection; resolves with `[transport, protocol]`. */
-  createConnection<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _host?: string | null,
-    _port?: number | string | null,
-    _options?: CreateConnectionOptions,
-  ): Future<[Transport, P]> {
-    return noIo(this, "createConnection");
-  }
-  /** Wraps a connection accepted elsewhere (a `Socket` or a `Deno.Conn`) in a transport. */
-  connectAcceptedSocket<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _sock: Socket | Deno.Conn,
-    _options?: ConnectAcceptedSocketOptions,
-  ): Future<[Transport, P]> {
-    return noIo(this, "connectAcceptedSocket");
-  }
-  /** Starts a TCP (or TLS) server. */
-  createServer(
-    _protocolFactory: () => BaseProtocol,
-    _host?: string | string[] | null,
-    _port?: number | string | null,
-    _options?: CreateServerOptions,
-  ): Future<Server> {
-    return noIo(this, "createServer");
-  }
-  /** Opens a Unix socket connection. */
-  createUnixConnection<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _path?: string | null,
-    _options?: CreateUnixConnectionOptions,
-  ): Future<[Transport, P]> {
-    return noIo(this, "createUnixConnection");
-  }
-  /** Starts a Unix socket server. */
-  createUnixServer(
-    _protocolFactory: () => BaseProtocol,
-    _path?: string | null,
-    _options?: CreateUnixServerOptions,
-  ): Future<Server> {
-    return noIo(this, "createUnixServer");
-  }
-  /** Creates a UDP endpoint; resolves with `[transport, protocol]`. */
-  createDatagramEndpoint<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _options?: CreateDatagramEndpointOptions,
-  ): Future<[DatagramTransport, P]> {
-    return noIo(this, "createDatagramEndpoint");
-  }
-  /** Upgrades a connection to TLS; resolves with the new transport. */
-  startTls(
-    _transport: Transport,
-    _protocol: BaseProtocol,
-    _sslcontext: SSLContext,
-    _options?: StartTlsOptions,
-  ): Future<Transport> {
-    return noIo(this, "startTls");
-  }
-  /** Resolves a host and port with the OS resolver. */
-  getaddrinfo(
-    _host: string | null,
-    _port: number | string | null,
-    _options?: GetaddrinfoOptions,
-  ): Future<AddrInfo[]> {
-    return noIo(this, "getaddrinfo");
-  }
-  /** Looks up the host and service names of an address. */
-  getnameinfo(_sockaddr: SockAddr, _flags?: number): Future<[string, string]> {
-    return noIo(this, "getnameinfo");
-  }
-  /** Connects a `Socket` to an address. */
-  sockConnect(_sock: Socket, _address: SocketAddress): Future<void> {
-    return noIo(this, "sockConnect");
-  }
-  /** Accepts a connection on a listening `Socket`; resolves with `[socket, address]`. */
-  sockAccept(_sock: Socket): Future<[Socket, SocketAddress]> {
-    return noIo(this, "sockAccept");
-  }
-  /** Receives up to `nbytes` bytes from a connected `Socket` (empty at EOF). */
-  sockRecv(_sock: Socket, _nbytes: number): Future<Uint8Array> {
-    return noIo(this, "sockRecv");
-  }
-  /** Receives bytes into `buf`; resolves with the count. */
-  sockRecvInto(_sock: Socket, _buf: Uint8Array): Future<number> {
-    return noIo(this, "sockRecvInto");
-  }
-  /** Sends all of `data` on a connected `Socket`. */
-  sockSendall(_sock: Socket, _data: Uint8Array): Future<void> {
-    return noIo(this, "sockSendall");
-  }
-  /** Calls `callback(...args)` while `fd` is readable. */
-  addReader<A extends unknown[]>(
-    _fd: FileDescriptorLike,
-    _callback: (...args: A) => unknown,
-    ..._args: A
-  ): void {
-    noIo(this, "addReader");
-  }
-  /** Stops watching `fd` for reading; returns whether it was watched. */
-  removeReader(_fd: FileDescriptorLike): boolean {
-    return noIo(this, "removeReader");
-  }
-  /** Calls `callback(...args)` while `fd` is writable. */
-  addWriter<A extends unknown[]>(
-    _fd: FileDescriptorLike,
-    _callback: (...args: A) => unknown,
-    ..._args: A
-  ): void {
-    noIo(this, "addWriter");
-  }
-  /** Stops watching `fd` for writing; returns whether it was watched. */
-  removeWriter(_fd: FileDescriptorLike): boolean {
-    return noIo(this, "removeWriter");
-  }
-  /** Wraps the read end of a pipe; resolves with `[transport, protocol]`. */
-  connectReadPipe<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _pipe: ReadPipe,
-  ): Future<[ReadTransport, P]> {
-    return noIo(this, "connectReadPipe");
-  }
-  /** Wraps the write end of a pipe; resolves with `[transport, protocol]`. */
-  connectWritePipe<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _pipe: WritePipe,
-  ): Future<[WriteTransport, P]> {
-    return noIo(this, "connectWritePipe");
-  }
   /**
-   * Runs `program` with `args` as a child process; resolves with
-   * `[transport, protocol]` once `connectionMade` ran.
+   * Runs `work(...args)` in `executor`, or in the loop's default executor
+   * when `executor` is `null`: a `WorkerPoolExecutor` created on first use,
+   * sized to the machine. Work is a self-contained function (its source is
+   * sent to a worker: it must not use variables of its enclosing scope) or
+   * a module task `{ module, export }`; arguments and results are copied by
+   * structured clone. Cancelling the returned future drops the work if it
+   * has not started; running work cannot be interrupted.
+   *
+   * Differences from asyncio: the default executor runs work in parallel on
+   * Web Workers (asyncio uses threads), so the work cannot share objects
+   * with the caller. Async functions are accepted (the worker awaits them).
+   *
+   * @typeParam F The function type.
+   * @param executor An executor, or `null` for the default one.
+   * @param work A function or a module task (see `moduleTask`).
+   * @param args Its arguments.
+   * @returns A future of the result.
+   * @throws {TypeError} If `executor` is not an executor, or `work` cannot
+   *   be sent (a generator function, native, bound or class method, ...).
+   * @throws {RuntimeError} If the loop is closed or its default executor was shut down.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * function fib(n: number): number {
+   *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
+   * }
+   * const loop = new SelectorEventLoop();
+   * const result = await loop.runUntilComplete(loop.runInExecutor(null, fib, 20));
+   * assert(result === 6765);
+   * loop.close(); // ends the default executor's workers
+   * ```
    */
-  subprocessExec<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _program: string | URL,
-    _args?: readonly string[],
-    _options?: SubprocessOptions,
-  ): Future<[SubprocessTransport, P]> {
-    return noIo(this, "subprocessExec");
-  }
-  /** Runs `cmd` with the shell as a child process; resolves with `[transport, protocol]`. */
-  subprocessShell<P extends BaseProtocol>(
-    _protocolFactory: () => P,
-    _cmd: string,
-    _options?: SubprocessOptions,
-  ): Future<[SubprocessTransport, P]> {
-    return noIo(this, "subprocessShell");
-  }
-  /** Calls `callback(...args)` as a loop callback whenever `signal` arrives. */
-  addSignalHandler<A extends unknown[]>(
-    _signal: Deno.Signal,
-    _callback: (...args: A) => unknown,
-    ..._args: A
-  ): void {
-    noIo(this, "addSignalHandler");
-  }
-  /** Removes the handler of `signal`; returns whether there was one. */
-  removeSignalHandler(_signal: Deno.Signal): boolean {
-    return noIo(this, "removeSignalHandler");
-  }
-  /** Runs `work(...args)` in `executor` (`null`: the default one); resolves with its result. */
   runInExecutor<F extends WorkFunction>(
-    _executor: Executor | null,
-    _work: Work<F>,
-    ..._args: Parameters<F>
+    executor: Executor | null,
+    work: Work<F>,
+    ...args: Parameters<F>
   ): Future<WorkResult<F>> {
-    return noIo(this, "runInExecutor");
+    return services(this, "runInExecutor").runInExecutor(executor, work, ...args);
   }
-  /** Sets the executor `runInExecutor(null, ...)` uses. */
-  setDefaultExecutor(_executor: Executor): void {
-    noIo(this, "setDefaultExecutor");
-  }
+
   /**
-   * Shuts the default executor down and waits for it. A loop without
-   * executors has nothing to shut down: this default resolves at once.
+   * Sets the executor `runInExecutor(null, ...)` uses. The previous one is
+   * not shut down.
+   *
+   * @param executor An object with `submit()` and `shutdown()`.
+   * @throws {TypeError} If it is not an executor.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop, WorkerPoolExecutor } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * loop.setDefaultExecutor(new WorkerPoolExecutor({ maxWorkers: 1 }));
+   * const v = await loop.runUntilComplete(loop.runInExecutor(null, () => 42));
+   * assert(v === 42);
+   * await loop.runUntilComplete(loop.shutdownDefaultExecutor());
+   * loop.close();
+   * ```
    */
-  shutdownDefaultExecutor(_timeout?: number | null): Future<void> {
+  setDefaultExecutor(executor: Executor): void {
+    services(this, "setDefaultExecutor").setDefaultExecutor(executor);
+  }
+
+  /**
+   * Shuts the default executor down: no new work is accepted, the work
+   * already scheduled finishes, then every worker ends. After `timeout`
+   * seconds (default: no limit) it warns and terminates the workers.
+   * `Runner` and `run()` call it before closing the loop. A loop without I/O
+   * services has no executor: its future is done at once.
+   *
+   * @param timeout Seconds, or `null`.
+   * @returns A future that resolves when the executor is down.
+   * @throws {RangeError} If `timeout` is negative or NaN.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const v = await loop.runUntilComplete(loop.runInExecutor(null, (a: number) => a * 2, 21));
+   * await loop.runUntilComplete(loop.shutdownDefaultExecutor());
+   * assert(v === 42);
+   * loop.close();
+   * ```
+   */
+  shutdownDefaultExecutor(timeout?: number | null): Future<void> {
+    const io = this._services;
+    if (io !== null) return io.shutdownDefaultExecutor(timeout);
     const fut = this.createFuture<void>();
     fut.setResult(undefined);
     return fut;
+  }
+
+  /**
+   * Resolves `host` and `port` with the operating system's resolver
+   * (`/etc/hosts` applies), as `socket.getaddrinfo` does. Service names
+   * (`"http"`) come from `/etc/services` (a built-in table of common services
+   * where it is missing). `flags` takes `AI_PASSIVE`, `AI_CANONNAME`,
+   * `AI_NUMERICHOST`, `AI_NUMERICSERV`, `AI_V4MAPPED`, `AI_ALL` and
+   * `AI_ADDRCONFIG`; other bits fail with `EAI_BADFLAGS`, as on Linux.
+   *
+   * Differences from asyncio: `canonname` (with `AI_CANONNAME`) is the name
+   * as given, as Deno cannot report the resolver's canonical name; `""` as
+   * host means the same as null (Python rejects it).
+   *
+   * @param host A host name or address (null: loopback; with `AI_PASSIVE`, the wildcard addresses).
+   * @param port A port number, numeric string, service name, or null.
+   * @param options `family`, `type`, `proto`, `flags`.
+   * @throws {GaiError} (from the future) With `code`/`errno` `EAI_NONAME` for an unknown host, `EAI_SERVICE` for an unknown service, `EAI_FAMILY` for a family other than `AF_UNSPEC`/`AF_INET`/`AF_INET6`.
+   * @returns A future of `[family, type, proto, canonname, sockaddr][]`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { AF_INET, SelectorEventLoop, SOCK_STREAM } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const infos = await loop.runUntilComplete(
+   *   loop.getaddrinfo("localhost", 80, { family: AF_INET, type: SOCK_STREAM }),
+   * );
+   * assert(infos[0][4][0] === "127.0.0.1" && infos[0][4][1] === 80);
+   * loop.close();
+   * ```
+   */
+  getaddrinfo(
+    host: string | null,
+    port: number | string | null,
+    options?: GetaddrinfoOptions,
+  ): Future<AddrInfo[]> {
+    return services(this, "getaddrinfo").getaddrinfo(host, port, options);
+  }
+
+  /**
+   * Looks up the host and service names of a numeric address.
+   *
+   * @param sockaddr `[host, port]` (IPv6: `[host, port, flowinfo, scopeId]`).
+   * @param flags `NI_NUMERICHOST`, `NI_NUMERICSERV`, `NI_NAMEREQD`, `NI_DGRAM`, `NI_NOFQDN`; other bits fail with `EAI_BADFLAGS`, as on Linux.
+   * @throws {GaiError} (from the future) `EAI_NONAME` for a non-numeric host, or with `NI_NAMEREQD` for an address without a name.
+   * @returns A future of `[host, service]`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const [, service] = await loop.runUntilComplete(loop.getnameinfo(["127.0.0.1", 22]));
+   * assert(typeof service === "string");
+   * loop.close();
+   * ```
+   */
+  getnameinfo(sockaddr: SockAddr, flags?: number): Future<[string, string]> {
+    return services(this, "getnameinfo").getnameinfo(sockaddr, flags);
+  }
+
+  /**
+   * Opens a TCP connection to `host`:`port` (each resolved address in turn,
+   * or Happy Eyeballs with `happyEyeballsDelay`), optionally with TLS, and
+   * makes a protocol for it.
+   *
+   * @typeParam P The protocol type.
+   * Host and port are resolved through `this.getaddrinfo()` (as asyncio
+   * does; a numeric host is used as it is): a port may be a service name
+   * (`"http"`), and host null means the loopback addresses.
+   *
+   * @param protocolFactory Makes the protocol.
+   * @param host The host name or address (null: loopback).
+   * @param port The port: a number, a numeric string or a service name.
+   * @param options `ssl`, `serverHostname`, `family`, `happyEyeballsDelay`, ...;
+   *   or `sock`: a connected `Socket` to wrap instead (host and port null; with
+   *   `ssl`, `serverHostname` is required). The transport then owns the socket.
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it (SSL on the proactor
+   *   loop) or an option Deno cannot honour is given (`localAddr`; an `ssl`
+   *   context with `verifyMode` `CERT_NONE`, as Deno always verifies the
+   *   server certificate; with `sock`, a client certificate, as Deno.startTls
+   *   cannot present one).
+   * @throws {RangeError} Where asyncio raises ValueError: host/port together
+   *   with `sock`, or neither; `serverHostname`, `sslHandshakeTimeout` or
+   *   `sslShutdownTimeout` without `ssl`; `ssl` without a host or
+   *   `serverHostname`; an option that only applies without `sock` given with
+   *   it; a port out of range, a non-positive timeout.
+   * @throws {TypeError} On arguments of the wrong type.
+   * @throws {GaiError} For host `""` (as getaddrinfo); from the future, for a
+   *   name or service that is not known.
+   *
+   * @example
+   * ```ts
+   * import { Protocol, SelectorEventLoop, type Transport } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * class Hello extends Protocol {
+   *   override connectionMade(t: Transport) {
+   *     t.write(new TextEncoder().encode("hello"));
+   *   }
+   * }
+   * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
+   * const port = server.sockets[0].getsockname()[1] as number;
+   * const [transport] = await loop.runUntilComplete(loop.createConnection(() => new Hello(), "127.0.0.1", port));
+   * transport.close();
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  createConnection<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    host?: string | null,
+    port?: number | string | null,
+    options?: CreateConnectionOptions,
+  ): Future<[Transport, P]> {
+    return services(this, "createConnection").createConnection(
+      protocolFactory,
+      host,
+      port,
+      options,
+    );
+  }
+
+  /**
+   * Starts a TCP (or TLS) server on `host` (a name, a list of names, or
+   * null for every interface) and `port` (0: any free port).
+   *
+   * The hosts are resolved through `this.getaddrinfo()` with `AI_PASSIVE`
+   * (as asyncio does; a numeric host is used as it is): host null or `""`
+   * means every interface, and the port may be a service name.
+   * Differences from asyncio: Deno's `"::"` socket is dual-stack (Deno cannot
+   * set `IPV6_V6ONLY`), so where both wildcard addresses are resolved one
+   * socket on `"::"` serves both.
+   *
+   * @param protocolFactory Makes a protocol for each connection.
+   * @param host Where to listen.
+   * @param port The port (0: any free port; a number, numeric string or service name).
+   * @param options `ssl`, `backlog`, `reusePort`, `keepAlive`, `startServing`, ...;
+   *   or `sock`: a bound or listening `Socket` to serve (host and port null).
+   * @returns A future of the `Server`.
+   * @throws {RangeError} Where asyncio raises ValueError: host/port together
+   *   with `sock`, or none of them; `sslHandshakeTimeout`/`sslShutdownTimeout`
+   *   without `ssl`; a port out of range.
+   * @throws {TypeError} On arguments of the wrong type.
+   * @throws {OSError} (from the future) If an address cannot be bound, or
+   *   `getaddrinfo()` returns nothing.
+   * @throws {NotImplementedError} If the matrix forbids it, or `reusePort`
+   *   without Deno's `--unstable-net` flag, or `reuseAddress: false`, or `ssl` with `sock`,
+   *   or an `ssl` context asking for client certificates (`verifyMode` other than
+   *   `CERT_NONE`, or CA certificates loaded): Deno.listenTls cannot request them.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
+   * assert(server.isServing());
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  createServer(
+    protocolFactory: () => BaseProtocol,
+    host?: string | string[] | null,
+    port?: number | string | null,
+    options?: CreateServerOptions,
+  ): Future<AbstractServer> {
+    return services(this, "createServer").createServer(protocolFactory, host, port, options);
+  }
+
+  /**
+   * Upgrades an open connection to TLS as the client (STARTTLS). Reading
+   * stops, buffered writes are flushed, the handshake runs, and the returned
+   * transport continues with `protocol` (its `connectionMade` is not called
+   * again). The old transport must not be used afterwards.
+   *
+   * Differences from asyncio: only the client side (Deno has no API to start
+   * TLS as a server on an accepted connection), and only while no read is
+   * pending on the connection. A transport starts its next read when the loop
+   * next waits for I/O, so call `startTls` from `dataReceived()` (or from a
+   * coroutine woken by it, e.g. on the peer's "go ahead" reply) before the
+   * loop goes idle; otherwise it fails with `RuntimeError` and the plaintext
+   * transport stays usable.
+   *
+   * @param transport A TCP transport of this loop.
+   * @param protocol The protocol for the TLS transport.
+   * @param sslcontext The client context.
+   * @param options `serverHostname`, `sslHandshakeTimeout`.
+   * @returns A future of the TLS transport.
+   * @throws {NotImplementedError} On the proactor loop, with `serverSide: true`,
+   *   with a client certificate loaded (Deno.startTls cannot present one: use
+   *   `createConnection(host, port, { ssl })`), or with a `CERT_NONE` context
+   *   (Deno always verifies the server certificate).
+   * @throws {RuntimeError} (from the future) If a read is pending on the transport.
+   */
+  startTls(
+    transport: Transport,
+    protocol: BaseProtocol,
+    sslcontext: SSLContextLike,
+    options?: StartTlsOptions,
+  ): Future<Transport> {
+    return services(this, "startTls").startTls(transport, protocol, sslcontext, options);
+  }
+
+  /**
+   * Opens a connection to the Unix socket at `path`.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param path The socket path.
+   * @param options `sock`: a connected AF_UNIX `Socket` to wrap (path null).
+   *   `ssl` is not available (Deno has no TLS over Unix sockets).
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl`.
+   * @throws {RangeError} With `serverHostname`, `sslHandshakeTimeout` or
+   *   `sslShutdownTimeout` (they need `ssl`); with both `path` and `sock`, or
+   *   neither; with an empty path or a `sock` that is not AF_UNIX.
+   *
+   * @example
+   * ```ts
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const path = Deno.makeTempDirSync() + "/demo.sock";
+   * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
+   * const [t] = await loop.runUntilComplete(loop.createUnixConnection(() => new Protocol(), path));
+   * t.close();
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  createUnixConnection<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    path?: string | null,
+    options?: CreateUnixConnectionOptions,
+  ): Future<[Transport, P]> {
+    return services(this, "createUnixConnection").createUnixConnection(
+      protocolFactory,
+      path,
+      options,
+    );
+  }
+
+  /**
+   * Starts a server on the Unix socket at `path`. A stale socket file left
+   * there is removed first (any other file is an error); with
+   * `cleanupSocket` (default) the file is removed when the server closes.
+   *
+   * @param protocolFactory Makes a protocol for each connection.
+   * @param path The socket path.
+   * @param options `startServing`, `cleanupSocket`; or `sock`: a
+   *   bound or listening AF_UNIX `Socket` to serve (path null).
+   * @returns A future of the `Server`.
+   * @throws {NotImplementedError} On Windows (AF_UNIX), or with `ssl` or
+   *   `backlog` (Deno's Unix listener takes none).
+   * @throws {RangeError} With `sslHandshakeTimeout` or `sslShutdownTimeout` (no
+   *   `ssl`); with both `path` and `sock`, or neither; with an empty path or
+   *   a `sock` that is not AF_UNIX.
+   * @throws {OSError} (from the future) `EADDRINUSE` if a file that is not a socket is at `path`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const path = Deno.makeTempDirSync() + "/srv.sock";
+   * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
+   * assert(server.sockets[0].getsockname() === path);
+   * server.close();
+   * await loop.runUntilComplete(server.waitClosed());
+   * loop.close();
+   * ```
+   */
+  createUnixServer(
+    protocolFactory: () => BaseProtocol,
+    path?: string | null,
+    options?: CreateUnixServerOptions,
+  ): Future<AbstractServer> {
+    return services(this, "createUnixServer").createUnixServer(protocolFactory, path, options);
+  }
+
+  /**
+   * Wraps a connection accepted outside the loop (a connected `Socket`, e.g.
+   * from `sockAccept`, or a `Deno.Conn`) in a transport and a protocol, as
+   * `createServer` does for the connections it accepts. The transport then
+   * owns the connection.
+   *
+   * Differences from asyncio: no `ssl` (Deno cannot start TLS as the server
+   * on a connection it already accepted; serve with `createServer({ ssl })`).
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param sock A connected `Socket`, or a `Deno.Conn`.
+   * @param options `sslHandshakeTimeout`, `sslShutdownTimeout` (only with `ssl`).
+   * @returns A future of `[transport, protocol]`, done once `connectionMade` ran.
+   * @throws {RangeError} With `sslHandshakeTimeout`/`sslShutdownTimeout` but no `ssl`.
+   * @throws {NotImplementedError} With `ssl`.
+   * @throws {TypeError} If `sock` is neither a `Socket` nor a `Deno.Conn`.
+   * @throws {OSError} If the `Socket` is not connected.
+   * @throws {RuntimeError} If a transport or server owns the `Socket`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Protocol, SelectorEventLoop, Socket } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const lost = loop.createFuture<void>();
+   * class Hello extends Protocol {
+   *   override connectionLost() {
+   *     lost.setResult(undefined);
+   *   }
+   * }
+   * using listener = new Socket();
+   * listener.listen();
+   * using client = new Socket();
+   * const port = (listener.getsockname() as [string, number])[1];
+   * await loop.runUntilComplete(loop.sockConnect(client, ["127.0.0.1", port]));
+   * const [conn] = await loop.runUntilComplete(loop.sockAccept(listener));
+   * const [transport] = await loop.runUntilComplete(
+   *   loop.connectAcceptedSocket(() => new Hello(), conn),
+   * );
+   * transport.write(new TextEncoder().encode("hi"));
+   * const got = await loop.runUntilComplete(loop.sockRecv(client, 2));
+   * assert(new TextDecoder().decode(got) === "hi");
+   * transport.close();
+   * await loop.runUntilComplete(lost);
+   * loop.close();
+   * ```
+   */
+  connectAcceptedSocket<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    sock: SocketLike | Deno.Conn,
+    options?: ConnectAcceptedSocketOptions,
+  ): Future<[Transport, P]> {
+    return services(this, "connectAcceptedSocket").connectAcceptedSocket(
+      protocolFactory,
+      sock,
+      options,
+    );
+  }
+
+  /**
+   * Creates a UDP endpoint: binds `localAddr` (or an ephemeral port), makes
+   * the protocol, and calls its `connectionMade` before resolving. With
+   * `remoteAddr`, `sendto()` defaults to that peer and datagrams from other
+   * addresses are dropped.
+   *
+   * The socket comes from `Deno.listenDatagram` when Deno runs with
+   * `--unstable-net`, otherwise from `node:dgram`, which needs no flag
+   * (`getExtraInfo("backend")` tells which).
+   *
+   * Differences from asyncio: the endpoint is never connected at the OS level
+   * (Deno cannot), so an ICMP "port unreachable" is not reported as
+   * `ConnectionRefusedError`; with `Deno.listenDatagram` broadcasting is
+   * always allowed; `reusePort` and `sock` are not available; asyncio's
+   * ValueErrors are RangeErrors.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol (a `DatagramProtocol`).
+   * @param options `localAddr`, `remoteAddr`, `family`, `allowBroadcast`, ...
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it (the proactor loop),
+   *   or with `reusePort`, `sock` or `family: AF_UNIX`.
+   * @throws {TypeError} On malformed arguments: `localAddr`/`remoteAddr`
+   *   must be `[host, port]` pairs (asyncio's "2-tuple is expected").
+   * @throws {RangeError} With `reuseAddress: true`, or without any address
+   *   and without `family`.
+   * @throws {OSError} `EAFNOSUPPORT` for a family other than `AF_INET`/`AF_INET6`.
+   *
+   * @example Echo over loopback
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import {
+   *   DatagramProtocol,
+   *   type DatagramTransport,
+   *   gather,
+   *   SelectorEventLoop,
+   * } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const reply = loop.createFuture<string>();
+   * class Echo extends DatagramProtocol {
+   *   transport: DatagramTransport | null = null;
+   *   lost = loop.createFuture<void>();
+   *   override connectionMade(t: DatagramTransport) {
+   *     this.transport = t;
+   *   }
+   *   override datagramReceived(data: Uint8Array, addr: [string, number]) {
+   *     this.transport!.sendto(data, addr);
+   *   }
+   *   override connectionLost() {
+   *     this.lost.setResult(undefined);
+   *   }
+   * }
+   * class Client extends Echo {
+   *   override datagramReceived(data: Uint8Array) {
+   *     reply.setResult(new TextDecoder().decode(data));
+   *   }
+   * }
+   * const [server, echo] = await loop.runUntilComplete(
+   *   loop.createDatagramEndpoint(() => new Echo(), { localAddr: ["127.0.0.1", 0] }),
+   * );
+   * const [client, me] = await loop.runUntilComplete(
+   *   loop.createDatagramEndpoint(() => new Client(), {
+   *     remoteAddr: server.getExtraInfo("sockname") as [string, number],
+   *   }),
+   * );
+   * client.sendto(new TextEncoder().encode("ping"));
+   * assert(await loop.runUntilComplete(reply) === "ping");
+   * client.close();
+   * server.close();
+   * await loop.runUntilComplete(gather(echo.lost, me.lost));
+   * loop.close();
+   * ```
+   */
+  createDatagramEndpoint<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    options?: CreateDatagramEndpointOptions,
+  ): Future<[DatagramTransport, P]> {
+    return services(this, "createDatagramEndpoint").createDatagramEndpoint(
+      protocolFactory,
+      options,
+    );
+  }
+
+  /**
+   * Wraps the read end of a pipe in a transport: `connectionMade`, then
+   * `dataReceived` for each chunk, `eofReceived` at EOF, then
+   * `connectionLost(null)`; `pauseReading()` really stops reading.
+   *
+   * Differences from asyncio: regular files are accepted too, and Web
+   * streams. `close()` closes the file (cancels the stream), as asyncio.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param pipe A Deno file with `read()`/`close()` (`Deno.stdin`, a FIFO
+   *   opened with `Deno.open`, ...) or a `ReadableStream<Uint8Array>`.
+   * @returns A future of `[transport, protocol]`; the transport's extra
+   *   info `pipe` is `pipe`.
+   * @throws {NotImplementedError} If the matrix forbids it (the selector loop
+   *   on Windows; a character device on old macOS).
+   * @throws {TypeError} If `pipe` is neither, or the stream is locked.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const done = loop.createFuture<string>();
+   * let text = "";
+   * class Collect extends Protocol {
+   *   override dataReceived(data: Uint8Array) {
+   *     text += new TextDecoder().decode(data);
+   *   }
+   *   override connectionLost() {
+   *     done.setResult(text);
+   *   }
+   * }
+   * const stream = ReadableStream.from([new TextEncoder().encode("hi")]);
+   * await loop.runUntilComplete(loop.connectReadPipe(() => new Collect(), stream));
+   * assert((await loop.runUntilComplete(done)) === "hi");
+   * loop.close();
+   * ```
+   */
+  connectReadPipe<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    pipe: ReadPipe,
+  ): Future<[ReadTransport, P]> {
+    return services(this, "connectReadPipe").connectReadPipe(protocolFactory, pipe);
+  }
+
+  /**
+   * Wraps the write end of a pipe in a transport with a write buffer and
+   * flow control (`pauseWriting`/`resumeWriting` at the water marks).
+   * `writeEof()` and `close()` flush, close the pipe, then call
+   * `connectionLost(null)`; a write error such as `EPIPE` ends it with
+   * `connectionLost(BrokenPipeError)`.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param pipe A Deno file with `write()`/`close()` (`Deno.stdout`, a FIFO
+   *   opened with `Deno.open`, ...) or a `WritableStream<Uint8Array>`.
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it.
+   * @throws {TypeError} If `pipe` is neither, or the stream is locked.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const lost = loop.createFuture<Error | null>();
+   * class Writer extends Protocol {
+   *   override connectionLost(exc: Error | null) {
+   *     lost.setResult(exc);
+   *   }
+   * }
+   * let text = "";
+   * const sink = new WritableStream<Uint8Array>({
+   *   write: (chunk) => void (text += new TextDecoder().decode(chunk)),
+   * });
+   * const [t] = await loop.runUntilComplete(loop.connectWritePipe(() => new Writer(), sink));
+   * t.write(new TextEncoder().encode("hello"));
+   * t.close(); // flushes, closes the stream, then connectionLost(null)
+   * assert((await loop.runUntilComplete(lost)) === null && text === "hello");
+   * loop.close();
+   * ```
+   */
+  connectWritePipe<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    pipe: WritePipe,
+  ): Future<[WriteTransport, P]> {
+    return services(this, "connectWritePipe").connectWritePipe(protocolFactory, pipe);
+  }
+
+  /**
+   * Runs `cmd` with the shell (`/bin/sh -c cmd`; on Windows
+   * `cmd.exe /d /s /c "cmd"`) as a child process; see `subprocessExec` for
+   * the protocol and the options.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param cmd The shell command line.
+   * @param options As for `subprocessExec` (`shell`, if given, must be true).
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it, before anything is spawned.
+   * @throws {RangeError} If `cmd` is not a string (asyncio's ValueError).
+   * @throws {TypeError} On a bad option.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const lost = loop.createFuture<void>();
+   * class Watch extends SubprocessProtocol {
+   *   override connectionLost() {
+   *     lost.setResult(undefined);
+   *   }
+   * }
+   * const [t] = await loop.runUntilComplete(
+   *   loop.subprocessShell(() => new Watch(), "exit 3", { stdin: null }),
+   * );
+   * await loop.runUntilComplete(lost);
+   * assert(t.getReturncode() === 3);
+   * loop.close();
+   * ```
+   */
+  subprocessShell<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    cmd: string,
+    options?: SubprocessOptions,
+  ): Future<[SubprocessTransport, P]> {
+    return services(this, "subprocessShell").subprocessShell(protocolFactory, cmd, options);
+  }
+
+  /**
+   * Runs `program` with `args` as a child process (`Deno.Command(...).spawn()`)
+   * and connects a `SubprocessProtocol` to it: `connectionMade(transport)`,
+   * `pipeDataReceived(fd, data)` for stdout (1) and stderr (2),
+   * `pipeConnectionLost(fd, exc)` per pipe, `processExited()`, then
+   * `connectionLost(null)` once the child exited and every pipe closed. The
+   * program is found in `PATH` unless it is a path.
+   *
+   * Options: `stdin`/`stdout`/`stderr` each `PIPE` (the default), `DEVNULL`
+   * or `null`/`"inherit"`; `stderr: STDOUT`; `cwd`; `env` (the child's whole
+   * environment, as asyncio); `clearEnv`; `user`/`group` (numeric ids).
+   *
+   * Differences from asyncio: the arguments are an array (asyncio: `*args`).
+   * With `stderr: STDOUT` and `stdout: PIPE`, Deno reads stderr through a
+   * second pipe and delivers it as fd 1: the order between what the child
+   * wrote to stdout and to stderr is not kept (run `sh -c 'exec "$0" "$@" 2>&1'`
+   * for one merged pipe). `env` replaces the environment unless
+   * `clearEnv: false` is given (then it is added to the parent's, Deno's
+   * default). Popen options Deno cannot honour (`preexecFn`, `passFds`,
+   * `startNewSession`, `closeFds: false`, ...) throw `NotImplementedError`.
+   *
+   * @typeParam P The protocol type.
+   * @param protocolFactory Makes the protocol.
+   * @param program The program: a name looked up in `PATH`, a path, or a file URL.
+   * @param args Its arguments (strings).
+   * @param options The stdio, `cwd`, `env`, `clearEnv`, ... options.
+   * @returns A future of `[transport, protocol]`.
+   * @throws {NotImplementedError} If the matrix forbids it (the selector loop
+   *   on Windows), before anything is spawned; or an option Deno cannot honour.
+   * @throws {TypeError} On a bad program, argument or option.
+   * @throws {RangeError} If `text`, `encoding`, `bufsize`, ... are not asyncio's required values.
+   * @throws {FileNotFoundError} (through the future) If the program does not exist.
+   * @throws {PermissionError} (through the future) Without `--allow-run`, or if it
+   *   cannot be executed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const done = loop.createFuture<string>();
+   * let out = "";
+   * class Collect extends SubprocessProtocol {
+   *   override pipeDataReceived(_fd: number, data: Uint8Array) {
+   *     out += new TextDecoder().decode(data);
+   *   }
+   *   override connectionLost() {
+   *     done.setResult(out);
+   *   }
+   * }
+   * const [t] = await loop.runUntilComplete(
+   *   loop.subprocessExec(() => new Collect(), "echo", ["hello"], { stdin: null }),
+   * );
+   * assert((await loop.runUntilComplete(done)) === "hello\n" && t.getReturncode() === 0);
+   * loop.close();
+   * ```
+   */
+  subprocessExec<P extends BaseProtocol>(
+    protocolFactory: () => P,
+    program: string | URL,
+    args?: readonly string[],
+    options?: SubprocessOptions,
+  ): Future<[SubprocessTransport, P]> {
+    return services(this, "subprocessExec").subprocessExec(
+      protocolFactory,
+      program,
+      args,
+      options,
+    );
+  }
+
+  /**
+   * Calls `callback(...args)` whenever `fd` is readable: level-triggered, as
+   * with select(), so it runs once per loop iteration while received bytes
+   * (or end of stream, or an error) wait to be read with `sock.recv()`, or a
+   * connection waits for `sock.accept()`. Registering again replaces the
+   * callback.
+   *
+   * Differences from asyncio: Deno has no readiness API, so readiness is
+   * emulated with one pending read (or accept) whose result is kept for the
+   * next `recv`/`sockRecv`/`accept` — nothing is lost when the reader is
+   * removed. Only `Socket` objects (or their `fileno()`) can be watched.
+   *
+   * @param fd A `Socket` or its `fileno()`.
+   * @param callback The callback.
+   * @param args Its arguments.
+   * @throws {NotImplementedError} On the proactor loop; on Windows' selector
+   *   loop for non-sockets; for any Deno file or stdio stream.
+   * @throws {RuntimeError} If the loop is closed, or a transport or server owns the socket.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket();
+   *   server.listen();
+   *   using client = new Socket();
+   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   const [conn] = await loop.sockAccept(server);
+   *   using _ = conn;
+   *   const got = loop.createFuture<string>();
+   *   loop.addReader(conn, () => {
+   *     loop.removeReader(conn);
+   *     got.setResult(new TextDecoder().decode(conn.recv(100)));
+   *   });
+   *   await loop.sockSendall(client, new TextEncoder().encode("ready"));
+   *   assert(await got === "ready");
+   * });
+   * ```
+   */
+  addReader<A extends unknown[]>(
+    fd: FileDescriptorLike,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): void {
+    services(this, "addReader").addReader(fd, callback, ...args);
+  }
+
+  /**
+   * Stops watching `fd` for reading. A read in flight keeps its bytes for
+   * the next `recv`/`sockRecv`.
+   *
+   * @param fd A `Socket` or its `fileno()`.
+   * @returns Whether a reader was registered (false once the loop is closed, as in asyncio).
+   * @throws {NotImplementedError} On the proactor loop.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   using sock = new Socket();
+   *   assert(getRunningLoop().removeReader(sock) === false);
+   * });
+   * ```
+   */
+  removeReader(fd: FileDescriptorLike): boolean {
+    return services(this, "removeReader").removeReader(fd);
+  }
+
+  /**
+   * Calls `callback(...args)` whenever `fd` is writable: level-triggered,
+   * once per loop iteration while the socket is connected and no send is in
+   * flight (Deno writes asynchronously, so "writable" means "the last
+   * `send()` has completed"). Registering again replaces the callback.
+   *
+   * @param fd A `Socket` or its `fileno()`.
+   * @param callback The callback.
+   * @param args Its arguments.
+   * @throws {NotImplementedError} As `addReader`.
+   * @throws {RuntimeError} If the loop is closed, or a transport or server owns the socket.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket();
+   *   server.listen();
+   *   using client = new Socket();
+   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   const [conn] = await loop.sockAccept(server);
+   *   using _ = conn;
+   *   const sent = loop.createFuture<number>();
+   *   loop.addWriter(client, () => {
+   *     loop.removeWriter(client);
+   *     sent.setResult(client.send(new TextEncoder().encode("hello")));
+   *   });
+   *   assert(await sent === 5);
+   *   assert((await loop.sockRecv(conn, 5)).length > 0);
+   * });
+   * ```
+   */
+  addWriter<A extends unknown[]>(
+    fd: FileDescriptorLike,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): void {
+    services(this, "addWriter").addWriter(fd, callback, ...args);
+  }
+
+  /**
+   * Stops watching `fd` for writing.
+   *
+   * @param fd A `Socket` or its `fileno()`.
+   * @returns Whether a writer was registered (false once the loop is closed, as in asyncio).
+   * @throws {NotImplementedError} On the proactor loop.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   using sock = new Socket();
+   *   assert(getRunningLoop().removeWriter(sock.fileno()) === false);
+   * });
+   * ```
+   */
+  removeWriter(fd: FileDescriptorLike): boolean {
+    return services(this, "removeWriter").removeWriter(fd);
+  }
+
+  /**
+   * Receives up to `nbytes` bytes from a connected `Socket`; an empty array
+   * means end of stream. Concurrent calls are served in order; bytes that
+   * arrive for a call that was cancelled go to the next one.
+   *
+   * @param sock A connected `Socket`.
+   * @param nbytes The most bytes to return.
+   * @returns A future of the bytes (already resolved when bytes were buffered).
+   * @throws {OSError} `ENOTCONN`/`EBADF`; the connection's error through the future.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket();
+   *   server.listen();
+   *   using client = new Socket();
+   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   const [conn] = await loop.sockAccept(server);
+   *   conn.close();
+   *   assert((await loop.sockRecv(client, 10)).length === 0); // EOF
+   * });
+   * ```
+   */
+  sockRecv(sock: SocketLike, nbytes: number): Future<Uint8Array> {
+    return services(this, "sockRecv").sockRecv(sock, nbytes);
+  }
+
+  /**
+   * Receives bytes into `buf` (as `sockRecv`, up to `buf.length`).
+   *
+   * @param sock A connected `Socket`.
+   * @param buf Where to copy the bytes.
+   * @returns A future of the count (0 at end of stream).
+   * @throws {OSError} `ENOTCONN`/`EBADF`; the connection's error through the future.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket();
+   *   server.listen();
+   *   using client = new Socket();
+   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   const [conn] = await loop.sockAccept(server);
+   *   using _ = conn;
+   *   await loop.sockSendall(conn, new Uint8Array([1, 2, 3]));
+   *   const buf = new Uint8Array(8);
+   *   const n = await loop.sockRecvInto(client, buf);
+   *   assert(n >= 1 && buf[0] === 1);
+   * });
+   * ```
+   */
+  sockRecvInto(sock: SocketLike, buf: Uint8Array): Future<number> {
+    return services(this, "sockRecvInto").sockRecvInto(sock, buf);
+  }
+
+  /**
+   * Sends all of `data` (a copy is taken at once). Sends on one socket go
+   * out in call order. If the future is cancelled, the rest of `data` is
+   * not sent (some of it may have been, as in asyncio).
+   *
+   * @param sock A connected `Socket`.
+   * @param data The bytes.
+   * @returns A future that resolves when everything was written.
+   * @throws {OSError} `ENOTCONN`/`EBADF`; write errors through the future.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket();
+   *   server.listen();
+   *   using client = new Socket();
+   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   const [conn] = await loop.sockAccept(server);
+   *   using _ = conn;
+   *   await loop.sockSendall(client, new TextEncoder().encode("hi"));
+   *   assert(new TextDecoder().decode(await loop.sockRecv(conn, 2)) === "hi");
+   * });
+   * ```
+   */
+  sockSendall(sock: SocketLike, data: Uint8Array): Future<void> {
+    return services(this, "sockSendall").sockSendall(sock, data);
+  }
+
+  /**
+   * Connects `sock` to `address`; a host name is resolved within the
+   * socket's family (the first address is used, as asyncio does).
+   *
+   * @param sock A new (unbound) `Socket`.
+   * @param address `[host, port]` (AF_INET/AF_INET6) or a path (AF_UNIX).
+   * @returns A future that resolves once connected.
+   * @throws {TypeError} If `sock` is not a Socket or the address does not fit.
+   * @throws {RuntimeError} If the loop is closed, or a transport or server owns `sock`.
+   * @throws {NotImplementedError} If `sock` is bound (Deno cannot bind first).
+   * @throws {ConnectionRefusedError} (through the future) If nobody listens there.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ConnectionRefusedError, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   using probe = new Socket();
+   *   probe.listen();
+   *   const port = (probe.getsockname() as [string, number])[1];
+   *   probe.close(); // nobody listens on that port any more
+   *   using sock = new Socket();
+   *   try {
+   *     await getRunningLoop().sockConnect(sock, ["127.0.0.1", port]);
+   *   } catch (e) {
+   *     assert(e instanceof ConnectionRefusedError);
+   *   }
+   * });
+   * ```
+   */
+  sockConnect(sock: SocketLike, address: SocketAddress): Future<void> {
+    return services(this, "sockConnect").sockConnect(sock, address);
+  }
+
+  /**
+   * Accepts a connection on a listening `Socket`. A connection that arrives
+   * while the waiting future is cancelled stays queued for the next call.
+   *
+   * @typeParam S The socket type (`Socket`): the connection is typed as `sock` is.
+   * @param sock A listening `Socket`.
+   * @returns A future of `[connection, peer address]`.
+   * @throws {OSError} `EINVAL` unless listening; `EBADF` once closed.
+   * @throws {RuntimeError} If the loop is closed, or a server owns `sock`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket();
+   *   server.bind(["127.0.0.1", 0]);
+   *   server.listen();
+   *   using client = new Socket();
+   *   await loop.sockConnect(client, server.getsockname());
+   *   const [conn, peer] = await loop.sockAccept(server);
+   *   conn.close();
+   *   assert((peer as [string, number])[0] === "127.0.0.1");
+   * });
+   * ```
+   */
+  sockAccept<S extends SocketLike>(sock: S): Future<[S, SocketAddress]> {
+    return services(this, "sockAccept").sockAccept(sock);
+  }
+
+  /**
+   * Calls `callback(...args)` whenever the process receives `signal`. The
+   * callback runs as a loop callback (never inside Deno's listener), so an
+   * error goes to the exception handler. Adding a handler for a signal that
+   * has one replaces it. `close()` removes every handler of the loop.
+   *
+   * Differences from asyncio: signals are Deno signal names, not numbers.
+   * Deno refuses SIGSEGV, SIGILL and SIGFPE as well as SIGKILL and SIGSTOP.
+   * Removing or replacing a handler also drops a delivery still queued for
+   * it. While a handler is installed, the signal's default action (such as
+   * ending the process on SIGINT or SIGTERM) does not happen.
+   *
+   * @param signal A Deno signal name such as `"SIGINT"` or `"SIGUSR1"`.
+   * @param callback A plain function (not a generator or async function:
+   *   start a task from it instead).
+   * @param args Arguments for `callback`.
+   * @throws {NotImplementedError} On Windows (the matrix).
+   * @throws {TypeError} If `callback` is not a plain function, or `signal`
+   *   is not a signal name.
+   * @throws {RangeError} If this OS has no such signal.
+   * @throws {RuntimeError} If the signal cannot be caught (`"SIGKILL"`, ...)
+   *   or the loop is closed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * const got = loop.createFuture<string>();
+   * loop.addSignalHandler("SIGUSR1", (name: string) => got.setResult(name), "usr1");
+   * Deno.kill(Deno.pid, "SIGUSR1");
+   * assert((await loop.runUntilComplete(got)) === "usr1");
+   * loop.close(); // removes the handler
+   * ```
+   */
+  addSignalHandler<A extends unknown[]>(
+    signal: Deno.Signal,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): void {
+    services(this, "addSignalHandler").addSignalHandler(signal, callback, ...args);
+  }
+
+  /**
+   * Removes the handler of `signal`.
+   *
+   * @param signal A Deno signal name.
+   * @returns Whether a handler was removed.
+   * @throws {NotImplementedError} On Windows (the matrix).
+   * @throws {TypeError} If `signal` is not a signal name.
+   * @throws {RangeError} If this OS has no such signal.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * const loop = new SelectorEventLoop();
+   * loop.addSignalHandler("SIGUSR2", () => {});
+   * assert(loop.removeSignalHandler("SIGUSR2"));
+   * assert(!loop.removeSignalHandler("SIGUSR2"));
+   * loop.close();
+   * ```
+   */
+  removeSignalHandler(signal: Deno.Signal): boolean {
+    return services(this, "removeSignalHandler").removeSignalHandler(signal);
+  }
+}
+
+/**
+ * asyncio's `AbstractServer`: the interface of what `createServer`,
+ * `createUnixServer` and `startServer` return. Every method throws
+ * `NotImplementedError`; `Server` implements them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AbstractServer, NotImplementedError, Server } from "@asyncio/deno";
+ * assert.throws(() => new AbstractServer().close(), NotImplementedError);
+ * assert(Server.prototype instanceof AbstractServer);
+ * ```
+ */
+export class AbstractServer implements AsyncDisposable {
+  /**
+   * Stops listening.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  close(): void {
+    throw new NotImplementedError("AbstractServer.close() is not implemented");
+  }
+
+  /**
+   * Closes every connection of the server.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  closeClients(): void {
+    throw new NotImplementedError("AbstractServer.closeClients() is not implemented");
+  }
+
+  /**
+   * Aborts every connection of the server.
+   *
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  abortClients(): void {
+    throw new NotImplementedError("AbstractServer.abortClients() is not implemented");
+  }
+
+  /**
+   * The loop the server runs on.
+   *
+   * @returns The loop.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  getLoop(): AbstractEventLoop {
+    throw new NotImplementedError("AbstractServer.getLoop() is not implemented");
+  }
+
+  /**
+   * Whether the server is accepting connections.
+   *
+   * @returns Whether it serves.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  isServing(): boolean {
+    throw new NotImplementedError("AbstractServer.isServing() is not implemented");
+  }
+
+  /**
+   * Starts accepting connections.
+   *
+   * @returns A future done once serving.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  startServing(): Future<void> {
+    throw new NotImplementedError("AbstractServer.startServing() is not implemented");
+  }
+
+  /**
+   * Serves until cancelled.
+   *
+   * @returns A future that never completes normally.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  serveForever(): Future<never> {
+    throw new NotImplementedError("AbstractServer.serveForever() is not implemented");
+  }
+
+  /**
+   * The listening sockets (empty once closed).
+   *
+   * Differences from asyncio: asyncio's `AbstractServer` leaves `sockets`
+   * to its `Server`; here the interface declares it, so that what
+   * `createServer` returns is fully typed.
+   *
+   * @returns The sockets.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  get sockets(): ServerSocket[] {
+    throw new NotImplementedError("AbstractServer.sockets is not implemented");
+  }
+
+  /**
+   * Waits until the server is closed.
+   *
+   * @returns A future done once closed.
+   * @throws {NotImplementedError} Unless a subclass implements it.
+   */
+  waitClosed(): Future<void> {
+    throw new NotImplementedError("AbstractServer.waitClosed() is not implemented");
+  }
+
+  /**
+   * `await using server = ...`: `close()`, then waits for `waitClosed()`.
+   *
+   * @returns A promise settled once closed.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
   }
 }
 
@@ -564,7 +1702,10 @@ function unimplemented(loop: AbstractEventLoop, feature: string): never {
   });
 }
 
-function noIo(loop: AbstractEventLoop, feature: string): never {
+/** The loop's I/O services; NotImplementedError (naming `feature`) without them. */
+function services(loop: AbstractEventLoop, feature: IoMethodName): IoServices {
+  const io = loop._services;
+  if (io !== null) return io;
   const name = loop.constructor.name;
   throw new NotImplementedError({
     feature,
@@ -572,6 +1713,19 @@ function noIo(loop: AbstractEventLoop, feature: string): never {
     loop: name,
     reason: `${name} has no I/O; use SelectorEventLoop (the default) or ProactorEventLoop`,
   });
+}
+
+/**
+ * Throws TypeError unless `value` is an event loop (an `AbstractEventLoop`).
+ *
+ * @param value The value to check.
+ * @param name Its name, for the message.
+ * @throws {TypeError} If it is not a loop.
+ */
+export function checkLoop(value: unknown, name: string): asserts value is AbstractEventLoop {
+  if (!(value instanceof AbstractEventLoop)) {
+    throw new TypeError(`${name} must be an event loop: got ${describe(value)}`);
+  }
 }
 
 // The running loop of this realm (the main module or one Worker). Module

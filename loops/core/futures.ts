@@ -5,9 +5,14 @@
  * @module
  */
 
-import { _getEventLoop, type AbstractEventLoop, type ExceptionContext } from "./events.ts";
+import {
+  _getEventLoop,
+  type AbstractEventLoop,
+  checkLoop,
+  type ExceptionContext,
+} from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
-import { checkCallback, checkLoop, describe, isInstance, safeString } from "./checks.ts";
+import { checkCallback, describe, isInstance, safeString } from "./checks.ts";
 import { sourceTraceback } from "./stack.ts";
 
 const PENDING = 0;

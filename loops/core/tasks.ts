@@ -10,20 +10,14 @@ import {
   _getRunningLoop,
   type AbstractEventLoop,
   type Awaitable,
+  checkLoop,
   type Coroutine,
   getRunningLoop,
+  type TaskFactory,
 } from "./events.ts";
 import { CancelledError, InvalidStateError, RuntimeError } from "./exceptions.ts";
 import { Future, wrapFuture } from "./futures.ts";
-import {
-  checkCallback,
-  checkLoop,
-  describe,
-  isCoroutine,
-  isInstance,
-  isThenable,
-} from "./checks.ts";
-import type { BaseEventLoop, TaskFactory } from "./base_event_loop.ts";
+import { checkCallback, describe, isCoroutine, isInstance, isThenable } from "./checks.ts";
 import { abortMessage, checkAbortSignal, whenAborted } from "./abort.ts";
 
 /** Options for `new Task()` and `createTask()`. */
@@ -51,7 +45,14 @@ let taskCounter = 0;
 const futureAddDoneCallback = Future.prototype.addDoneCallback;
 
 /** What a task's step needs from its loop (BaseEventLoop provides it). */
-type TaskLoop = BaseEventLoop;
+interface TaskLoop extends AbstractEventLoop {
+  /** Puts a runnable (a task step) on the ready queue. */
+  _callSoonRunnable(r: { _run(): void }): void;
+  /** The task taking a step right now. */
+  _currentTask: Task<unknown> | null;
+  /** The tasks not yet done. */
+  _tasks: Set<Task<unknown>>;
+}
 
 function* awaitPromise<T>(promise: PromiseLike<T>): Coroutine<T> {
   return yield* wrapFuture(promise);

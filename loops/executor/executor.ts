@@ -12,63 +12,19 @@ import type { AbstractEventLoop, Coroutine } from "../core/events.ts";
 import { CancelledError, RuntimeError, TimeoutError } from "../core/exceptions.ts";
 import { type Future, wrapFuture } from "../core/futures.ts";
 import { waitFor } from "../flow/wait.ts";
-import { checkWork, type ModuleTask, type WorkFunction, workMessage } from "./work.ts";
+import { checkWork, workMessage } from "./work.ts";
+import type {
+  Executor,
+  ModuleTask,
+  ShutdownOptions,
+  Work,
+  WorkFunction,
+  WorkResult,
+} from "../core/io_types.ts";
 import { describe, isThenable } from "../core/checks.ts";
 
-export type { ModuleTask, WorkFunction } from "./work.ts";
-
-/** What an executor runs: a function, or a module task for function `F`. */
-export type Work<F extends WorkFunction> = F | ModuleTask<F>;
-
-/** The settled result of work `F`. */
-export type WorkResult<F extends WorkFunction> = Awaited<ReturnType<F>>;
-
-/** Options of `Executor.shutdown`. */
-export interface ShutdownOptions {
-  /** Drop the work that has not started yet (it rejects with `CancelledError`). */
-  cancelFutures?: boolean;
-}
-
-/**
- * An executor (Python's `concurrent.futures.Executor`): `submit` schedules
- * work and returns a promise of its result; `shutdown` stops it.
- *
- * @example A custom executor that runs functions on the main thread
- * ```ts
- * import assert from "node:assert/strict";
- * import { type Executor, SelectorEventLoop } from "@asyncio/deno";
- * const direct: Executor = {
- *   async submit(work, ...args) {
- *     if (typeof work !== "function") throw new TypeError("functions only");
- *     return await work(...args) as never;
- *   },
- *   async shutdown() {},
- * };
- * const loop = new SelectorEventLoop();
- * const n = await loop.runUntilComplete(loop.runInExecutor(direct, (a: number) => a + 1, 1));
- * assert(n === 2);
- * loop.close();
- * ```
- */
-export interface Executor {
-  /** Schedules `work(...args)`; the promise settles with its outcome. */
-  submit<F extends WorkFunction>(work: Work<F>, ...args: Parameters<F>): Promise<WorkResult<F>>;
-  /**
-   * Like `submit`; aborting `signal` drops the work if it has not started
-   * (the promise rejects with `CancelledError`). Optional: `runInExecutor`
-   * uses it when present so that cancelling its future drops queued work.
-   */
-  submitWithSignal?<F extends WorkFunction>(
-    signal: AbortSignal,
-    work: Work<F>,
-    ...args: Parameters<F>
-  ): Promise<WorkResult<F>>;
-  /**
-   * Accepts no more work. With `wait` (default) the promise resolves once
-   * the scheduled work is done and the resources are released.
-   */
-  shutdown(wait?: boolean, options?: ShutdownOptions): Promise<void>;
-}
+// The executor types live in the core (the loop interface names them).
+export type { Executor, ModuleTask, ShutdownOptions, Work, WorkFunction, WorkResult };
 
 /**
  * A typed module task: the worker imports `module` and calls `exportName`.

@@ -2,25 +2,11 @@
 // (a function's source, or a module specifier and an export name), the
 // checks that catch work which cannot cross before it is sent, and errors
 // turned into plain records and back. Shared by loops/executor.ts (main
-// side) and loops/_executor_worker.ts (worker side), so it imports nothing.
+// side) and loops/_executor_worker.ts (worker side), so it imports nothing
+// at run time.
 
-/** A function an executor can run: any arguments, any result. */
-// deno-lint-ignore no-explicit-any
-export type WorkFunction = (...args: any[]) => unknown;
-
-/**
- * Work given as a module export: the worker imports `module` (an absolute
- * URL) and calls its export `export`. The type parameter only carries the
- * function's type for `submit`/`runInExecutor`; build one with `moduleTask`.
- */
-export interface ModuleTask<F extends WorkFunction = WorkFunction> {
-  /** The module's absolute URL (`new URL("../core/tasks.ts", import.meta.url)`). */
-  readonly module: string | URL;
-  /** The name of the exported function. */
-  readonly export: string;
-  /** Never set: carries the function type. @internal */
-  readonly _fn?: F;
-}
+import type { ModuleTask, WorkFunction } from "../core/io_types.ts";
+export type { ModuleTask, WorkFunction };
 
 /** A function task or a module task, with its arguments. @internal */
 export type WorkMessage =

@@ -10,6 +10,7 @@
 
 import dns from "node:dns";
 import type { AbstractEventLoop, Coroutine } from "../core/events.ts";
+import type { AddrInfo, GetaddrinfoOptions, SockAddr } from "../core/io_types.ts";
 import { GaiError, OSError } from "./os_errors.ts";
 import { hostCall } from "./host_call.ts";
 import { errnoOf, mapIoError } from "./errors.ts";
@@ -119,29 +120,8 @@ function gaiError(code: keyof typeof EAI_ERRNO, message: string, cause?: unknown
   return new GaiError(message, { code, errno: EAI_ERRNO[code], cause });
 }
 
-/** An IP socket address: `[host, port]` (IPv6: `[host, port, flowinfo, scopeId]`). */
-export type SockAddr = [host: string, port: number] | [string, number, number, number];
-
-/** One `getaddrinfo` result: `[family, type, proto, canonname, sockaddr]`. */
-export type AddrInfo = [
-  family: number,
-  type: number,
-  proto: number,
-  canonname: string,
-  sockaddr: SockAddr,
-];
-
-/** Options of `getaddrinfo`, as asyncio's keyword arguments. */
-export interface GetaddrinfoOptions {
-  /** `AF_INET`, `AF_INET6` or `AF_UNSPEC` (default). */
-  family?: number;
-  /** `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, or 0 for every type (default). */
-  type?: number;
-  /** `IPPROTO_TCP`, `IPPROTO_UDP`, or 0 (default). */
-  proto?: number;
-  /** `AI_*` bits: `AI_PASSIVE`, `AI_CANONNAME`, `AI_NUMERICHOST`, `AI_NUMERICSERV`, `AI_V4MAPPED`, `AI_ALL`, `AI_ADDRCONFIG`. */
-  flags?: number;
-}
+// The result and option types live in the core (the loop interface names them).
+export type { AddrInfo, GetaddrinfoOptions, SockAddr };
 
 const TYPES: [number, number][] = [[SOCK_STREAM, IPPROTO_TCP], [SOCK_DGRAM, IPPROTO_UDP], [
   SOCK_RAW,

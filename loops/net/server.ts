@@ -5,8 +5,9 @@
  */
 
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
-import type { AbstractEventLoop, Coroutine } from "../core/events.ts";
-import { CancelledError, NotImplementedError, RuntimeError } from "../core/exceptions.ts";
+import { AbstractServer, type Coroutine } from "../core/events.ts";
+import type { ServerSocket } from "../core/io_types.ts";
+import { CancelledError, RuntimeError } from "../core/exceptions.ts";
 import type { Future } from "../core/futures.ts";
 import { Task } from "../core/tasks.ts";
 import type { BaseProtocol } from "../core/protocols.ts";
@@ -18,20 +19,6 @@ import type { StreamTransport } from "./transports/stream.ts";
 /** Seconds to wait before accepting again after an accept error (asyncio's value). */
 const ACCEPT_RETRY_DELAY = 1;
 
-/** A listening socket as `Server.sockets` shows it. */
-export interface ServerSocket {
-  /** The family: `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`. */
-  readonly family: string;
-  /** The local address, as `getsockname()` would return it. */
-  getsockname(): [string, number] | string;
-  /**
-   * The socket's number: the given `Socket`'s `fileno()` for a server made
-   * from `sock`, otherwise a number from the same counter (Deno exposes no
-   * descriptors), unique in this process.
-   */
-  fileno(): number;
-}
-
 /**
  * What a listener may add for `Server`: its `fileno()` (a `Socket` it
  * serves), and a promise that settles once its socket is really released
@@ -42,107 +29,9 @@ export interface ServerListener extends Deno.Listener {
   _released?(): Promise<void>;
 }
 
-/**
- * asyncio's `AbstractServer`: the interface of what `createServer`,
- * `createUnixServer` and `startServer` return. Every method throws
- * `NotImplementedError`; `Server` implements them.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { AbstractServer, NotImplementedError, Server } from "@asyncio/deno";
- * assert.throws(() => new AbstractServer().close(), NotImplementedError);
- * assert(Server.prototype instanceof AbstractServer);
- * ```
- */
-export class AbstractServer implements AsyncDisposable {
-  /**
-   * Stops listening.
-   *
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  close(): void {
-    throw new NotImplementedError("AbstractServer.close() is not implemented");
-  }
-
-  /**
-   * Closes every connection of the server.
-   *
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  closeClients(): void {
-    throw new NotImplementedError("AbstractServer.closeClients() is not implemented");
-  }
-
-  /**
-   * Aborts every connection of the server.
-   *
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  abortClients(): void {
-    throw new NotImplementedError("AbstractServer.abortClients() is not implemented");
-  }
-
-  /**
-   * The loop the server runs on.
-   *
-   * @returns The loop.
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  getLoop(): AbstractEventLoop {
-    throw new NotImplementedError("AbstractServer.getLoop() is not implemented");
-  }
-
-  /**
-   * Whether the server is accepting connections.
-   *
-   * @returns Whether it serves.
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  isServing(): boolean {
-    throw new NotImplementedError("AbstractServer.isServing() is not implemented");
-  }
-
-  /**
-   * Starts accepting connections.
-   *
-   * @returns A future done once serving.
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  startServing(): Future<void> {
-    throw new NotImplementedError("AbstractServer.startServing() is not implemented");
-  }
-
-  /**
-   * Serves until cancelled.
-   *
-   * @returns A future that never completes normally.
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  serveForever(): Future<never> {
-    throw new NotImplementedError("AbstractServer.serveForever() is not implemented");
-  }
-
-  /**
-   * Waits until the server is closed.
-   *
-   * @returns A future done once closed.
-   * @throws {NotImplementedError} Unless a subclass implements it.
-   */
-  waitClosed(): Future<void> {
-    throw new NotImplementedError("AbstractServer.waitClosed() is not implemented");
-  }
-
-  /**
-   * `await using server = ...`: `close()`, then waits for `waitClosed()`.
-   *
-   * @returns A promise settled once closed.
-   */
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.close();
-    await this.waitClosed();
-  }
-}
+// AbstractServer (the interface class) and ServerSocket live in the core:
+// the loop interface names them.
+export { AbstractServer, type ServerSocket };
 
 /**
  * A coroutine that turns an accepted connection into a started transport
@@ -227,7 +116,7 @@ export class Server extends AbstractServer {
   }
 
   /** The listening sockets (empty once closed). */
-  get sockets(): ServerSocket[] {
+  override get sockets(): ServerSocket[] {
     return this.#closed ? [] : [...this.#sockets];
   }
 

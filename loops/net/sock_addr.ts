@@ -3,50 +3,12 @@
 
 import { GaiError, OSError } from "./os_errors.ts";
 import { AF_INET, AF_INET6, AF_UNIX, EAI_ADDRFAMILY, ipFamily } from "./resolve.ts";
-import type { Socket } from "./socket.ts";
+import type { FileDescriptorLike, SocketAddress } from "../core/io_types.ts";
 import { errnoOf } from "./errors.ts";
 import { describe } from "../core/checks.ts";
 
-/**
- * A socket address: `[host, port]` for `AF_INET`, `[host, port, flowinfo,
- * scopeId]` for `AF_INET6` (`[host, port]` is accepted as input), a path
- * for `AF_UNIX`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { SocketAddress } from "@asyncio/deno";
- * const tcp: SocketAddress = ["127.0.0.1", 8080];
- * const unix: SocketAddress = "/tmp/app.sock";
- * assert(Array.isArray(tcp) && typeof unix === "string");
- * ```
- */
-export type SocketAddress =
-  | [host: string, port: number]
-  | [host: string, port: number, flowinfo: number, scopeId: number]
-  | string;
-
-/**
- * What `addReader`/`addWriter` accept: a `Socket`, its `fileno()`, or a
- * Deno file or stdio stream (which the matrix may refuse, and which cannot
- * be watched on Deno: see `addReader`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type FileDescriptorLike, Socket } from "@asyncio/deno";
- * using sock = new Socket();
- * const targets: FileDescriptorLike[] = [sock, sock.fileno(), Deno.stdin];
- * assert(targets.length === 3);
- * ```
- */
-export type FileDescriptorLike =
-  | Socket
-  | number
-  | Deno.FsFile
-  | typeof Deno.stdin
-  | typeof Deno.stdout
-  | typeof Deno.stderr;
+// The address types live in the core (the loop interface names them).
+export type { FileDescriptorLike, SocketAddress };
 
 /** The first number `fileno()` hands out (0–2 look like stdio). */
 const FIRST_FILENO = 3;

@@ -20,6 +20,7 @@ import {
   SOCK_STREAM,
 } from "./resolve.ts";
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
+import type { SocketLike } from "../core/io_types.ts";
 import { closedError } from "./readiness.ts";
 import { SocketIo } from "./socket_io.ts";
 import { mapIoError } from "./errors.ts";
@@ -97,7 +98,7 @@ export function socketByFileno(fd: number): Socket | undefined {
  * });
  * ```
  */
-export class Socket implements Disposable {
+export class Socket implements Disposable, SocketLike {
   /** `AF_INET`, `AF_INET6` or `AF_UNIX`. */
   readonly family: number;
   /** Always `SOCK_STREAM`. */

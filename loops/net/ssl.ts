@@ -8,6 +8,7 @@
 
 import { NotImplementedError } from "../core/exceptions.ts";
 import { describe } from "../core/checks.ts";
+import type { SSLContextLike } from "../core/io_types.ts";
 
 /** Which side a context is for (Python's `ssl.Purpose`). */
 export type SSLPurpose = "serverAuth" | "clientAuth";
@@ -43,7 +44,7 @@ export type VerifyMode = "CERT_NONE" | "CERT_OPTIONAL" | "CERT_REQUIRED";
  * assert(ctx.checkHostname && ctx.caCerts.length === 1);
  * ```
  */
-export class SSLContext {
+export class SSLContext implements SSLContextLike {
   /** `"serverAuth"`: a client context; `"clientAuth"`: a server context. */
   readonly purpose: SSLPurpose;
   /** Whether the server's host name must match its certificate (clients). */

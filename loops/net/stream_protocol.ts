@@ -1,14 +1,19 @@
 // StreamReaderProtocol: the protocol between a transport and a
 // StreamReader/StreamWriter pair, with asyncio's flow control for drain().
 
-import { _getEventLoop, type AbstractEventLoop, type Coroutine } from "../core/events.ts";
+import {
+  _getEventLoop,
+  type AbstractEventLoop,
+  checkLoop,
+  type Coroutine,
+} from "../core/events.ts";
 import { Future } from "../core/futures.ts";
 import { Protocol } from "../core/protocols.ts";
 import type { Task } from "../core/tasks.ts";
 import type { BaseTransport, Transport } from "../core/transports.ts";
 import { StreamReader } from "./stream_reader.ts";
 import { StreamWriter } from "./stream_writer.ts";
-import { checkCallback, checkLoop, describe, isCoroutine, isThenable } from "../core/checks.ts";
+import { checkCallback, describe, isCoroutine, isThenable } from "../core/checks.ts";
 import { FlowControl } from "./flow_control.ts";
 
 /**

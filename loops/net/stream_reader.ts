@@ -10,7 +10,7 @@
 // sees them — and its future's done callbacks (the awaiting task) run right
 // away, in that same step.
 
-import { _getEventLoop, type AbstractEventLoop, callbackName } from "../core/events.ts";
+import { _getEventLoop, type AbstractEventLoop, callbackName, checkLoop } from "../core/events.ts";
 import {
   IncompleteReadError,
   LimitOverrunError,
@@ -30,7 +30,6 @@ import {
   type Separator,
   separators,
 } from "./stream_limits.ts";
-import { checkLoop } from "../core/checks.ts";
 import { toBytes } from "./transports/stream.ts";
 
 // What the pending read waits for.

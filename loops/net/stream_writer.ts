@@ -3,15 +3,15 @@
 // transport is not paused (a future that is already done), or one future
 // when it is.
 
-import type { AbstractEventLoop, Coroutine } from "../core/events.ts";
+import { type AbstractEventLoop, checkLoop, type Coroutine } from "../core/events.ts";
 import { NotImplementedError } from "../core/exceptions.ts";
 import { Future } from "../core/futures.ts";
-import type { StartTlsOptions } from "./io_options.ts";
+import type { StartTlsOptions } from "../core/io_options.ts";
 import { checkClientContext, SSLContext } from "./ssl.ts";
 import type { Transport } from "../core/transports.ts";
 import type { StreamReader } from "./stream_reader.ts";
 import type { StreamReaderProtocol } from "./stream_protocol.ts";
-import { checkLoop, describe } from "../core/checks.ts";
+import { describe } from "../core/checks.ts";
 
 /** Options of `StreamWriter.startTls()`. */
 export type StreamStartTlsOptions = Omit<StartTlsOptions, "serverSide">;

@@ -14,14 +14,18 @@
  * @module
  */
 
-import { type AbstractEventLoop, type Coroutine, getRunningLoop } from "../core/events.ts";
+import {
+  type AbstractEventLoop,
+  type AbstractServer,
+  type Coroutine,
+  getRunningLoop,
+} from "../core/events.ts";
 import type {
   CreateConnectionOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
-} from "./io_options.ts";
-import type { Server } from "./server.ts";
+} from "../core/io_options.ts";
 import { type AwaitableCoroutine, awaitableCoroutines } from "../core/tasks.ts";
 import { StreamReader } from "./stream_reader.ts";
 import { checkLimit, DEFAULT_LIMIT } from "./stream_limits.ts";
@@ -181,13 +185,13 @@ export function startServer(
   host?: string | string[] | null,
   port?: number | null,
   options?: StartServerOptions,
-): AwaitableCoroutine<Server>;
+): AwaitableCoroutine<AbstractServer>;
 export function* startServer(
   clientConnected: ClientConnectedCallback,
   host?: string | string[] | null,
   port?: number | null,
   options: StartServerOptions = {},
-): Coroutine<Server> {
+): Coroutine<AbstractServer> {
   const [loop, factory, rest] = serverParts(clientConnected, options);
   return yield* loop.createServer(factory, host, port, rest);
 }
@@ -275,12 +279,12 @@ export function startUnixServer(
   clientConnected: ClientConnectedCallback,
   path?: string | null,
   options?: StartUnixServerOptions,
-): AwaitableCoroutine<Server>;
+): AwaitableCoroutine<AbstractServer>;
 export function* startUnixServer(
   clientConnected: ClientConnectedCallback,
   path?: string | null,
   options: StartUnixServerOptions = {},
-): Coroutine<Server> {
+): Coroutine<AbstractServer> {
   const [loop, factory, rest] = serverParts(clientConnected, options);
   return yield* loop.createUnixServer(factory, path, rest);
 }

@@ -6,71 +6,10 @@
 import type { ObjectKind } from "../../platform/matrix_rows.ts";
 import { describe } from "../core/checks.ts";
 import { toBytes } from "../net/transports/stream.ts";
+import type { ReadableFile, ReadPipe, WritableFile, WritePipe } from "../core/io_types.ts";
 
-/**
- * A Deno file the read pipe transport can read: `Deno.stdin`, a `Deno.FsFile`, ...
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ReadableFile } from "@asyncio/deno";
- * const file: ReadableFile = Deno.stdin;
- * assert(typeof file.read === "function");
- * ```
- */
-export interface ReadableFile {
-  /** Reads into `p`; resolves with the byte count, or `null` at EOF. */
-  read(p: Uint8Array): Promise<number | null>;
-  /** Closes the file (a pending read is cancelled). */
-  close(): void;
-  /** Whether it is a terminal (a character device). */
-  isTerminal?(): boolean;
-}
-
-/**
- * A Deno file the write pipe transport can write: `Deno.stdout`, a `Deno.FsFile`, ...
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { WritableFile } from "@asyncio/deno";
- * const file: WritableFile = Deno.stdout;
- * assert(typeof file.write === "function");
- * ```
- */
-export interface WritableFile {
-  /** Writes (part of) `p`; resolves with the byte count written. */
-  write(p: Uint8Array): Promise<number>;
-  /** Closes the file. */
-  close(): void;
-  /** Whether it is a terminal (a character device). */
-  isTerminal?(): boolean;
-}
-
-/**
- * What `connectReadPipe` accepts: a Deno file or a byte stream.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ReadPipe } from "@asyncio/deno";
- * const pipes: ReadPipe[] = [Deno.stdin, ReadableStream.from<Uint8Array>([])];
- * assert(pipes.length === 2);
- * ```
- */
-export type ReadPipe = ReadableFile | ReadableStream<Uint8Array>;
-/**
- * What `connectWritePipe` accepts: a Deno file or a byte stream.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { WritePipe } from "@asyncio/deno";
- * const pipes: WritePipe[] = [Deno.stdout, new WritableStream<Uint8Array>()];
- * assert(pipes.length === 2);
- * ```
- */
-export type WritePipe = WritableFile | WritableStream<Uint8Array>;
+// The pipe types live in the core (the loop interface names them).
+export type { ReadableFile, ReadPipe, WritableFile, WritePipe };
 
 /** The read end as the transport sees it. */
 export interface PipeSource {

@@ -5,6 +5,7 @@
 import { currentPlatform } from "../../platform/detect.ts";
 import { NotImplementedError } from "../core/exceptions.ts";
 import { describe } from "../core/checks.ts";
+import type { StdioOption, SubprocessOptions } from "../core/io_types.ts";
 
 /**
  * asyncio's `subprocess.PIPE`: connect the stream to the parent through a
@@ -59,77 +60,8 @@ export const STDOUT: -2 = -2;
  */
 export const DEVNULL: -3 = -3;
 
-/**
- * Where a child's stdin, stdout or stderr goes: `PIPE`, `DEVNULL`, or
- * `null`/`"inherit"` (the parent's own stream).
- */
-export type StdioOption = typeof PIPE | typeof DEVNULL | "inherit" | null;
-
-/**
- * Options of `loop.subprocessExec()`/`subprocessShell()` (asyncio's keyword
- * arguments, camelCased). Popen options that Deno cannot honour are listed
- * so that passing them gives a clear error instead of being ignored.
- */
-export interface SubprocessOptions {
-  /** The child's stdin (low level default: `PIPE`). */
-  stdin?: StdioOption;
-  /** The child's stdout (low level default: `PIPE`). */
-  stdout?: StdioOption;
-  /** The child's stderr, or `STDOUT` to send it where stdout goes (low level default: `PIPE`). */
-  stderr?: StdioOption | typeof STDOUT;
-  /** The working directory of the child. */
-  cwd?: string | URL | null;
-  /**
-   * The child's whole environment (as asyncio: it replaces the parent's).
-   * With `clearEnv: false` it is added to the parent's environment instead.
-   */
-  env?: Record<string, string> | null;
-  /**
-   * Whether the child starts from an empty environment (plus `env`).
-   * Default: `true` when `env` is given, else `false`.
-   */
-  clearEnv?: boolean;
-  /** Run the child as this user id (Unix; an integer: names are not resolved). */
-  user?: number | null;
-  /** Run the child with this group id (Unix; an integer). */
-  group?: number | null;
-  /** Must be `false` for `subprocessExec` and `true` (or absent) for `subprocessShell`. */
-  shell?: boolean;
-  /** Must be 0 (asyncio: pipes are unbuffered). */
-  bufsize?: number;
-  /** Must be false: data is bytes. */
-  universalNewlines?: boolean;
-  /** Must be false: data is bytes. */
-  text?: boolean | null;
-  /** Must be null: data is bytes. */
-  encoding?: string | null;
-  /** Must be null: data is bytes. */
-  errors?: string | null;
-  /** Not supported: Deno runs no code in the child before exec. */
-  preexecFn?: unknown;
-  /** Only `true` (Deno always closes the parent's other descriptors). */
-  closeFds?: boolean;
-  /** Not supported: Deno passes no extra descriptors. */
-  passFds?: readonly number[];
-  /** Not supported: Deno cannot call setsid() in the child. */
-  startNewSession?: boolean;
-  /** Not supported: Deno cannot set the child's process group. */
-  processGroup?: number | null;
-  /** Not supported: Deno cannot set a different argv[0]. */
-  executable?: string | null;
-  /** Only `true` (Deno restores default signal dispositions in the child). */
-  restoreSignals?: boolean;
-  /** Not supported. */
-  extraGroups?: readonly number[] | null;
-  /** Only -1 (Deno does not set the child's umask). */
-  umask?: number;
-  /** Not supported (Windows Popen options). */
-  startupinfo?: unknown;
-  /** Not supported (Windows Popen options). */
-  creationflags?: number;
-  /** Not supported: Deno does not resize pipes. */
-  pipesize?: number;
-}
+// The options types live in the core (the loop interface names them).
+export type { StdioOption, SubprocessOptions };
 
 /** What the subprocess transport needs to spawn a child and wire its pipes. */
 export interface SpawnPlan {

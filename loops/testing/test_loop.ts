@@ -4,10 +4,15 @@
  * @module
  */
 
+import { BaseEventLoop } from "../core/base_event_loop.ts";
 import { _getRunningLoop, _setRunningLoop, type Clock } from "../core/events.ts";
-import { SelectorEventLoop, type SelectorEventLoopOptions } from "../selector_event_loop.ts";
 import { RuntimeError } from "../core/exceptions.ts";
 import { checkSeconds } from "../core/checks.ts";
+import { ioLoopOptions } from "../io.ts";
+import type { SelectorEventLoopOptions } from "../selector_event_loop.ts";
+import { currentPlatform, type Platform } from "../../platform/detect.ts";
+import type { LoopKind } from "../../platform/matrix_rows.ts";
+import { type ConcreteSelectorName, resolveSelector } from "../../platform/selectors.ts";
 
 /**
  * A clock that only moves when told to.
@@ -68,10 +73,12 @@ export interface TestLoopOptions extends Omit<SelectorEventLoopOptions, "clock">
 }
 
 /**
- * A `SelectorEventLoop` whose clock is virtual. When nothing is ready and no
- * host operation is pending, time jumps straight to the next timer, so an
- * hour of timers runs in milliseconds, in a deterministic order.
- * `advance(seconds)` moves time by hand. Real I/O works on it too.
+ * An event loop whose clock is virtual. When nothing is ready and no host
+ * operation is pending, time jumps straight to the next timer, so an hour
+ * of timers runs in milliseconds, in a deterministic order.
+ * `advance(seconds)` moves time by hand. Real I/O works on it too: it is a
+ * `BaseEventLoop` built with the I/O services of a `SelectorEventLoop`
+ * (same matrix, same `selector`, `platform` and `supports()`).
  *
  * Pending host operations are those the loop knows of: promises awaited
  * through the loop (`wrapFuture`, yielded promises) and the loop's own I/O.
@@ -94,7 +101,13 @@ export interface TestLoopOptions extends Omit<SelectorEventLoopOptions, "clock">
  * loop.close();
  * ```
  */
-export class TestLoop extends SelectorEventLoop {
+export class TestLoop extends BaseEventLoop {
+  /** Always `"selector"`: the I/O is a selector loop's. */
+  readonly kind: LoopKind = "selector";
+  /** The platform whose limits the loop follows. */
+  readonly platform: Platform;
+  /** The selector whose matrix rows apply. */
+  readonly selector: ConcreteSelectorName;
   /** The virtual clock. */
   readonly clock: VirtualClock;
   #autoAdvance: boolean;
@@ -104,12 +117,19 @@ export class TestLoop extends SelectorEventLoop {
   /**
    * Creates the loop.
    *
-   * @param options Start time, auto-advance, I/O grace, debug.
+   * @param options Start time, auto-advance, I/O grace, debug; `platform`
+   *   and `selector` as for `SelectorEventLoop`.
+   * @throws {NotImplementedError} If the selector does not exist on the platform.
    */
   constructor(options: TestLoopOptions = {}) {
     if (options.start !== undefined) checkSeconds(options.start, "options.start", true);
     const clock = new VirtualClock(options.start ?? 0);
-    super({ ...options, clock, clockResolution: options.clockResolution ?? 1e-9 });
+    const platform = options.platform ?? currentPlatform();
+    const selector = resolveSelector(options.selector, platform);
+    const base = { ...options, clock, clockResolution: options.clockResolution ?? 1e-9 };
+    super(ioLoopOptions(base, "selector", platform, { selector }));
+    this.platform = platform;
+    this.selector = selector;
     this.clock = clock;
     this.#autoAdvance = options.autoAdvance ?? true;
     const jump = options.ioJumpAfter ?? 1;

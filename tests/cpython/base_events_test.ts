@@ -26,6 +26,7 @@
 
 import assert from "node:assert/strict";
 import {
+  type AbstractServer,
   type AddrInfo,
   AF_INET,
   type Awaitable,
@@ -57,6 +58,7 @@ import {
   WorkerPoolExecutor,
 } from "../../mod.ts";
 import { bad, captureConsole, collectGarbageUntil, withLoop } from "../_helpers.ts";
+import type { LoopIo } from "../../loops/io.ts";
 
 const newTestLoop = () => new TestLoop();
 const newSelectorLoop = () => new SelectorEventLoop();
@@ -254,7 +256,8 @@ Deno.test("BaseEventLoopTests.test_set_default_executor", async () => {
   await withLoop(newTestLoop, (loop) => {
     const executor = new DummyExecutor();
     loop.setDefaultExecutor(executor);
-    assert.equal(loop._defaultExecutor(), executor);
+    // loop._default_executor: held by the loop's I/O services.
+    assert.equal((loop._services as LoopIo).defaultExecutor(), executor);
   });
 });
 
@@ -267,7 +270,7 @@ Deno.test("BaseEventLoopTests.test_set_default_executor_error", async () => {
       message: /executor must be/,
     });
     // `_default_executor` is still unset: the loop makes its own default.
-    const fallback = loop._defaultExecutor();
+    const fallback = (loop._services as LoopIo).defaultExecutor();
     assert.notEqual(fallback, executor);
     assert.ok(fallback instanceof WorkerPoolExecutor);
   });
@@ -930,7 +933,7 @@ Deno.test("BaseEventLoopWithSelectorTests.test_create_connection_connect_err", a
 Deno.test("BaseEventLoopWithSelectorTests.test_create_connection_ip_addr", async () => {
   await withLoop(newSelectorLoop, async (loop) => {
     for (const [host, family] of [["127.0.0.1", "AF_INET"], ["::1", "AF_INET6"]] as const) {
-      let server: Server;
+      let server: AbstractServer;
       try {
         server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), host, 0));
       } catch (e) {

@@ -24,6 +24,7 @@
 
 import assert from "node:assert/strict";
 import {
+  type AbstractServer,
   BrokenPipeError,
   ConnectionAbortedError,
   ConnectionResetError,
@@ -41,7 +42,6 @@ import {
   PromiseChildWatcher,
   RuntimeError,
   SelectorEventLoop,
-  type Server,
   setEventLoop,
   setEventLoopPolicy,
   Socket,
@@ -214,7 +214,7 @@ async function closeWriter(loop: SelectorEventLoop, writer: StreamWriter): Promi
 }
 
 /** The port of a server listening on 127.0.0.1. */
-function portOf(server: Server): number {
+function portOf(server: AbstractServer): number {
   return server.sockets[0].getsockname()[1] as number;
 }
 
@@ -923,7 +923,7 @@ Deno.test("StreamTests.test_exception_cancel", async () => {
 
 /** MyServer of test_start_server/test_start_unix_server. */
 class MyServer {
-  server: Server | null = null;
+  server: AbstractServer | null = null;
   constructor(readonly loop: SelectorEventLoop, readonly path = "") {}
 
   *handleClient(clientReader: StreamReader, clientWriter: StreamWriter): Coroutine<void> {

@@ -29,7 +29,6 @@ import {
   currentPlatform,
   type Feature,
   FEATURES,
-  type IoEventLoop,
   LOOP_KINDS,
   loopAvailable,
   type LoopKind,
@@ -105,7 +104,7 @@ function kindsOf(entry: FeatureEntry, feature: Feature, loop: LoopKind, os: OsCa
   return [entry.kind ?? entry.kinds?.[0]];
 }
 
-function createLoop(loop: LoopKind, os: OsCase): IoEventLoop {
+function createLoop(loop: LoopKind, os: OsCase): SelectorEventLoop | ProactorEventLoop {
   const platform = os.platform;
   return loop === "selector"
     ? new SelectorEventLoop({ platform, selector: os.selector })

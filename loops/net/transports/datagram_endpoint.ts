@@ -5,7 +5,7 @@
 import type { BaseEventLoop } from "../../core/base_event_loop.ts";
 import type { Coroutine } from "../../core/events.ts";
 import { CancelledError, NotImplementedError } from "../../core/exceptions.ts";
-import type { CreateDatagramEndpointOptions } from "../io_options.ts";
+import type { CreateDatagramEndpointOptions } from "../../core/io_options.ts";
 import type { BaseProtocol } from "../../core/protocols.ts";
 import {
   type AddrInfo,

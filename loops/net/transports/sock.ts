@@ -11,7 +11,7 @@ import type {
   CreateConnectionOptions,
   CreateServerOptions,
   CreateUnixServerOptions,
-} from "../io_options.ts";
+} from "../../core/io_options.ts";
 import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../../core/protocols.ts";
 import { AF_UNIX } from "../resolve.ts";

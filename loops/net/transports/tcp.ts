@@ -6,7 +6,7 @@
 import type { BaseEventLoop } from "../../core/base_event_loop.ts";
 import type { Coroutine } from "../../core/events.ts";
 import { CancelledError, TimeoutError } from "../../core/exceptions.ts";
-import type { CreateConnectionOptions, CreateServerOptions } from "../io_options.ts";
+import type { CreateConnectionOptions, CreateServerOptions } from "../../core/io_options.ts";
 import { ConnectionAbortedError, OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../../core/protocols.ts";
 import {

@@ -13,7 +13,7 @@
 
 import type { BaseEventLoop } from "../../core/base_event_loop.ts";
 import type { Coroutine } from "../../core/events.ts";
-import type { CreateUnixServerOptions } from "../io_options.ts";
+import type { CreateUnixServerOptions } from "../../core/io_options.ts";
 import { NotImplementedError } from "../../core/exceptions.ts";
 import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../../core/protocols.ts";

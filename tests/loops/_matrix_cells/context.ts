@@ -4,10 +4,10 @@
 
 import assert from "node:assert/strict";
 import {
+  type BaseEventLoop,
   type BaseProtocol,
   type Feature,
   type Future,
-  type IoEventLoop,
   type LoopKind,
   type ObjectKind,
   type Platform,
@@ -19,7 +19,7 @@ import {
 /** Where one cell runs: a fresh loop of the cell's kind on the cell's platform. */
 export interface CellContext {
   /** The loop (watched; closed by the runner after the cell). */
-  readonly loop: IoEventLoop;
+  readonly loop: BaseEventLoop;
   /** The platform the loop behaves as. */
   readonly platform: Platform;
   /** The loop kind of the cell. */
@@ -82,7 +82,7 @@ export class Probe extends Protocol {
   lost: Future<Error | null>;
   data: Uint8Array[] = [];
 
-  constructor(loop: IoEventLoop) {
+  constructor(loop: BaseEventLoop) {
     super();
     this.made = loop.createFuture();
     this.lost = loop.createFuture();

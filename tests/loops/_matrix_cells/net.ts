@@ -2,7 +2,7 @@
 // servers, STARTTLS, Unix sockets, UDP endpoints and name resolution.
 
 import assert from "node:assert/strict";
-import { SelectorEventLoop, type Server, type Transport } from "../../../mod.ts";
+import { type AbstractServer, SelectorEventLoop, type Transport } from "../../../mod.ts";
 import { bad } from "../../_helpers.ts";
 import { clientContext, serverContext } from "../_matrix_tls.ts";
 import {
@@ -28,7 +28,7 @@ function sslFor(ssl: boolean) {
 async function startServer(
   c: CellContext,
   ssl: boolean,
-): Promise<{ server: Server; port: number }> {
+): Promise<{ server: AbstractServer; port: number }> {
   const options = ssl ? { ssl: serverContext() } : {};
   const server = await c.loop.runUntilComplete(
     c.loop.createServer(() => new Probe(c.loop), "127.0.0.1", 0, options),

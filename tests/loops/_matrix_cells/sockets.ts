@@ -124,7 +124,7 @@ const sockAccept: FeatureEntry = {
     const { conn, client } = await socketPair(c);
     assert.deepEqual(conn.getpeername(), client.getsockname());
   },
-  pastCheck: (c) => c.loop.sockAccept(bad(null)),
+  pastCheck: (c) => c.loop.sockAccept(bad<Socket>(null)),
 };
 
 const sockRecv: FeatureEntry = {

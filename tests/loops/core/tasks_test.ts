@@ -2,8 +2,8 @@
 
 import assert from "node:assert/strict";
 import {
+  type AbstractEventLoop,
   allTasks,
-  type BaseEventLoop,
   CancelledError,
   type Coroutine,
   createTask,
@@ -113,7 +113,7 @@ Deno.test("Task cannot be completed from outside", async () => {
 Deno.test("setTaskFactory() replaces how createTask() builds tasks", async () => {
   await withLoop(newLoop, async (loop) => {
     assert.equal(loop.getTaskFactory(), null);
-    const made: [BaseEventLoop, string | undefined][] = [];
+    const made: [AbstractEventLoop, string | undefined][] = [];
     const factory: TaskFactory = (l, coro, options) => {
       made.push([l, options?.name]);
       return new Task(coro, { ...options, loop: l });

@@ -9,7 +9,6 @@ import {
   type Executor,
   getRunningLoop,
   InlineExecutor,
-  type IoEventLoop,
   moduleTask,
   NotImplementedError,
   run,
@@ -22,16 +21,22 @@ import {
 } from "../../../mod.ts";
 import { bad, captureConsole, thrownBy, withLoop } from "../../_helpers.ts";
 import { block, cells, FINISHED, GO, mark, MARKED, meet, STARTED, until } from "./_executor_fns.ts";
+import type { LoopIo } from "../../../loops/io.ts";
 
 const TASKS = new URL("./_executor_tasks.ts", import.meta.url);
 
-function poolOf(loop: IoEventLoop): WorkerPoolExecutor {
-  const executor = loop._defaultExecutor();
+/** The loop's default executor (made on first use), from its I/O services. */
+function defaultExecutorOf(loop: BaseEventLoop): Executor {
+  return (loop._services as LoopIo).defaultExecutor();
+}
+
+function poolOf(loop: BaseEventLoop): WorkerPoolExecutor {
+  const executor = defaultExecutorOf(loop);
   assert.ok(executor instanceof WorkerPoolExecutor);
   return executor;
 }
 
-Deno.test("IoEventLoop.runInExecutor() runs a function in a worker of the default pool", async () => {
+Deno.test("SelectorEventLoop.runInExecutor() runs a function in a worker of the default pool", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const where = () => [typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope];
     const fut = loop.runInExecutor(null, where);
@@ -42,7 +47,7 @@ Deno.test("IoEventLoop.runInExecutor() runs a function in a worker of the defaul
   });
 });
 
-Deno.test("IoEventLoop.runInExecutor() runs two CPU-bound functions at the same time", async () => {
+Deno.test("SelectorEventLoop.runInExecutor() runs two CPU-bound functions at the same time", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     loop.setDefaultExecutor(new WorkerPoolExecutor({ maxWorkers: 2 }));
     const { sab } = cells();
@@ -57,7 +62,7 @@ Deno.test("IoEventLoop.runInExecutor() runs two CPU-bound functions at the same 
   });
 });
 
-Deno.test("IoEventLoop.runInExecutor() works from coroutines and with module tasks", async () => {
+Deno.test("SelectorEventLoop.runInExecutor() works from coroutines and with module tasks", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const sum = moduleTask<(...n: number[]) => number>(TASKS, "sum");
     const result = await loop.runUntilComplete(function* () {
@@ -72,7 +77,7 @@ Deno.test("IoEventLoop.runInExecutor() works from coroutines and with module tas
   });
 });
 
-Deno.test("IoEventLoop.runInExecutor() cancels queued work but not running work", async () => {
+Deno.test("SelectorEventLoop.runInExecutor() cancels queued work but not running work", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     loop.setDefaultExecutor(new WorkerPoolExecutor({ maxWorkers: 1 }));
     const { sab, view } = cells();
@@ -90,7 +95,7 @@ Deno.test("IoEventLoop.runInExecutor() cancels queued work but not running work"
   });
 });
 
-Deno.test("IoEventLoop.close() terminates the default executor's workers", async () => {
+Deno.test("SelectorEventLoop.close() terminates the default executor's workers", async () => {
   const loop = new SelectorEventLoop();
   const { sab, view } = cells();
   const fut = loop.runInExecutor(null, block, sab);
@@ -114,7 +119,7 @@ Deno.test("IoEventLoop.close() terminates the default executor's workers", async
   assert.throws(() => loop.runInExecutor(null, () => 1), { message: "Event loop is closed" });
 });
 
-Deno.test("IoEventLoop.shutdownDefaultExecutor() waits for the work, then ends the workers", async (t) => {
+Deno.test("SelectorEventLoop.shutdownDefaultExecutor() waits for the work, then ends the workers", async (t) => {
   await t.step("waits", async () => {
     await withLoop(() => new SelectorEventLoop(), async (loop) => {
       const { sab, view } = cells();
@@ -168,7 +173,7 @@ Deno.test("run() shuts the default executor down before closing the loop", async
   assert.throws(() => pool.submit(() => 1), RuntimeError);
 });
 
-Deno.test("IoEventLoop.setDefaultExecutor() checks and uses its argument", async () => {
+Deno.test("SelectorEventLoop.setDefaultExecutor() checks and uses its argument", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     for (const value of [null, undefined, 1, {}, { submit() {} }, () => {}]) {
       assert.throws(() => loop.setDefaultExecutor(bad(value)), {
@@ -190,7 +195,7 @@ Deno.test("IoEventLoop.setDefaultExecutor() checks and uses its argument", async
   });
 });
 
-Deno.test("IoEventLoop.runInExecutor() rejects bad arguments before doing anything", async () => {
+Deno.test("SelectorEventLoop.runInExecutor() rejects bad arguments before doing anything", async () => {
   await withLoop(() => new SelectorEventLoop(), (loop) => {
     assert.throws(() => loop.runInExecutor(bad({}), () => 1), /^TypeError: executor must be/);
     assert.throws(
@@ -215,7 +220,7 @@ Deno.test("IoEventLoop.runInExecutor() rejects bad arguments before doing anythi
       /work\.module must be an absolute URL/,
     );
     assert.throws(() => moduleTask(TASKS, ""), /export must be the name/);
-    assert.equal(loop._defaultExecutor().constructor, WorkerPoolExecutor);
+    assert.equal(defaultExecutorOf(loop).constructor, WorkerPoolExecutor);
     assert.equal(poolOf(loop).workerCount, 0, "nothing was started");
   });
 });
@@ -227,7 +232,7 @@ Deno.test("runInExecutor() needs an I/O loop", () => {
   assert.ok(loop.shutdownDefaultExecutor().done(), "nothing to shut down");
 });
 
-Deno.test("IoEventLoop.runInExecutor() on a TestLoop waits for the work before jumping time", async () => {
+Deno.test("SelectorEventLoop.runInExecutor() on a TestLoop waits for the work before jumping time", async () => {
   await withLoop(() => new TestLoop(), async (loop) => {
     const spin = (ms: number) => {
       const end = Date.now() + ms;

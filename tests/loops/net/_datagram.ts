@@ -16,7 +16,7 @@ import {
   type Future,
   SelectorEventLoop,
   sleep,
-  type UdpTransport,
+  UdpTransport,
 } from "../../../mod.ts";
 import type { CreateDatagramEndpointOptions } from "../../../mod.ts";
 import { hasUnstableNet } from "../../../loops/net/deno_features.ts";
@@ -148,10 +148,13 @@ export function* open<P extends Rec = Rec>(
   options: CreateDatagramEndpointOptions,
   protocol?: P,
 ): Coroutine<[UdpTransport, P]> {
-  return yield* loop.createDatagramEndpoint(
+  const [transport, proto] = yield* loop.createDatagramEndpoint(
     () => protocol ?? new Rec(loop) as P,
     { ...options, _backend: backend },
   );
+  // The loop interface types it DatagramTransport; these tests use UdpTransport's extras.
+  assert.ok(transport instanceof UdpTransport);
+  return [transport, proto];
 }
 
 /** Opens an endpoint on 127.0.0.1 (any port). */

@@ -4,12 +4,12 @@
 
 import assert from "node:assert/strict";
 import {
+  type AbstractServer,
   BufferedProtocol,
   type Coroutine,
   type Future,
   Protocol,
   SelectorEventLoop,
-  type Server,
   sleep,
   type Transport,
 } from "../../../mod.ts";
@@ -162,7 +162,7 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
 }
 
 /** The port of a server's first listening socket. */
-export function portOf(server: Server): number {
+export function portOf(server: AbstractServer): number {
   const name = server.sockets[0].getsockname();
   assert.ok(Array.isArray(name), "expected a TCP server");
   return name[1];
@@ -172,13 +172,13 @@ export function portOf(server: Server): number {
 export function* echoServer(
   loop: SelectorEventLoop,
   factory: () => Protocol | BufferedProtocol = () => new Echo(),
-): Coroutine<[Server, number]> {
+): Coroutine<[AbstractServer, number]> {
   const server = yield* loop.createServer(factory, "127.0.0.1", 0);
   return [server, portOf(server)];
 }
 
 /** Closes a server and its clients and waits until it is closed. */
-export function* shutdown(server: Server): Coroutine<void> {
+export function* shutdown(server: AbstractServer): Coroutine<void> {
   server.close();
   server.closeClients();
   yield* server.waitClosed();

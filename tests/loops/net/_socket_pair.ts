@@ -7,7 +7,6 @@ import {
   AF_UNIX,
   type BaseEventLoop,
   type Coroutine,
-  type IoEventLoop,
   sleep,
   Socket,
   type SocketAddress,
@@ -39,7 +38,7 @@ export function listening(family = AF_INET): Socket {
 }
 
 /** Connects a pair with sockConnect and sockAccept. */
-export function* socketPair(loop: IoEventLoop, family = AF_INET): Coroutine<SocketPair> {
+export function* socketPair(loop: BaseEventLoop, family = AF_INET): Coroutine<SocketPair> {
   const listener = listening(family);
   const client = new Socket(family);
   try {
@@ -67,11 +66,11 @@ export function* settle(_loop: BaseEventLoop, seconds = 0.02): Coroutine<void> {
 export const PATIENCE = 5;
 
 /** `loop.sockRecv`, failing with TimeoutError after PATIENCE seconds. */
-export function* recv(loop: IoEventLoop, sock: Socket, n: number): Coroutine<Uint8Array> {
+export function* recv(loop: BaseEventLoop, sock: Socket, n: number): Coroutine<Uint8Array> {
   return yield* waitFor(loop.sockRecv(sock, n), PATIENCE);
 }
 
 /** `loop.sockAccept`, failing with TimeoutError after PATIENCE seconds. */
-export function* accept(loop: IoEventLoop, sock: Socket): Coroutine<[Socket, SocketAddress]> {
+export function* accept(loop: BaseEventLoop, sock: Socket): Coroutine<[Socket, SocketAddress]> {
   return yield* waitFor(loop.sockAccept(sock), PATIENCE);
 }

@@ -3,9 +3,9 @@
 
 import assert from "node:assert/strict";
 import {
+  type AbstractServer,
   type Coroutine,
   SelectorEventLoop,
-  type Server,
   type StreamReader,
   type StreamWriter,
   wrapFuture,
@@ -47,7 +47,7 @@ export function* failure(fut: Iterable<unknown, unknown>): Coroutine<unknown> {
 }
 
 /** Closes a server and waits until it is closed. */
-export function* closeServer(server: Server): Coroutine<void> {
+export function* closeServer(server: AbstractServer): Coroutine<void> {
   server.close();
   yield* server.waitClosed();
 }

@@ -5,7 +5,12 @@
 // clock says.
 
 import { fileURLToPath } from "node:url";
-import { type Coroutine, type SelectorEventLoop, type Server, SSLContext } from "../../../mod.ts";
+import {
+  type AbstractServer,
+  type Coroutine,
+  type SelectorEventLoop,
+  SSLContext,
+} from "../../../mod.ts";
 import { portOf, Recorder } from "./_net.ts";
 
 /** Paths and PEM text of the test certificate (localhost, 127.0.0.1) and its key. */
@@ -36,7 +41,7 @@ export function* tlsEchoServer(
   ctx = serverContext(),
   accepted: Recorder[] = [],
   options: { sslHandshakeTimeout?: number } = {},
-): Coroutine<[Server, number]> {
+): Coroutine<[AbstractServer, number]> {
   const server = yield* loop.createServer(
     () => {
       const p = new (class extends Recorder {

@@ -20,7 +20,6 @@ import {
   run,
   RuntimeError,
   SelectorEventLoop,
-  type Server,
   sleep,
   Socket,
   TestLoop,
@@ -39,7 +38,7 @@ function* client(loop: SelectorEventLoop, port: number): Coroutine<Recorder> {
 function* recordingServer(
   loop: SelectorEventLoop,
   options?: CreateServerOptions,
-): Coroutine<[Server, Recorder[]]> {
+): Coroutine<[AbstractServer, Recorder[]]> {
   const accepted: Recorder[] = [];
   const server = yield* loop.createServer(
     () => {
@@ -200,7 +199,7 @@ Deno.test("Server.close() ends a pending serveForever()", async () => {
 });
 
 Deno.test("Server supports await using: closed and waited for at the end of the scope", async () => {
-  let kept: Server | null = null;
+  let kept: AbstractServer | null = null;
   await run(async () => {
     const loop = getRunningLoop();
     await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);

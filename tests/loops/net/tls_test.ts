@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
+  type AbstractServer,
   AF_INET,
   AF_INET6,
   ConnectionAbortedError,
@@ -16,7 +17,6 @@ import {
   OSError,
   Protocol,
   SelectorEventLoop,
-  type Server,
   sleep,
   SSLContext,
   SSLError,
@@ -384,7 +384,7 @@ Deno.test("createConnection({ happyEyeballsDelay }) keeps to options.family", as
   }
 });
 
-function* tcpEchoServer(loop: SelectorEventLoop): Coroutine<[Server, number]> {
+function* tcpEchoServer(loop: SelectorEventLoop): Coroutine<[AbstractServer, number]> {
   const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0);
   return [server, portOf(server)];
 }

@@ -20,7 +20,7 @@ import {
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { dec, enc, onLoop, until } from "./_net.ts";
 import { closeServer, echoHandler } from "./_streams.ts";
-import type { Coroutine, Server } from "../../../mod.ts";
+import type { AbstractServer, Coroutine } from "../../../mod.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir();
@@ -49,7 +49,7 @@ function* echoOnce(path: string): Coroutine<void> {
 // listener's pending accept settles, a host turn or so after close(), and
 // the server then puts back a file that was not its to remove: the listing
 // is checked again over a few host turns, so an early look cannot pass.
-function* closeAndSettle(server: Server, dir: string, expected: string[]): Coroutine<void> {
+function* closeAndSettle(server: AbstractServer, dir: string, expected: string[]): Coroutine<void> {
   yield* closeServer(server);
   const want = JSON.stringify(expected);
   const listing = () => JSON.stringify(names(dir));

@@ -18,7 +18,7 @@ import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { dec, enc, onLoop, pattern, Recorder, until } from "../net/_net.ts";
 import { openFifo, withFifo } from "./_pipes.ts";
 
-Deno.test("IoEventLoop.connectReadPipe() reads a FIFO: made, data, EOF, then lost once", async () => {
+Deno.test("SelectorEventLoop.connectReadPipe() reads a FIFO: made, data, EOF, then lost once", async () => {
   await withFifo(async (path) => {
     const [r, w] = await openFifo(path);
     const writing = (async () => {
@@ -42,7 +42,7 @@ Deno.test("IoEventLoop.connectReadPipe() reads a FIFO: made, data, EOF, then los
   });
 });
 
-Deno.test("IoEventLoop.connectReadPipe() reads a ReadableStream, skipping empty chunks", async () => {
+Deno.test("SelectorEventLoop.connectReadPipe() reads a ReadableStream, skipping empty chunks", async () => {
   await onLoop(function* (loop) {
     const stream = ReadableStream.from([enc.encode("a"), new Uint8Array(0), enc.encode("bc")]);
     const [t, p] = yield* loop.connectReadPipe(() => new Recorder(loop), stream);
@@ -53,7 +53,7 @@ Deno.test("IoEventLoop.connectReadPipe() reads a ReadableStream, skipping empty 
   });
 });
 
-Deno.test("IoEventLoop.connectReadPipe() reads a regular file and /dev/null", async () => {
+Deno.test("SelectorEventLoop.connectReadPipe() reads a regular file and /dev/null", async () => {
   const file = await Deno.makeTempFile();
   try {
     await Deno.writeFile(file, pattern(200_000));
@@ -229,7 +229,7 @@ Deno.test("ReadPipeTransport feeds a BufferedProtocol through its buffers", asyn
   });
 });
 
-Deno.test("IoEventLoop.connectReadPipe() cancelled while connecting closes the pipe", async () => {
+Deno.test("SelectorEventLoop.connectReadPipe() cancelled while connecting closes the pipe", async () => {
   await onLoop(function* (loop) {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({ cancel: () => void (cancelled = true) });
@@ -241,7 +241,7 @@ Deno.test("IoEventLoop.connectReadPipe() cancelled while connecting closes the p
   });
 });
 
-Deno.test("IoEventLoop.connectReadPipe()/connectWritePipe() reject what is not a pipe", async () => {
+Deno.test("SelectorEventLoop.connectReadPipe()/connectWritePipe() reject what is not a pipe", async () => {
   await withLoop(() => new SelectorEventLoop(), (loop) => {
     const factory = () => new Protocol();
     assert.throws(() => loop.connectReadPipe(factory, bad({})), /pipe must be a Deno file/);

@@ -59,7 +59,7 @@ async function runChild(code: string): Promise<{ status: Deno.CommandStatus; out
   return { status: { code: exit, signal, success }, out };
 }
 
-Deno.test("IoEventLoop.addSignalHandler() queues the callback for the loop, with its args", async () => {
+Deno.test("SelectorEventLoop.addSignalHandler() queues the callback for the loop, with its args", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const calls: unknown[][] = [];
     let runningInside = false;
@@ -84,7 +84,7 @@ Deno.test("IoEventLoop.addSignalHandler() queues the callback for the loop, with
   });
 });
 
-Deno.test("IoEventLoop.addSignalHandler() wakes a waiting loop", async () => {
+Deno.test("SelectorEventLoop.addSignalHandler() wakes a waiting loop", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const got = loop.createFuture<string>();
     loop.addSignalHandler("SIGUSR2", () => got.setResult("usr2"));
@@ -93,7 +93,7 @@ Deno.test("IoEventLoop.addSignalHandler() wakes a waiting loop", async () => {
   });
 });
 
-Deno.test("IoEventLoop.addSignalHandler() replaces the handler of the same signal", async () => {
+Deno.test("SelectorEventLoop.addSignalHandler() replaces the handler of the same signal", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const seen: string[] = [];
     using g = guard("SIGUSR1");
@@ -108,7 +108,7 @@ Deno.test("IoEventLoop.addSignalHandler() replaces the handler of the same signa
   });
 });
 
-Deno.test("IoEventLoop.removeSignalHandler() removes the handler and says whether there was one", async () => {
+Deno.test("SelectorEventLoop.removeSignalHandler() removes the handler and says whether there was one", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     let calls = 0;
     assert.equal(loop.removeSignalHandler("SIGUSR2"), false);
@@ -123,7 +123,7 @@ Deno.test("IoEventLoop.removeSignalHandler() removes the handler and says whethe
   });
 });
 
-Deno.test("IoEventLoop signal callbacks report errors to the exception handler", async () => {
+Deno.test("SelectorEventLoop signal callbacks report errors to the exception handler", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop, exceptions) => {
     const boom = new Error("boom");
     let after = false;
@@ -142,7 +142,7 @@ Deno.test("IoEventLoop signal callbacks report errors to the exception handler",
   });
 });
 
-Deno.test("IoEventLoop.addSignalHandler() rejects bad signals and callbacks, adding nothing", async (t) => {
+Deno.test("SelectorEventLoop.addSignalHandler() rejects bad signals and callbacks, adding nothing", async (t) => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const ok = () => {};
     await t.step("unknown names and numbers: TypeError naming them", () => {
@@ -187,7 +187,7 @@ Deno.test("IoEventLoop.addSignalHandler() rejects bad signals and callbacks, add
   assert.throws(() => closed.addSignalHandler("SIGUSR1", () => {}), RuntimeError);
 });
 
-Deno.test("IoEventLoop signal handlers raise NotImplementedError on Windows first", () => {
+Deno.test("SelectorEventLoop signal handlers raise NotImplementedError on Windows first", () => {
   for (
     const loop of [
       new SelectorEventLoop({ platform: simulatePlatform("windows") }),
@@ -208,7 +208,7 @@ Deno.test("IoEventLoop signal handlers raise NotImplementedError on Windows firs
   }
 });
 
-Deno.test("IoEventLoop.close() removes every signal listener the loop added", async (t) => {
+Deno.test("SelectorEventLoop.close() removes every signal listener the loop added", async (t) => {
   // In a child: once no listener is left, SIGUSR1's default action ends it.
   const script = (close: boolean) => `
     import { SelectorEventLoop } from "${MOD}";
@@ -232,7 +232,7 @@ Deno.test("IoEventLoop.close() removes every signal listener the loop added", as
   });
 });
 
-Deno.test("IoEventLoop keeps the process alive while it runs waiting for a signal", async () => {
+Deno.test("SelectorEventLoop keeps the process alive while it runs waiting for a signal", async () => {
   // Nothing but the handler keeps this test's event loop busy: the sender is
   // an unref'd child. Deno's signal listener alone would let the test end
   // with "Promise resolution is still pending".

@@ -39,7 +39,7 @@ function counted(): { calls: number; factory: () => SubprocessProtocol } {
   return state;
 }
 
-Deno.test("IoEventLoop.subprocessExec() fails with FileNotFoundError for a missing program", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() fails with FileNotFoundError for a missing program", async () => {
   await onLoop(function* (loop) {
     for (const program of ["no-such-program-xyz", "/no/such/dir/prog"]) {
       try {
@@ -62,7 +62,7 @@ Deno.test("IoEventLoop.subprocessExec() fails with FileNotFoundError for a missi
   });
 });
 
-Deno.test("IoEventLoop.subprocessExec() fails with PermissionError for a file it cannot run", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() fails with PermissionError for a file it cannot run", async () => {
   const file = await Deno.makeTempFile();
   try {
     await onLoop(function* (loop) {
@@ -97,7 +97,7 @@ Deno.test("Subprocesses without --allow-run fail with PermissionError naming the
   }
 });
 
-Deno.test("IoEventLoop.subprocessExec() rejects bad arguments synchronously, spawning nothing", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() rejects bad arguments synchronously, spawning nothing", async () => {
   await withLoop(() => new SelectorEventLoop(), (loop) => {
     const c = counted();
     const exec = (program: unknown, args: unknown, options?: unknown) =>
@@ -144,7 +144,7 @@ Deno.test("IoEventLoop.subprocessExec() rejects bad arguments synchronously, spa
   });
 });
 
-Deno.test("IoEventLoop.subprocessExec() refuses Popen options Deno cannot honour", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() refuses Popen options Deno cannot honour", async () => {
   await withLoop(() => new SelectorEventLoop(), (loop) => {
     const c = counted();
     const unsupported: [SubprocessOptions, string][] = [

@@ -24,7 +24,7 @@ import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { enc, onLoop, until } from "../net/_net.ts";
 import { denoEval, ProcRecorder } from "./_subprocess.ts";
 
-Deno.test("IoEventLoop.subprocessExec() calls the protocol in asyncio's order", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() calls the protocol in asyncio's order", async () => {
   await onLoop(function* (loop) {
     const [t, p] = yield* loop.subprocessExec(
       () => new ProcRecorder(loop),
@@ -74,7 +74,7 @@ Deno.test("SubprocessTransport gives the pid, the pipes and the Deno.ChildProces
   });
 });
 
-Deno.test("IoEventLoop.subprocessShell() runs /bin/sh -c and reports the exit code", async () => {
+Deno.test("SelectorEventLoop.subprocessShell() runs /bin/sh -c and reports the exit code", async () => {
   await onLoop(function* (loop) {
     const [t, p] = yield* loop.subprocessShell(
       () => new ProcRecorder(loop),
@@ -89,7 +89,7 @@ Deno.test("IoEventLoop.subprocessShell() runs /bin/sh -c and reports the exit co
   });
 });
 
-Deno.test("IoEventLoop.subprocessExec() honours DEVNULL, inherit and stderr: STDOUT", async (t) => {
+Deno.test("SelectorEventLoop.subprocessExec() honours DEVNULL, inherit and stderr: STDOUT", async (t) => {
   await t.step("DEVNULL and inherit give no pipe transport", async () => {
     await onLoop(function* (loop) {
       const [tr, p] = yield* loop.subprocessExec(() => new ProcRecorder(loop), "echo", ["x"], {
@@ -132,7 +132,7 @@ Deno.test("IoEventLoop.subprocessExec() honours DEVNULL, inherit and stderr: STD
   });
 });
 
-Deno.test("IoEventLoop.subprocessExec() sets cwd and replaces the environment with env", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() sets cwd and replaces the environment with env", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
     await onLoop(function* (loop) {
@@ -350,7 +350,7 @@ Deno.test("SubprocessTransport: an exception in a protocol callback is reported,
   );
 });
 
-Deno.test("IoEventLoop.subprocessExec() cancelled while starting kills the child", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() cancelled while starting kills the child", async () => {
   await onLoop(function* (loop) {
     let protocol: ProcRecorder | null = null;
     const fut = loop.subprocessExec(() => protocol = new ProcRecorder(loop), "sleep", ["30"]);
@@ -365,7 +365,7 @@ Deno.test("IoEventLoop.subprocessExec() cancelled while starting kills the child
   });
 });
 
-Deno.test("IoEventLoop.subprocessExec() works from an async function and on TestLoop", async (t) => {
+Deno.test("SelectorEventLoop.subprocessExec() works from an async function and on TestLoop", async (t) => {
   await t.step("async function", async () => {
     await withLoop(() => new SelectorEventLoop(), async (loop) => {
       await loop.runUntilComplete((async () => {
@@ -413,7 +413,7 @@ Deno.test("SubprocessTransport: a plain SubprocessProtocol needs no overrides", 
   });
 });
 
-Deno.test("IoEventLoop.subprocessExec() runs a Deno script (Deno.execPath())", async () => {
+Deno.test("SelectorEventLoop.subprocessExec() runs a Deno script (Deno.execPath())", async () => {
   await onLoop(function* (loop) {
     const [program, args] = denoEval(
       "const t = await new Response(Deno.stdin.readable).text();" +
@@ -452,7 +452,7 @@ Deno.test("SubprocessTransport: a child that exits after the loop closed is note
 });
 
 Deno.test({
-  name: "IoEventLoop.subprocessExec() runs the child as another user and group",
+  name: "SelectorEventLoop.subprocessExec() runs the child as another user and group",
   ignore: Deno.uid() !== 0, // only root may switch to another user
   fn: async () => {
     await onLoop(function* (loop) {

@@ -13,7 +13,7 @@ function writer(p: Recorder): WriteTransport {
   return p.transport as unknown as WriteTransport;
 }
 
-Deno.test("IoEventLoop.connectWritePipe() writes a FIFO; writeEof() flushes, closes, then lost", async () => {
+Deno.test("SelectorEventLoop.connectWritePipe() writes a FIFO; writeEof() flushes, closes, then lost", async () => {
   await withFifo(async (path) => {
     const [r, w] = await openFifo(path);
     const reading = readAll(r);
@@ -39,7 +39,7 @@ Deno.test("IoEventLoop.connectWritePipe() writes a FIFO; writeEof() flushes, clo
   });
 });
 
-Deno.test("IoEventLoop.connectWritePipe() writes a regular file", async () => {
+Deno.test("SelectorEventLoop.connectWritePipe() writes a regular file", async () => {
   const path = await Deno.makeTempFile();
   try {
     await onLoop(function* (loop) {
@@ -92,7 +92,7 @@ Deno.test("WritePipeTransport drops writes after close, warning after a few", as
   });
 });
 
-Deno.test("IoEventLoop.connectWritePipe() writes a WritableStream in order; close() closes it", async () => {
+Deno.test("SelectorEventLoop.connectWritePipe() writes a WritableStream in order; close() closes it", async () => {
   await onLoop(function* (loop) {
     const sink = new SinkRecorder();
     const [t, p] = yield* loop.connectWritePipe(() => new Recorder(loop), sink.stream);

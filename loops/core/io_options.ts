@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { SSLContext } from "./ssl.ts";
+import type { SSLContextLike } from "./io_types.ts";
 
 /** Options of `loop.createConnection()`. */
 export interface CreateConnectionOptions {
   /** TLS: an `SSLContext`, or `true` for the default client context. */
-  ssl?: SSLContext | boolean | null;
+  ssl?: SSLContextLike | boolean | null;
   /** `AF_INET` or `AF_INET6` to restrict name resolution (default: any). */
   family?: number;
   /** Accepted for compatibility: only 0 (the default protocol) is supported. */
@@ -46,7 +46,7 @@ export interface CreateConnectionOptions {
 /** Options of `loop.createServer()`. */
 export interface CreateServerOptions {
   /** TLS: an `SSLContext` with `loadCertChain()` done. */
-  ssl?: SSLContext | null;
+  ssl?: SSLContextLike | null;
   /** `AF_INET` or `AF_INET6` to restrict which addresses are bound. */
   family?: number;
   /** getaddrinfo flags for the hosts: `AI_PASSIVE` (the default) or 0. */
@@ -79,7 +79,7 @@ export interface CreateServerOptions {
 /** Options of `loop.createUnixConnection()`. */
 export interface CreateUnixConnectionOptions {
   /** TLS over the Unix socket: not available on Deno, so this throws. */
-  ssl?: SSLContext | boolean | null;
+  ssl?: SSLContextLike | boolean | null;
   /** An already connected Unix socket to wrap. */
   sock?: unknown;
   /** Only meaningful with `ssl` (not available here): a RangeError without it. */
@@ -93,7 +93,7 @@ export interface CreateUnixConnectionOptions {
 /** Options of `loop.createUnixServer()`. */
 export interface CreateUnixServerOptions {
   /** TLS over the Unix socket: not available on Deno, so this throws. */
-  ssl?: SSLContext | null;
+  ssl?: SSLContextLike | null;
   /** A bound or listening AF_UNIX `Socket` to serve (path must then be null). */
   sock?: unknown;
   /**
@@ -167,7 +167,7 @@ export interface ConnectAcceptedSocketOptions {
    * TLS as the server: not available on Deno (it cannot start TLS on a
    * connection it accepted), so this throws `NotImplementedError`.
    */
-  ssl?: SSLContext | boolean | null;
+  ssl?: SSLContextLike | boolean | null;
   /** Only meaningful with `ssl`: a RangeError without it. */
   sslHandshakeTimeout?: number | null;
   /** Only meaningful with `ssl`: a RangeError without it. */
