@@ -371,6 +371,7 @@ Deno.bench("taskGroup of 100k tasks", { group: "taskGroup", ...RUNS }, async (b)
     return i;
   }
   b.start();
+  // deno-lint-ignore require-yield
   await loop.runUntilComplete(taskGroup(function* (tg) {
     for (let i = 0; i < GROUP_TASKS; i++) tg.createTask(co(i));
   }));
