@@ -43,6 +43,22 @@ export function runDoneCallback(cb: DoneCallback, fut: Future<unknown>): void {
   else cb._wakeNow(fut);
 }
 
+/** The rarely used state of a future or task (see `Future._rare`). @internal */
+export interface FutureRare {
+  cancelMessage?: string;
+  cancelledExc?: CancelledError | null;
+  onCancel?: (() => void) | null;
+  sourceTraceback?: string;
+  /** A task's coroutine or promise as given, when not its `_coro` (null: dropped). */
+  origin?: unknown;
+  /** A task's abort controller (`abortSignal()`). */
+  abort?: AbortController | null;
+  /** Stops a task listening to its `signal` option. */
+  unlinkSignal?: (() => void) | null;
+}
+
+const NO_OPTIONS: FutureOptions = Object.freeze({});
+
 /** Options for `new Future()`. */
 export interface FutureOptions {
   /** The loop; default: the running loop, else the policy's loop. */
@@ -137,13 +153,12 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   /** @internal */ _loop: AbstractEventLoop;
   // Typed loosely so that Future<T> stays covariant in T.
   /** @internal */ _callbacks: DoneCallback[] | null = null;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal the CancelledError that cancelled a task */ _cancelledExc: CancelledError | null =
-    null;
   /** @internal */ _logTraceback = false;
-  /** @internal called once when the future is cancelled (wrapFuture's abort) */
-  _onCancel: (() => void) | null = null;
-  /** @internal */ _sourceTraceback: string | undefined = undefined;
+  /**
+   * @internal What few futures need, made on first use, so that the many
+   * that never need it stay small (a task per coroutine adds up).
+   */
+  _rare: FutureRare | null = null;
 
   /**
    * Creates a pending future.
@@ -152,7 +167,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    * @throws {TypeError} If `options` is not an object or `options.loop` is
    *   not an event loop.
    */
-  constructor(options: FutureOptions = {}) {
+  constructor(options: FutureOptions = NO_OPTIONS) {
     if (options === null || typeof options !== "object") {
       throw new TypeError(`options must be an object: got ${describe(options)}`);
     }
@@ -160,6 +175,38 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     checkLoop(loop, "options.loop");
     this._loop = loop;
     if (loop.getDebug()) this._sourceTraceback = sourceTraceback();
+  }
+
+  /** @internal */
+  get _cancelMessage(): string | undefined {
+    return this._rare?.cancelMessage;
+  }
+  set _cancelMessage(msg: string | undefined) {
+    if (msg !== undefined || this._rare !== null) (this._rare ??= {}).cancelMessage = msg;
+  }
+
+  /** @internal the CancelledError that cancelled a task */
+  get _cancelledExc(): CancelledError | null {
+    return this._rare?.cancelledExc ?? null;
+  }
+  set _cancelledExc(exc: CancelledError | null) {
+    (this._rare ??= {}).cancelledExc = exc;
+  }
+
+  /** @internal called once when the future is cancelled (wrapFuture's abort) */
+  get _onCancel(): (() => void) | null {
+    return this._rare?.onCancel ?? null;
+  }
+  set _onCancel(fn: (() => void) | null) {
+    (this._rare ??= {}).onCancel = fn;
+  }
+
+  /** @internal where it was made (debug mode) */
+  get _sourceTraceback(): string | undefined {
+    return this._rare?.sourceTraceback;
+  }
+  set _sourceTraceback(stack: string | undefined) {
+    (this._rare ??= {}).sourceTraceback = stack;
   }
 
   /** The loop the future is bound to. */

@@ -113,16 +113,39 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  */
 export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
-  /** @internal */ _origin: Coroutine<T> | PromiseLike<T> | null;
   /** @internal the name, or the number of the default name `Task-N` */ _name: string | number;
   /** @internal */ _mustCancel = false;
   /** @internal */ _futWaiter: Future<unknown> | null = null;
   /** @internal */ _numCancelsRequested = 0;
   /** @internal the value for the next step */ _sendValue: unknown = undefined;
   /** @internal whether the next step throws `_sendValue` */ _sendThrow = false;
+
+  /** @internal the coroutine or promise as given (a promise is run by a wrapper coroutine) */
+  get _origin(): Coroutine<T> | PromiseLike<T> | null {
+    const rare = this._rare;
+    return rare !== null && "origin" in rare
+      ? rare.origin as Coroutine<T> | PromiseLike<T> | null
+      : this._coro;
+  }
+  set _origin(origin: Coroutine<T> | PromiseLike<T> | null) {
+    if (origin !== this._coro || this._rare !== null) (this._rare ??= {}).origin = origin;
+  }
+
   /** @internal aborted when the task is asked to cancel (see `abortSignal()`) */
-  _abort: AbortController | null = null;
-  /** @internal stops listening to the `signal` option */ _unlinkSignal: (() => void) | null = null;
+  get _abort(): AbortController | null {
+    return this._rare?.abort ?? null;
+  }
+  set _abort(controller: AbortController | null) {
+    (this._rare ??= {}).abort = controller;
+  }
+
+  /** @internal stops listening to the `signal` option */
+  get _unlinkSignal(): (() => void) | null {
+    return this._rare?.unlinkSignal ?? null;
+  }
+  set _unlinkSignal(fn: (() => void) | null) {
+    (this._rare ??= {}).unlinkSignal = fn;
+  }
 
   /**
    * Creates a task and schedules its first step. Prefer `createTask()`.
@@ -133,7 +156,7 @@ export class Task<T = unknown> extends Future<T> {
    * @throws {RuntimeError} If the loop is closed.
    */
   constructor(coro: Coroutine<T> | PromiseLike<T>, options: TaskConstructorOptions = {}) {
-    super(options.loop === undefined ? {} : { loop: options.loop });
+    super(options);
     if (isCoroutine(coro)) this._coro = coro;
     else if (isThenable(coro)) this._coro = awaitPromise(coro) as Coroutine<T>;
     else if (typeof coro === "function") {
