@@ -25,7 +25,7 @@ import {
 } from "./events.ts";
 import { RuntimeError } from "./exceptions.ts";
 import { Future } from "./futures.ts";
-import { ensureFuture, Task, type TaskOptions } from "./tasks.ts";
+import { ensureFuture, Task, TaskList, type TaskOptions } from "./tasks.ts";
 import { RingQueue } from "./ring_queue.ts";
 import { TimerQueue } from "./_timer_heap.ts";
 import { checkCallback, checkLoopCallback, checkSeconds } from "./checks.ts";
@@ -132,7 +132,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** @internal */ _exceptionHandler: ExceptionHandler | null = null;
   /** @internal */ _taskFactory: TaskFactory | null = null;
   /** @internal the task taking a step right now */ _currentTask: Task<unknown> | null = null;
-  /** @internal tasks not yet done */ _tasks: Set<Task<unknown>> = new Set();
+  /** @internal tasks not yet done */ _tasks: TaskList = new TaskList();
   /** @internal operations the host will complete (promises, I/O) */ _pendingIo = 0;
   /** @internal host I/O to start before the loop next waits or yields */ _ioStarts: IoStarter[] =
     [];
