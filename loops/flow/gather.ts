@@ -5,7 +5,9 @@
  */
 
 import { _getEventLoop, type AbstractEventLoop, type Awaitable } from "../core/events.ts";
-import { Future } from "../core/futures.ts";
+import { Future, type Waker } from "../core/futures.ts";
+
+const futureAddDoneCallback = Future.prototype.addDoneCallback;
 import { ensureFuture } from "../core/tasks.ts";
 import { isCoroutine, isThenable } from "../core/checks.ts";
 
@@ -43,14 +45,90 @@ export type GatherResults<A extends readonly unknown[]> = {
  * assert(raised instanceof CancelledError);
  * ```
  */
-export class GatheringFuture<T extends unknown[]> extends Future<T> {
+export class GatheringFuture<T extends unknown[]> extends Future<T> implements Waker {
   /** @internal */ _children: Future<unknown>[];
   /** @internal */ _cancelRequested = false;
+  #returnExceptions: boolean;
+  #finished = 0;
+  /** Children done whose callback has not run yet, oldest first. */
+  #doneQueue: Future<unknown>[] = [];
+  #doneHead = 0;
 
   /** Created by `gather`. */
-  constructor(children: Future<unknown>[], loop: AbstractEventLoop) {
+  constructor(children: Future<unknown>[], loop: AbstractEventLoop, returnExceptions = false) {
     super({ loop });
     this._children = children;
+    this.#returnExceptions = returnExceptions;
+  }
+
+  /**
+   * A child is done: its callback runs at its own place in the ready queue,
+   * as asyncio's call_soon of it would, with the gather itself as the
+   * runnable (no handle per child). @internal
+   */
+  _wakeFrom(child: Future<unknown>): void {
+    this.#doneQueue.push(child);
+    const loop = this._loop as AbstractEventLoop & {
+      _callSoonRunnable?(r: { _run(): void }): void;
+    };
+    if (loop._callSoonRunnable !== undefined) loop._callSoonRunnable(this);
+    else loop.callSoon(() => this._run());
+  }
+
+  /** @internal */
+  _wakeNow(child: Future<unknown>): void {
+    this._childDone(child);
+  }
+
+  /** Runs the callback of the oldest child done. @internal */
+  _run(): void {
+    const child = this.#doneQueue[this.#doneHead];
+    this.#doneQueue[this.#doneHead++] = undefined as unknown as Future<unknown>;
+    if (this.#doneHead === this.#doneQueue.length) {
+      this.#doneQueue.length = 0;
+      this.#doneHead = 0;
+    }
+    try {
+      this._childDone(child);
+    } catch (exception) {
+      this._loop.callExceptionHandler({
+        message: `Exception in the done callback of ${child} in ${this}`,
+        exception,
+        future: this,
+      });
+    }
+  }
+
+  /** asyncio's gather `_done_callback`, once per child occurrence. @internal */
+  _childDone(fut: Future<unknown>): void {
+    this.#finished++;
+    if (this.done()) {
+      if (!fut.cancelled()) fut.exception(); // mark it retrieved
+      return;
+    }
+    if (!this.#returnExceptions) {
+      if (fut.cancelled()) {
+        this.setException(fut._makeCancelledError());
+        return;
+      }
+      const exc = fut.exception();
+      if (exc !== null) {
+        this.setException(exc);
+        return;
+      }
+    }
+    const children = this._children;
+    if (this.#finished < children.length) return;
+    const results = children.map((f) => {
+      if (f.cancelled()) return f._makeCancelledError();
+      const exc = f.exception();
+      return exc !== null ? exc : f.result();
+    });
+    // A cancelled gather raises CancelledError whatever returnExceptions says,
+    // as an exception (asyncio 3.12): the children may have refused.
+    if (this._cancelRequested) {
+      this.setException(children[children.length - 1]._makeCancelledError());
+    } else this.setResult(results as unknown as T);
   }
 
   /**
@@ -136,42 +214,17 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
     }
     children[i] = f;
   }
-  const outer = new GatheringFuture<GatherResults<A>>(children, loop);
+  const outer = new GatheringFuture<GatherResults<A>>(children, loop, returnExceptions);
   if (children.length === 0) {
     outer.setResult([] as unknown as GatherResults<A>);
     return outer;
   }
-  let finished = 0;
-  const total = children.length; // one done callback per occurrence
-  const onChildDone = (fut: Future<unknown>) => {
-    finished++;
-    if (outer.done()) {
-      if (!fut.cancelled()) fut.exception(); // mark it retrieved
-      return;
-    }
-    if (!returnExceptions) {
-      if (fut.cancelled()) {
-        outer.setException(fut._makeCancelledError());
-        return;
-      }
-      const exc = fut.exception();
-      if (exc !== null) {
-        outer.setException(exc);
-        return;
-      }
-    }
-    if (finished < total) return;
-    const results = children.map((f) => {
-      if (f.cancelled()) return f._makeCancelledError();
-      const exc = f.exception();
-      return exc !== null ? exc : f.result();
-    });
-    // A cancelled gather raises CancelledError whatever returnExceptions says,
-    // as an exception (asyncio 3.12): the children may have refused.
-    if (outer._cancelRequested) {
-      outer.setException(children[children.length - 1]._makeCancelledError());
-    } else outer.setResult(results as unknown as GatherResults<A>);
-  };
-  for (let i = 0; i < children.length; i++) children[i].addDoneCallback(onChildDone);
+  // One done callback per child occurrence (a future given twice counts
+  // twice); a future class that overrides addDoneCallback is called through it.
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (child.addDoneCallback === futureAddDoneCallback) child._addWaker(outer);
+    else child.addDoneCallback((f) => outer._childDone(f));
+  }
   return outer;
 }
