@@ -8,6 +8,7 @@
 import {
   _getEventLoop,
   type AbstractEventLoop,
+  callbackName,
   checkLoop,
   type ExceptionContext,
 } from "./events.ts";
@@ -58,6 +59,64 @@ export interface FutureRare {
 }
 
 const NO_OPTIONS: FutureOptions = Object.freeze({});
+
+/**
+ * One done callback shared by many futures (a gather's children, a task
+ * group's tasks): registered as their waker, it runs `onDone(fut)` for each
+ * future at that future's own place in the ready queue, as asyncio's
+ * `call_soon` of the callback would, but with itself as the runnable: no
+ * handle and no argument array per future. @internal
+ */
+export class SharedDoneCallback implements Waker {
+  #loop: AbstractEventLoop & { _callSoonRunnable?(r: { _run(): void }): void };
+  #onDone: (fut: Future<unknown>) => void;
+  #queue: (Future<unknown> | undefined)[] = [];
+  #head = 0;
+
+  constructor(loop: AbstractEventLoop, onDone: (fut: Future<unknown>) => void) {
+    this.#loop = loop;
+    this.#onDone = onDone;
+  }
+
+  /** Registers on `fut` (through addDoneCallback when a future class overrides it). */
+  watch(fut: Future<unknown>): void {
+    if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(this);
+    else fut.addDoneCallback((f) => this.#onDone(f));
+  }
+
+  /** @internal */
+  _wakeFrom(fut: Future<unknown>): void {
+    this.#queue.push(fut);
+    const loop = this.#loop;
+    if (loop._callSoonRunnable !== undefined) loop._callSoonRunnable(this);
+    else loop.callSoon(() => this._run());
+  }
+
+  /** @internal */
+  _wakeNow(fut: Future<unknown>): void {
+    this.#onDone(fut);
+  }
+
+  /** Runs the callback for the oldest future done. @internal */
+  _run(): void {
+    const queue = this.#queue;
+    const fut = queue[this.#head]!;
+    queue[this.#head++] = undefined;
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    }
+    try {
+      this.#onDone(fut);
+    } catch (exception) {
+      this.#loop.callExceptionHandler({
+        message: `Exception in callback ${callbackName(this.#onDone)}(${fut})`,
+        exception,
+        future: fut,
+      });
+    }
+  }
+}
 
 /** Options for `new Future()`. */
 export interface FutureOptions {
@@ -443,6 +502,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     return s + ">";
   }
 }
+
+const futureAddDoneCallback = Future.prototype.addDoneCallback;
 
 /**
  * Wraps a promise-like in a `Future` of `loop` (default: the running loop),

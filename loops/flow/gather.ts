@@ -5,9 +5,7 @@
  */
 
 import { _getEventLoop, type AbstractEventLoop, type Awaitable } from "../core/events.ts";
-import { Future, type Waker } from "../core/futures.ts";
-
-const futureAddDoneCallback = Future.prototype.addDoneCallback;
+import { Future, SharedDoneCallback } from "../core/futures.ts";
 import { ensureFuture } from "../core/tasks.ts";
 import { isCoroutine, isThenable } from "../core/checks.ts";
 
@@ -45,58 +43,17 @@ export type GatherResults<A extends readonly unknown[]> = {
  * assert(raised instanceof CancelledError);
  * ```
  */
-export class GatheringFuture<T extends unknown[]> extends Future<T> implements Waker {
+export class GatheringFuture<T extends unknown[]> extends Future<T> {
   /** @internal */ _children: Future<unknown>[];
   /** @internal */ _cancelRequested = false;
   #returnExceptions: boolean;
   #finished = 0;
-  /** Children done whose callback has not run yet, oldest first. */
-  #doneQueue: Future<unknown>[] = [];
-  #doneHead = 0;
 
   /** Created by `gather`. */
   constructor(children: Future<unknown>[], loop: AbstractEventLoop, returnExceptions = false) {
     super({ loop });
     this._children = children;
     this.#returnExceptions = returnExceptions;
-  }
-
-  /**
-   * A child is done: its callback runs at its own place in the ready queue,
-   * as asyncio's call_soon of it would, with the gather itself as the
-   * runnable (no handle per child). @internal
-   */
-  _wakeFrom(child: Future<unknown>): void {
-    this.#doneQueue.push(child);
-    const loop = this._loop as AbstractEventLoop & {
-      _callSoonRunnable?(r: { _run(): void }): void;
-    };
-    if (loop._callSoonRunnable !== undefined) loop._callSoonRunnable(this);
-    else loop.callSoon(() => this._run());
-  }
-
-  /** @internal */
-  _wakeNow(child: Future<unknown>): void {
-    this._childDone(child);
-  }
-
-  /** Runs the callback of the oldest child done. @internal */
-  _run(): void {
-    const child = this.#doneQueue[this.#doneHead];
-    this.#doneQueue[this.#doneHead++] = undefined as unknown as Future<unknown>;
-    if (this.#doneHead === this.#doneQueue.length) {
-      this.#doneQueue.length = 0;
-      this.#doneHead = 0;
-    }
-    try {
-      this._childDone(child);
-    } catch (exception) {
-      this._loop.callExceptionHandler({
-        message: `Exception in the done callback of ${child} in ${this}`,
-        exception,
-        future: this,
-      });
-    }
   }
 
   /** asyncio's gather `_done_callback`, once per child occurrence. @internal */
@@ -219,12 +176,8 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
     outer.setResult([] as unknown as GatherResults<A>);
     return outer;
   }
-  // One done callback per child occurrence (a future given twice counts
-  // twice); a future class that overrides addDoneCallback is called through it.
-  for (let i = 0; i < children.length; i++) {
-    const child = children[i];
-    if (child.addDoneCallback === futureAddDoneCallback) child._addWaker(outer);
-    else child.addDoneCallback((f) => outer._childDone(f));
-  }
+  // One done callback per child occurrence (a future given twice counts twice).
+  const callback = new SharedDoneCallback(loop, (f) => outer._childDone(f));
+  for (let i = 0; i < children.length; i++) callback.watch(children[i]);
   return outer;
 }

@@ -7,7 +7,7 @@
 import { type AbstractEventLoop, type Coroutine, getRunningLoop } from "../core/events.ts";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "../core/exceptions.ts";
 import { ExceptionGroup } from "./exception_group.ts";
-import { type Future, wrapFuture } from "../core/futures.ts";
+import { type Future, SharedDoneCallback, wrapFuture } from "../core/futures.ts";
 import {
   type AwaitableCoroutine,
   awaitableCoroutines,
@@ -64,7 +64,7 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  * ```
  */
 export class TaskGroup {
-  /** @internal the tasks not done yet */ _tasks: Set<Task<unknown>> = new Set();
+  /** @internal the tasks not done yet */ _tasks: PendingTasks = new PendingTasks();
   #entered = false;
   #exiting = false;
   #aborting = false;
@@ -74,6 +74,8 @@ export class TaskGroup {
   #errors: unknown[] = [];
   #baseError: unknown = null;
   #onCompletedFut: Future<boolean> | null = null;
+  /** The done callback of every task (one object, not a handle per task). */
+  #taskDone: SharedDoneCallback | null = null;
 
   /**
    * A description such as `<TaskGroup tasks=2 errors=1 cancelling>`: the
@@ -125,10 +127,11 @@ export class TaskGroup {
     }
     const task = this.#loop!.createTask(coro, options);
     // An eager task may be done already: no callback to wait for then.
+    this._tasks.add(task);
     if (task.done()) this.#onTaskDone(task);
     else {
-      this._tasks.add(task);
-      task.addDoneCallback(this.#onTaskDone as (fut: Future<T>) => void);
+      this.#taskDone ??= new SharedDoneCallback(this.#loop!, this.#onTaskDone as never);
+      this.#taskDone.watch(task);
     }
     return task;
   }
@@ -311,3 +314,39 @@ export function* taskGroup<T>(body: TaskGroupBody<T>): Coroutine<T> {
 }
 
 awaitableCoroutines(taskGroup);
+
+/**
+ * The tasks of a group not done yet: asyncio's set, as an array that forgets
+ * finished tasks in bulk (a Set entry added and removed per task cost more
+ * than the task). Only finished tasks are removed. @internal
+ */
+export class PendingTasks implements Iterable<Task<unknown>> {
+  #items: Task<unknown>[] = [];
+  #pending = 0;
+
+  /** How many tasks are not done. */
+  get size(): number {
+    return this.#pending;
+  }
+
+  /** Adds a task that is not done. */
+  add(task: Task<unknown>): void {
+    this.#items.push(task);
+    this.#pending++;
+  }
+
+  /** Forgets a task that just finished. */
+  delete(_task: Task<unknown>): void {
+    this.#pending--;
+    const items = this.#items;
+    // Drop the finished ones once they are the majority: amortized O(1).
+    if (this.#pending === 0) items.length = 0;
+    else if (items.length > 64 && this.#pending * 2 < items.length) {
+      this.#items = items.filter((t) => !t.done());
+    }
+  }
+
+  *[Symbol.iterator](): Generator<Task<unknown>> {
+    for (const t of this.#items) if (!t.done()) yield t;
+  }
+}
