@@ -124,16 +124,26 @@ export {
 } from "./loops/core/protocols.ts";
 export {
   type Address,
+  type AddressOf,
   BaseTransport,
+  type DatagramExtraInfo,
   DatagramTransport,
+  type ExtraInfo,
+  type FamilyAddresses,
+  type Inet6Address,
+  type InetAddress,
+  type PipeExtraInfo,
   ReadTransport,
+  type SocketExtraInfo,
+  type StreamAddress,
+  type SubprocessExtraInfo,
   SubprocessTransport,
   Transport,
+  type TransportSocket,
   WriteTransport,
 } from "./loops/core/transports.ts";
 export { AbstractServer, Server, type ServerSocket } from "./loops/net/server.ts";
 export { type StreamConn, StreamTransport } from "./loops/net/transports/stream.ts";
-export type { TransportSocket } from "./loops/net/transports/tcp.ts";
 export {
   createDefaultContext,
   type SSLArg,

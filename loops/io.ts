@@ -20,7 +20,8 @@
 import type { BaseEventLoop, BaseEventLoopOptions } from "./core/base_event_loop.ts";
 import type { IoServices, LoopOptions } from "./core/events.ts";
 import type { Future } from "./core/futures.ts";
-import type { Executor, SocketAddress, SocketLike } from "./core/io_types.ts";
+import type { Executor, SocketLike } from "./core/io_types.ts";
+import type { AddressOf } from "./core/transports.ts";
 import { Task } from "./core/tasks.ts";
 import * as net from "./net/loop_net.ts";
 import {
@@ -177,7 +178,7 @@ export function createIoServices(
     sockAccept<S extends SocketLike>(sock: S) {
       check("sockAccept");
       // Only a `Socket` passes; the connection it accepts is one too.
-      return sockAccept(loop, sock) as unknown as Future<[S, SocketAddress]>;
+      return sockAccept(loop, sock) as unknown as Future<[S, AddressOf<S["family"]>]>;
     },
     addReader(fd, callback, ...args) {
       check("addReader", { kind: objectKind(fd) });

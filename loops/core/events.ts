@@ -37,8 +37,13 @@ import type {
 import type { BaseProtocol } from "./protocols.ts";
 import type { Task, TaskOptions } from "./tasks.ts";
 import type {
+  AddressOf,
   DatagramTransport,
+  ExtraInfo,
+  PipeExtraInfo,
   ReadTransport,
+  SocketExtraInfo,
+  StreamAddress,
   SubprocessTransport,
   Transport,
   WriteTransport,
@@ -687,7 +692,7 @@ export abstract class AbstractEventLoop {
    *   }
    * }
    * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
-   * const port = server.sockets[0].getsockname()[1] as number;
+   * const port = server.sockets[0].getsockname()[1];
    * const [transport] = await loop.runUntilComplete(loop.createConnection(() => new Hello(), "127.0.0.1", port));
    * transport.close();
    * server.close();
@@ -695,12 +700,12 @@ export abstract class AbstractEventLoop {
    * loop.close();
    * ```
    */
-  createConnection<P extends BaseProtocol>(
+  createConnection<P extends BaseProtocol, S = undefined>(
     protocolFactory: () => P,
     host?: string | null,
     port?: number | string | null,
-    options?: CreateConnectionOptions,
-  ): Future<[Transport, P]> {
+    options?: CreateConnectionOptions & { sock?: S },
+  ): Future<[Transport<SocketExtraInfo<StreamAddress<S>>>, P]> {
     return services(this, "createConnection").createConnection(
       protocolFactory,
       host,
@@ -749,12 +754,12 @@ export abstract class AbstractEventLoop {
    * loop.close();
    * ```
    */
-  createServer(
+  createServer<S = undefined>(
     protocolFactory: () => BaseProtocol,
     host?: string | string[] | null,
     port?: number | string | null,
-    options?: CreateServerOptions,
-  ): Future<AbstractServer> {
+    options?: CreateServerOptions & { sock?: S },
+  ): Future<AbstractServer<StreamAddress<S>>> {
     return services(this, "createServer").createServer(protocolFactory, host, port, options);
   }
 
@@ -783,12 +788,12 @@ export abstract class AbstractEventLoop {
    *   (Deno always verifies the server certificate).
    * @throws {RuntimeError} (from the future) If a read is pending on the transport.
    */
-  startTls(
-    transport: Transport,
+  startTls<E extends ExtraInfo>(
+    transport: Transport<E>,
     protocol: BaseProtocol,
     sslcontext: SSLContextLike,
     options?: StartTlsOptions,
-  ): Future<Transport> {
+  ): Future<Transport<E>> {
     return services(this, "startTls").startTls(transport, protocol, sslcontext, options);
   }
 
@@ -823,7 +828,7 @@ export abstract class AbstractEventLoop {
     protocolFactory: () => P,
     path?: string | null,
     options?: CreateUnixConnectionOptions,
-  ): Future<[Transport, P]> {
+  ): Future<[Transport<SocketExtraInfo<string>>, P]> {
     return services(this, "createUnixConnection").createUnixConnection(
       protocolFactory,
       path,
@@ -865,7 +870,7 @@ export abstract class AbstractEventLoop {
     protocolFactory: () => BaseProtocol,
     path?: string | null,
     options?: CreateUnixServerOptions,
-  ): Future<AbstractServer> {
+  ): Future<AbstractServer<string>> {
     return services(this, "createUnixServer").createUnixServer(protocolFactory, path, options);
   }
 
@@ -892,7 +897,7 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Protocol, SelectorEventLoop, Socket } from "@asyncio/deno";
+   * import { AF_INET, Protocol, SelectorEventLoop, Socket } from "@asyncio/deno";
    * const loop = new SelectorEventLoop();
    * const lost = loop.createFuture<void>();
    * class Hello extends Protocol {
@@ -900,10 +905,10 @@ export abstract class AbstractEventLoop {
    *     lost.setResult(undefined);
    *   }
    * }
-   * using listener = new Socket();
+   * using listener = new Socket(AF_INET);
    * listener.listen();
-   * using client = new Socket();
-   * const port = (listener.getsockname() as [string, number])[1];
+   * using client = new Socket(AF_INET);
+   * const port = listener.getsockname()[1];
    * await loop.runUntilComplete(loop.sockConnect(client, ["127.0.0.1", port]));
    * const [conn] = await loop.runUntilComplete(loop.sockAccept(listener));
    * const [transport] = await loop.runUntilComplete(
@@ -917,11 +922,11 @@ export abstract class AbstractEventLoop {
    * loop.close();
    * ```
    */
-  connectAcceptedSocket<P extends BaseProtocol>(
+  connectAcceptedSocket<P extends BaseProtocol, S extends SocketLike | Deno.Conn>(
     protocolFactory: () => P,
-    sock: SocketLike | Deno.Conn,
+    sock: S,
     options?: ConnectAcceptedSocketOptions,
-  ): Future<[Transport, P]> {
+  ): Future<[Transport<SocketExtraInfo<StreamAddress<S>>>, P]> {
     return services(this, "connectAcceptedSocket").connectAcceptedSocket(
       protocolFactory,
       sock,
@@ -989,9 +994,10 @@ export abstract class AbstractEventLoop {
    * const [server, echo] = await loop.runUntilComplete(
    *   loop.createDatagramEndpoint(() => new Echo(), { localAddr: ["127.0.0.1", 0] }),
    * );
+   * const [host, port] = server.getExtraInfo("sockname");
    * const [client, me] = await loop.runUntilComplete(
    *   loop.createDatagramEndpoint(() => new Client(), {
-   *     remoteAddr: server.getExtraInfo("sockname") as [string, number],
+   *     remoteAddr: [host, port],
    *   }),
    * );
    * client.sendto(new TextEncoder().encode("ping"));
@@ -1051,10 +1057,10 @@ export abstract class AbstractEventLoop {
    * loop.close();
    * ```
    */
-  connectReadPipe<P extends BaseProtocol>(
+  connectReadPipe<P extends BaseProtocol, R extends ReadPipe>(
     protocolFactory: () => P,
-    pipe: ReadPipe,
-  ): Future<[ReadTransport, P]> {
+    pipe: R,
+  ): Future<[ReadTransport<PipeExtraInfo<R>>, P]> {
     return services(this, "connectReadPipe").connectReadPipe(protocolFactory, pipe);
   }
 
@@ -1095,10 +1101,10 @@ export abstract class AbstractEventLoop {
    * loop.close();
    * ```
    */
-  connectWritePipe<P extends BaseProtocol>(
+  connectWritePipe<P extends BaseProtocol, W extends WritePipe>(
     protocolFactory: () => P,
-    pipe: WritePipe,
-  ): Future<[WriteTransport, P]> {
+    pipe: W,
+  ): Future<[WriteTransport<PipeExtraInfo<W>>, P]> {
     return services(this, "connectWritePipe").connectWritePipe(protocolFactory, pipe);
   }
 
@@ -1236,13 +1242,13 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
-   *   using server = new Socket();
+   *   using server = new Socket(AF_INET);
    *   server.listen();
-   *   using client = new Socket();
-   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   using client = new Socket(AF_INET);
+   *   await loop.sockConnect(client, ["127.0.0.1", server.getsockname()[1]]);
    *   const [conn] = await loop.sockAccept(server);
    *   using _ = conn;
    *   const got = loop.createFuture<string>();
@@ -1274,9 +1280,9 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
-   *   using sock = new Socket();
+   *   using sock = new Socket(AF_INET);
    *   assert(getRunningLoop().removeReader(sock) === false);
    * });
    * ```
@@ -1300,13 +1306,13 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
-   *   using server = new Socket();
+   *   using server = new Socket(AF_INET);
    *   server.listen();
-   *   using client = new Socket();
-   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   using client = new Socket(AF_INET);
+   *   await loop.sockConnect(client, ["127.0.0.1", server.getsockname()[1]]);
    *   const [conn] = await loop.sockAccept(server);
    *   using _ = conn;
    *   const sent = loop.createFuture<number>();
@@ -1337,9 +1343,9 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
-   *   using sock = new Socket();
+   *   using sock = new Socket(AF_INET);
    *   assert(getRunningLoop().removeWriter(sock.fileno()) === false);
    * });
    * ```
@@ -1362,13 +1368,13 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
-   *   using server = new Socket();
+   *   using server = new Socket(AF_INET);
    *   server.listen();
-   *   using client = new Socket();
-   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   using client = new Socket(AF_INET);
+   *   await loop.sockConnect(client, ["127.0.0.1", server.getsockname()[1]]);
    *   const [conn] = await loop.sockAccept(server);
    *   conn.close();
    *   assert((await loop.sockRecv(client, 10)).length === 0); // EOF
@@ -1391,13 +1397,13 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
-   *   using server = new Socket();
+   *   using server = new Socket(AF_INET);
    *   server.listen();
-   *   using client = new Socket();
-   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   using client = new Socket(AF_INET);
+   *   await loop.sockConnect(client, ["127.0.0.1", server.getsockname()[1]]);
    *   const [conn] = await loop.sockAccept(server);
    *   using _ = conn;
    *   await loop.sockSendall(conn, new Uint8Array([1, 2, 3]));
@@ -1425,13 +1431,13 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
-   *   using server = new Socket();
+   *   using server = new Socket(AF_INET);
    *   server.listen();
-   *   using client = new Socket();
-   *   await loop.sockConnect(client, ["127.0.0.1", (server.getsockname() as [string, number])[1]]);
+   *   using client = new Socket(AF_INET);
+   *   await loop.sockConnect(client, ["127.0.0.1", server.getsockname()[1]]);
    *   const [conn] = await loop.sockAccept(server);
    *   using _ = conn;
    *   await loop.sockSendall(client, new TextEncoder().encode("hi"));
@@ -1458,13 +1464,13 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ConnectionRefusedError, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, ConnectionRefusedError, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
-   *   using probe = new Socket();
+   *   using probe = new Socket(AF_INET);
    *   probe.listen();
-   *   const port = (probe.getsockname() as [string, number])[1];
+   *   const port = probe.getsockname()[1];
    *   probe.close(); // nobody listens on that port any more
-   *   using sock = new Socket();
+   *   using sock = new Socket(AF_INET);
    *   try {
    *     await getRunningLoop().sockConnect(sock, ["127.0.0.1", port]);
    *   } catch (e) {
@@ -1490,21 +1496,21 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
    * await run(async () => {
    *   const loop = getRunningLoop();
-   *   using server = new Socket();
+   *   using server = new Socket(AF_INET);
    *   server.bind(["127.0.0.1", 0]);
    *   server.listen();
-   *   using client = new Socket();
+   *   using client = new Socket(AF_INET);
    *   await loop.sockConnect(client, server.getsockname());
    *   const [conn, peer] = await loop.sockAccept(server);
    *   conn.close();
-   *   assert((peer as [string, number])[0] === "127.0.0.1");
+   *   assert(peer[0] === "127.0.0.1");
    * });
    * ```
    */
-  sockAccept<S extends SocketLike>(sock: S): Future<[S, SocketAddress]> {
+  sockAccept<S extends SocketLike>(sock: S): Future<[S, AddressOf<S["family"]>]> {
     return services(this, "sockAccept").sockAccept(sock);
   }
 
@@ -1589,7 +1595,9 @@ export abstract class AbstractEventLoop {
  * assert(Server.prototype instanceof AbstractServer);
  * ```
  */
-export class AbstractServer implements AsyncDisposable {
+export class AbstractServer<
+  A extends [host: string, port: number] | string = [host: string, port: number] | string,
+> implements AsyncDisposable {
   /**
    * Stops listening.
    *
@@ -1667,7 +1675,7 @@ export class AbstractServer implements AsyncDisposable {
    * @returns The sockets.
    * @throws {NotImplementedError} Unless a subclass implements it.
    */
-  get sockets(): ServerSocket[] {
+  get sockets(): ServerSocket<A>[] {
     throw new NotImplementedError("AbstractServer.sockets is not implemented");
   }
 

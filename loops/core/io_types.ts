@@ -128,6 +128,9 @@ export interface SSLContextLike {
 /**
  * A listening socket as `server.sockets` shows it.
  *
+ * @typeParam A The address type: `InetAddress` for a TCP server (IPv6
+ *   too: see `InetAddress`), a path for a Unix server.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -135,15 +138,22 @@ export interface SSLContextLike {
  * await run(async () => {
  *   await using server = await getRunningLoop().createServer(() => new Protocol(), "127.0.0.1", 0);
  *   const sock: ServerSocket = server.sockets[0];
- *   assert(sock.family === "AF_INET");
+ *   const [host, port] = server.sockets[0].getsockname();
+ *   assert(sock.family === "AF_INET" && host === "127.0.0.1" && port > 0);
  * });
  * ```
  */
-export interface ServerSocket {
+export interface ServerSocket<
+  A extends [host: string, port: number] | string = [host: string, port: number] | string,
+> {
   /** The family: `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`. */
   readonly family: string;
-  /** The local address, as `getsockname()` would return it. */
-  getsockname(): [string, number] | string;
+  /**
+   * The local address, as `getsockname()` would return it.
+   *
+   * @returns `[host, port]`, or the path of a Unix server.
+   */
+  getsockname(): A;
   /**
    * The socket's number: the given `Socket`'s `fileno()` for a server made
    * from `sock`, otherwise a number from the same counter (Deno exposes no

@@ -10,9 +10,10 @@
  */
 
 import type {
-  Address,
   BaseTransport,
   DatagramTransport,
+  Inet6Address,
+  InetAddress,
   SubprocessTransport,
   Transport,
 } from "./transports.ts";
@@ -186,9 +187,10 @@ export class DatagramProtocol extends BaseProtocol {
    * Called with every datagram received.
    *
    * @param _data The payload.
-   * @param _addr The sender's address.
+   * @param _addr The sender's address: `[host, port]`, or for IPv6
+   *   `[host, port, flowinfo, scopeId]`.
    */
-  datagramReceived(_data: Uint8Array, _addr: Address): void {}
+  datagramReceived(_data: Uint8Array, _addr: InetAddress | Inet6Address): void {}
 
   /**
    * Called when a send or receive operation fails (the endpoint stays open).

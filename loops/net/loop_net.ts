@@ -30,7 +30,13 @@ import type {
 } from "../core/io_types.ts";
 import type { BaseProtocol } from "../core/protocols.ts";
 import { Task } from "../core/tasks.ts";
-import type { Transport } from "../core/transports.ts";
+import type {
+  Address,
+  ExtraInfo,
+  SocketExtraInfo,
+  StreamAddress,
+  Transport,
+} from "../core/transports.ts";
 import { checkCallback, checkSeconds, describe } from "../core/checks.ts";
 import { GaiError } from "./os_errors.ts";
 import { EAI_NONAME, ipFamily, resolveAddrInfo, resolveNameInfo } from "./resolve.ts";
@@ -59,6 +65,21 @@ import { checkDatagramOptions, datagramEndpoint } from "./transports/datagram_en
 /** Runs an I/O coroutine as a task of `loop`. */
 function spawn<T>(loop: BaseEventLoop, coro: Generator<unknown, T, unknown>): Future<T> {
   return new Task<T>(coro, { loop });
+}
+
+/**
+ * The future of a stream transport, typed by the address it reports
+ * (`StreamAddress`: a path over an `AF_UNIX` socket, `[host, port]`
+ * otherwise, as `streamExtra` makes them), which TypeScript cannot follow
+ * through the coroutine that makes it.
+ */
+function withAddress<A extends Address, T>(fut: Future<[StreamTransport, T]>) {
+  return fut as unknown as Future<[Transport<SocketExtraInfo<A>>, T]>;
+}
+
+/** The future of a server, typed by the address its sockets report (see `withAddress`). */
+function serverWithAddress<A extends [host: string, port: number] | string>(fut: Future<Server>) {
+  return fut as unknown as Future<Server<A>>;
 }
 
 /**
@@ -160,13 +181,13 @@ function denoCannot(option: string, why: string): never {
 }
 
 /** `loop.createConnection()` (documented on `AbstractEventLoop`): checks the arguments in asyncio's order, then connects. */
-export function createConnection<P extends BaseProtocol>(
+export function createConnection<P extends BaseProtocol, S = undefined>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
   host?: string | null,
   port?: number | string | null,
-  options: CreateConnectionOptions = {},
-): Future<[Transport, P]> {
+  options: CreateConnectionOptions & { sock?: S } = {},
+): Future<[Transport<SocketExtraInfo<StreamAddress<S>>>, P]> {
   const ssl = resolveSsl(options.ssl, "options.ssl");
   checkCallback(protocolFactory, "protocolFactory");
   // asyncio's order: the TLS options, then host/port against sock.
@@ -186,7 +207,9 @@ export function createConnection<P extends BaseProtocol>(
     }
     const p = checkPort(port);
     checkConnectionOptions(options, ssl, h);
-    return spawn(loop, tcpConnection(loop, protocolFactory, h, p, ssl, serverHostname, options));
+    return withAddress(
+      spawn(loop, tcpConnection(loop, protocolFactory, h, p, ssl, serverHostname, options)),
+    );
   }
   if (!hasSock) {
     throw new RangeError("host and port was not specified and no sock specified");
@@ -194,7 +217,9 @@ export function createConnection<P extends BaseProtocol>(
   const sock = checkConnectionSock(options.sock, false, options, ssl);
   // With sock the upgrade is Deno.startTls: no client certificate.
   if (ssl !== null) checkClientContext(ssl, "createConnection({ sock, ssl })", true);
-  return spawn(loop, sockConnection(loop, protocolFactory, sock, ssl, serverHostname, options));
+  return withAddress(
+    spawn(loop, sockConnection(loop, protocolFactory, sock, ssl, serverHostname, options)),
+  );
 }
 
 function checkConnectionOptions(
@@ -235,12 +260,12 @@ function checkConnectionOptions(
 }
 
 /** `loop.connectAcceptedSocket()`: wraps a connected `Socket` or a `Deno.Conn` in a transport. */
-export function connectAcceptedSocket<P extends BaseProtocol>(
+export function connectAcceptedSocket<P extends BaseProtocol, S extends SocketLike | Deno.Conn>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
-  sock: SocketLike | Deno.Conn,
+  sock: S,
   options: ConnectAcceptedSocketOptions = {},
-): Future<[Transport, P]> {
+): Future<[Transport<SocketExtraInfo<StreamAddress<S>>>, P]> {
   const ssl = resolveSsl(options.ssl, "options.ssl");
   checkCallback(protocolFactory, "protocolFactory");
   checkSslOnly(options, ssl);
@@ -254,23 +279,23 @@ export function connectAcceptedSocket<P extends BaseProtocol>(
   checkTimeout(options.sslHandshakeTimeout, "options.sslHandshakeTimeout");
   if (isDenoConn(sock)) {
     const unix = sock.remoteAddr.transport === "unix";
-    return spawn(
+    return withAddress(spawn(
       loop,
       startStream(loop, sock, protocolFactory, { kind: unix ? "unix socket" : "socket" }),
-    );
+    ));
   }
   const s = checkConnectionSock(sock, false, {}, null);
-  return spawn(loop, sockConnection(loop, protocolFactory, s, null, null, {}));
+  return withAddress(spawn(loop, sockConnection(loop, protocolFactory, s, null, null, {})));
 }
 
 /** `loop.createServer()`: checks the arguments, then listens. */
-export function createServer(
+export function createServer<S = undefined>(
   loop: BaseEventLoop,
   protocolFactory: () => BaseProtocol,
   host?: string | string[] | null,
   port?: number | string | null,
-  options: CreateServerOptions = {},
-): Future<Server> {
+  options: CreateServerOptions & { sock?: S } = {},
+): Future<Server<StreamAddress<S>>> {
   const ssl = resolveSsl(options.ssl, "options.ssl");
   checkCallback(protocolFactory, "protocolFactory");
   checkSslOnly(options, ssl);
@@ -289,11 +314,13 @@ export function createServer(
     }
     const p = checkPort(port);
     checkServerOptions(options, ssl);
-    return spawn(loop, tcpServer(loop, protocolFactory, host ?? null, p, ssl, options));
+    return serverWithAddress(
+      spawn(loop, tcpServer(loop, protocolFactory, host ?? null, p, ssl, options)),
+    );
   }
   if (!hasSock) throw new RangeError("Neither host/port nor sock were specified");
   const sock = checkServerSock(options.sock, false, options);
-  return spawn(loop, sockServer(loop, protocolFactory, sock, options));
+  return serverWithAddress(spawn(loop, sockServer(loop, protocolFactory, sock, options)));
 }
 
 function checkServerOptions(options: CreateServerOptions, ssl: SSLContext | null): void {
@@ -321,7 +348,7 @@ export function createUnixConnection<P extends BaseProtocol>(
   protocolFactory: () => P,
   path?: string | null,
   options: CreateUnixConnectionOptions = {},
-): Future<[Transport, P]> {
+): Future<[Transport<SocketExtraInfo<string>>, P]> {
   checkCallback(protocolFactory, "protocolFactory");
   if (resolveSsl(options.ssl, "options.ssl") !== null) {
     denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
@@ -330,11 +357,13 @@ export function createUnixConnection<P extends BaseProtocol>(
   const hasSock = options.sock !== undefined && options.sock !== null;
   if (path !== null && path !== undefined) {
     if (hasSock) throw new RangeError("path and sock can not be specified at the same time");
-    return spawn(loop, unixConnection(loop, protocolFactory, checkPath(path)));
+    return withAddress(spawn(loop, unixConnection(loop, protocolFactory, checkPath(path))));
   }
   if (!hasSock) throw new RangeError("no path and sock were specified");
   const sock = checkConnectionSock(options.sock, true, options, null);
-  return spawn(loop, sockConnection(loop, protocolFactory, sock, null, null, options));
+  return withAddress(
+    spawn(loop, sockConnection(loop, protocolFactory, sock, null, null, options)),
+  );
 }
 
 /** `loop.createUnixServer()`. */
@@ -343,7 +372,7 @@ export function createUnixServer(
   protocolFactory: () => BaseProtocol,
   path?: string | null,
   options: CreateUnixServerOptions = {},
-): Future<Server> {
+): Future<Server<string>> {
   checkCallback(protocolFactory, "protocolFactory");
   if (resolveSsl(options.ssl, "options.ssl") !== null) {
     denoCannot("options.ssl", "Deno cannot run TLS over a Unix socket");
@@ -353,11 +382,13 @@ export function createUnixServer(
   const hasSock = options.sock !== undefined && options.sock !== null;
   if (path !== null && path !== undefined) {
     if (hasSock) throw new RangeError("path and sock can not be specified at the same time");
-    return spawn(loop, unixServer(loop, protocolFactory, checkPath(path), options));
+    return serverWithAddress(
+      spawn(loop, unixServer(loop, protocolFactory, checkPath(path), options)),
+    );
   }
   if (!hasSock) throw new RangeError("path was not specified, and no sock specified");
   const sock = checkServerSock(options.sock, true, options);
-  return spawn(loop, sockServer(loop, protocolFactory, sock, options));
+  return serverWithAddress(spawn(loop, sockServer(loop, protocolFactory, sock, options)));
 }
 
 /** `loop.createDatagramEndpoint()`. */
@@ -372,13 +403,13 @@ export function createDatagramEndpoint<P extends BaseProtocol>(
 }
 
 /** `loop.startTls()`: the client side of STARTTLS. */
-export function startTls(
+export function startTls<E extends ExtraInfo>(
   loop: BaseEventLoop,
-  transport: Transport,
+  transport: Transport<E>,
   protocol: BaseProtocol,
   sslcontext: SSLContextLike,
   options: StartTlsOptions = {},
-): Future<Transport> {
+): Future<Transport<E>> {
   if (options.serverSide) {
     denoCannot(
       "startTls(serverSide: true)",
@@ -400,7 +431,12 @@ export function startTls(
   const peer = transport.getExtraInfo("peername");
   const hostname = options.serverHostname ?? (Array.isArray(peer) ? String(peer[0]) : "");
   const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-  return spawn(loop, tlsUpgrade(loop, transport, protocol, sslcontext, hostname, timeout));
+  // The TLS transport reports the addresses of the plain one it replaces.
+  const upgraded = spawn(
+    loop,
+    tlsUpgrade(loop, transport, protocol, sslcontext, hostname, timeout),
+  );
+  return upgraded as unknown as Future<Transport<E>>;
 }
 
 /** `loop.getaddrinfo()` on the OS resolver. */

@@ -60,6 +60,9 @@ export type AcceptHandler = (
  * asyncio: any other error (a protocol factory that throws, a bug) is
  * always reported.
  *
+ * @typeParam A The address its sockets report: `[host, port]` for a TCP
+ *   server (`createServer`), a path for a Unix server (`createUnixServer`).
+ *
  * @example Serving until the scope ends
  * ```ts
  * import assert from "node:assert/strict";
@@ -67,12 +70,14 @@ export type AcceptHandler = (
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
- *   const [host, port] = server.sockets[0].getsockname() as [string, number];
+ *   const [host, port] = server.sockets[0].getsockname();
  *   assert(host === "127.0.0.1" && port > 0 && server.isServing());
  * });
  * ```
  */
-export class Server extends AbstractServer {
+export class Server<
+  A extends [host: string, port: number] | string = [host: string, port: number] | string,
+> extends AbstractServer<A> {
   #loop: BaseEventLoop;
   #listeners: ServerListener[];
   #protocolFactory: () => BaseProtocol;
@@ -86,7 +91,7 @@ export class Server extends AbstractServer {
   #pending = new Set<AbortController>();
   #waiters: Future<void>[] | null = [];
   #serveForeverFut: Future<void> | null = null;
-  #sockets: ServerSocket[];
+  #sockets: ServerSocket<A>[];
   #onClose: (() => void) | null;
   /** The host accept in flight on each listener. */
   #acceptsInFlight = new Map<ServerListener, Promise<unknown>>();
@@ -107,7 +112,8 @@ export class Server extends AbstractServer {
     this.#protocolFactory = protocolFactory;
     this.#onAccept = onAccept;
     this.#onClose = onClose;
-    this.#sockets = listeners.map(socketOf);
+    // The loop made the server over listeners of the kind `A` says.
+    this.#sockets = listeners.map(socketOf) as ServerSocket<A>[];
   }
 
   /** The loop the server runs on. */
@@ -116,7 +122,7 @@ export class Server extends AbstractServer {
   }
 
   /** The listening sockets (empty once closed). */
-  override get sockets(): ServerSocket[] {
+  override get sockets(): ServerSocket<A>[] {
     return this.#closed ? [] : [...this.#sockets];
   }
 

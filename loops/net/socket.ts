@@ -21,6 +21,7 @@ import {
 } from "./resolve.ts";
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import type { SocketLike } from "../core/io_types.ts";
+import type { AddressOf } from "../core/transports.ts";
 import { closedError } from "./readiness.ts";
 import { SocketIo } from "./socket_io.ts";
 import { mapIoError } from "./errors.ts";
@@ -98,9 +99,9 @@ export function socketByFileno(fd: number): Socket | undefined {
  * });
  * ```
  */
-export class Socket implements Disposable, SocketLike {
+export class Socket<F extends number = number> implements Disposable, SocketLike {
   /** `AF_INET`, `AF_INET6` or `AF_UNIX`. */
-  readonly family: number;
+  readonly family: F;
   /** Always `SOCK_STREAM`. */
   readonly type: number;
   /** @internal */ readonly _io: SocketIo;
@@ -120,7 +121,7 @@ export class Socket implements Disposable, SocketLike {
    * @throws {RangeError} On an unknown family or type.
    * @throws {NotImplementedError} For `SOCK_DGRAM`.
    */
-  constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
+  constructor(family: F = AF_INET as F, type: number = SOCK_STREAM) {
     if (!(family in FAMILY_NAMES)) {
       throw new RangeError(`family must be AF_INET, AF_INET6 or AF_UNIX: got ${describe(family)}`);
     }
@@ -142,7 +143,11 @@ export class Socket implements Disposable, SocketLike {
   }
 
   /** A socket for a connection Deno made (accepted). @internal */
-  static _fromConn(family: number, conn: Deno.Conn, loop: BaseEventLoop | null): Socket {
+  static _fromConn<F extends number>(
+    family: F,
+    conn: Deno.Conn,
+    loop: BaseEventLoop | null,
+  ): Socket<F> {
     const sock = new Socket(family);
     sock.#state = "connected";
     if (loop !== null) sock._io.use(loop);
@@ -252,11 +257,16 @@ export class Socket implements Disposable, SocketLike {
    * The local address: the real one once listening or connected, the
    * recorded one after `bind()`, a wildcard before.
    *
-   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path.
+   * @returns `[host, port]` (`AF_INET`), `[host, port, flowinfo, scopeId]`
+   *   (`AF_INET6`) or a path (`AF_UNIX`).
    * @throws {OSError} `EBADF` once closed.
    */
-  getsockname(): SocketAddress {
+  getsockname(): AddressOf<F> {
     this.#checkOpen("getsockname");
+    return this.#localAddress() as AddressOf<F>;
+  }
+
+  #localAddress(): SocketAddress {
     const io = this._io;
     if (io.listener !== null) return fromDenoAddr(io.listener.addr, this.family);
     if (io.conn !== null) return fromDenoAddr(io.conn.localAddr, this.family);
@@ -272,17 +282,17 @@ export class Socket implements Disposable, SocketLike {
   /**
    * The remote address of a connected socket.
    *
-   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path
-   *   (`""` for an unnamed Unix peer).
+   * @returns `[host, port]` (`AF_INET`), `[host, port, flowinfo, scopeId]`
+   *   (`AF_INET6`) or a path (`AF_UNIX`; `""` for an unnamed peer).
    * @throws {OSError} `ENOTCONN` unless connected; `EBADF` once closed.
    */
-  getpeername(): SocketAddress {
+  getpeername(): AddressOf<F> {
     this.#checkOpen("getpeername");
     const conn = this._io.conn;
     if (conn === null) {
       throw osError("getpeername", "ENOTCONN", "Transport endpoint is not connected");
     }
-    return fromDenoAddr(conn.remoteAddr, this.family);
+    return fromDenoAddr(conn.remoteAddr, this.family) as AddressOf<F>;
   }
 
   /**
@@ -335,11 +345,11 @@ export class Socket implements Disposable, SocketLike {
    * @throws {BlockingIOError} If no connection is waiting.
    * @throws {OSError} `EINVAL` unless listening.
    */
-  accept(): [Socket, SocketAddress] {
+  accept(): [Socket<F>, AddressOf<F>] {
     this._checkListening("accept");
     const conn = this._io.acceptNow();
     const sock = Socket._fromConn(this.family, conn, this._io.loop);
-    return [sock, fromDenoAddr(conn.remoteAddr, this.family)];
+    return [sock, fromDenoAddr(conn.remoteAddr, this.family) as AddressOf<F>];
   }
 
   /**

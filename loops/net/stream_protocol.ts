@@ -52,7 +52,7 @@ export interface StreamReaderProtocolOptions {
  *   const loop = getRunningLoop();
  *   const bye = () => new StreamReaderProtocol(new StreamReader(), (_r, w) => w.close());
  *   const server = await loop.createServer(bye, "127.0.0.1", 0);
- *   const port = server.sockets[0].getsockname()[1] as number;
+ *   const port = server.sockets[0].getsockname()[1];
  *   const reader = new StreamReader();
  *   const protocol = new StreamReaderProtocol(reader);
  *   const [transport] = await loop.createConnection(() => protocol, "127.0.0.1", port);

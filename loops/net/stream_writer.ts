@@ -8,7 +8,7 @@ import { NotImplementedError } from "../core/exceptions.ts";
 import { Future } from "../core/futures.ts";
 import type { StartTlsOptions } from "../core/io_options.ts";
 import { checkClientContext, SSLContext } from "./ssl.ts";
-import type { Transport } from "../core/transports.ts";
+import type { ExtraInfo, Transport } from "../core/transports.ts";
 import type { StreamReader } from "./stream_reader.ts";
 import type { StreamReaderProtocol } from "./stream_protocol.ts";
 import { describe } from "../core/checks.ts";
@@ -33,14 +33,18 @@ function isStreamProtocol(value: unknown): value is StreamReaderProtocol {
  * Differences from asyncio: `await using writer` closes it and waits until
  * it is closed (asyncio has no context manager for writers).
  *
+ * @typeParam E The map of the `getExtraInfo` keys of its transport:
+ *   `SocketExtraInfo<InetAddress>` for what `openConnection` returns.
+ *
  * @example Writing with flow control
  * ```ts
  * import assert from "node:assert/strict";
  * import { openConnection, run, startServer } from "@asyncio/deno";
  * await run(function* () {
  *   const server = yield* startServer((_r, w) => w.close(), "127.0.0.1", 0);
- *   const port = server.sockets[0].getsockname()[1] as number;
+ *   const [, port] = server.sockets[0].getsockname();
  *   const [reader, writer] = yield* openConnection("127.0.0.1", port);
+ *   assert(writer.getExtraInfo("peername")[1] === port);
  *   writer.write(new TextEncoder().encode("hello"));
  *   yield* writer.drain();
  *   assert((yield* reader.read()).length === 0); // the server closed
@@ -51,8 +55,8 @@ function isStreamProtocol(value: unknown): value is StreamReaderProtocol {
  * }());
  * ```
  */
-export class StreamWriter {
-  #transport: Transport;
+export class StreamWriter<E extends ExtraInfo = ExtraInfo> {
+  #transport: Transport<E>;
   #protocol: StreamReaderProtocol;
   #reader: StreamReader | null;
   #loop: AbstractEventLoop;
@@ -69,7 +73,7 @@ export class StreamWriter {
    * @throws {TypeError} On bad arguments.
    */
   constructor(
-    transport: Transport,
+    transport: Transport<E>,
     protocol: StreamReaderProtocol,
     reader: StreamReader | null,
     loop: AbstractEventLoop,
@@ -88,7 +92,7 @@ export class StreamWriter {
   }
 
   /** The transport (after `startTls()`, the TLS one). */
-  get transport(): Transport {
+  get transport(): Transport<E> {
     return this.#transport;
   }
 
@@ -140,12 +144,28 @@ export class StreamWriter {
   }
 
   /**
-   * Transport information: `peername`, `sockname`, `socket`, `sslcontext`, ...
+   * Transport information: `peername`, `sockname`, `socket`, `sslcontext`,
+   * ... (`E` says which, and their types; as `BaseTransport.getExtraInfo`).
    *
+   * @typeParam K The key.
    * @param name The key.
-   * @param defaultValue Returned for an unknown key.
-   * @returns The value.
+   * @returns The value, or `undefined` if the transport has no such key.
    */
+  getExtraInfo<K extends keyof ExtraInfo>(name: K): E[K];
+  /**
+   * @typeParam K The key.
+   * @typeParam D The default's type.
+   * @param name The key.
+   * @param defaultValue Returned when the transport has no such key.
+   * @returns The value, or `defaultValue`.
+   */
+  getExtraInfo<K extends keyof ExtraInfo, D>(name: K, defaultValue: D): E[K] | D;
+  /**
+   * @param name Any other key.
+   * @param defaultValue Returned when the transport has no such key.
+   * @returns The value, or `defaultValue`.
+   */
+  getExtraInfo(name: string, defaultValue?: unknown): unknown;
   getExtraInfo(name: string, defaultValue?: unknown): unknown {
     return this.#transport.getExtraInfo(name, defaultValue);
   }

@@ -27,6 +27,7 @@ import type {
   CreateUnixServerOptions,
 } from "../core/io_options.ts";
 import { type AwaitableCoroutine, awaitableCoroutines } from "../core/tasks.ts";
+import type { SocketExtraInfo, StreamAddress } from "../core/transports.ts";
 import { StreamReader } from "./stream_reader.ts";
 import { checkLimit, DEFAULT_LIMIT } from "./stream_limits.ts";
 import { type ClientConnectedCallback, StreamReaderProtocol } from "./stream_protocol.ts";
@@ -85,7 +86,7 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
  * import { newEventLoop, openConnection, startServer } from "@asyncio/deno";
  * const loop = newEventLoop();
  * const server = await loop.runUntilComplete(startServer((_r, w) => w.close(), "127.0.0.1", 0));
- * const port = server.sockets[0].getsockname()[1] as number;
+ * const [, port] = server.sockets[0].getsockname();
  * const [reader, writer] = await loop.runUntilComplete(openConnection("127.0.0.1", port));
  * assert((await loop.runUntilComplete(reader.read())).length === 0); // the server closed
  * writer.close();
@@ -105,7 +106,7 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
  *     await w.drain();
  *     w.close();
  *   }, "127.0.0.1", 0);
- *   const port = server.sockets[0].getsockname()[1] as number;
+ *   const [, port] = server.sockets[0].getsockname();
  *   const [reader, writer] = await openConnection("127.0.0.1", port);
  *   writer.write(new TextEncoder().encode("ping\n"));
  *   assert(new TextDecoder().decode(await reader.readline()) === "ping\n");
@@ -116,16 +117,16 @@ function splitLimit<O extends StreamLimitOption>(options: O): [number, Omit<O, "
  * });
  * ```
  */
-export function openConnection(
+export function openConnection<S = undefined>(
   host?: string | null,
   port?: number | null,
-  options?: OpenConnectionOptions,
-): AwaitableCoroutine<[StreamReader, StreamWriter]>;
-export function* openConnection(
+  options?: OpenConnectionOptions & { sock?: S },
+): AwaitableCoroutine<[StreamReader, StreamWriter<SocketExtraInfo<StreamAddress<S>>>]>;
+export function* openConnection<S = undefined>(
   host?: string | null,
   port?: number | null,
-  options: OpenConnectionOptions = {},
-): Coroutine<[StreamReader, StreamWriter]> {
+  options: OpenConnectionOptions & { sock?: S } = {},
+): Coroutine<[StreamReader, StreamWriter<SocketExtraInfo<StreamAddress<S>>>]> {
   const loop = getRunningLoop();
   const [limit, rest] = splitLimit(options);
   const reader = new StreamReader({ limit, loop });
@@ -169,7 +170,7 @@ export function* openConnection(
  * }
  * await run(function* () {
  *   const server = yield* startServer(echo, "127.0.0.1", 0);
- *   const port = server.sockets[0].getsockname()[1] as number;
+ *   const [, port] = server.sockets[0].getsockname();
  *   const [reader, writer] = yield* openConnection("127.0.0.1", port);
  *   writer.write(new TextEncoder().encode("abc"));
  *   writer.writeEof();
@@ -180,18 +181,18 @@ export function* openConnection(
  * }());
  * ```
  */
-export function startServer(
+export function startServer<S = undefined>(
   clientConnected: ClientConnectedCallback,
   host?: string | string[] | null,
   port?: number | null,
-  options?: StartServerOptions,
-): AwaitableCoroutine<AbstractServer>;
-export function* startServer(
+  options?: StartServerOptions & { sock?: S },
+): AwaitableCoroutine<AbstractServer<StreamAddress<S>>>;
+export function* startServer<S = undefined>(
   clientConnected: ClientConnectedCallback,
   host?: string | string[] | null,
   port?: number | null,
-  options: StartServerOptions = {},
-): Coroutine<AbstractServer> {
+  options: StartServerOptions & { sock?: S } = {},
+): Coroutine<AbstractServer<StreamAddress<S>>> {
   const [loop, factory, rest] = serverParts(clientConnected, options);
   return yield* loop.createServer(factory, host, port, rest);
 }
@@ -232,11 +233,11 @@ export function* startServer(
 export function openUnixConnection(
   path?: string | null,
   options?: OpenUnixConnectionOptions,
-): AwaitableCoroutine<[StreamReader, StreamWriter]>;
+): AwaitableCoroutine<[StreamReader, StreamWriter<SocketExtraInfo<string>>]>;
 export function* openUnixConnection(
   path?: string | null,
   options: OpenUnixConnectionOptions = {},
-): Coroutine<[StreamReader, StreamWriter]> {
+): Coroutine<[StreamReader, StreamWriter<SocketExtraInfo<string>>]> {
   const loop = getRunningLoop();
   const [limit, rest] = splitLimit(options);
   const reader = new StreamReader({ limit, loop });
@@ -279,12 +280,12 @@ export function startUnixServer(
   clientConnected: ClientConnectedCallback,
   path?: string | null,
   options?: StartUnixServerOptions,
-): AwaitableCoroutine<AbstractServer>;
+): AwaitableCoroutine<AbstractServer<string>>;
 export function* startUnixServer(
   clientConnected: ClientConnectedCallback,
   path?: string | null,
   options: StartUnixServerOptions = {},
-): Coroutine<AbstractServer> {
+): Coroutine<AbstractServer<string>> {
   const [loop, factory, rest] = serverParts(clientConnected, options);
   return yield* loop.createUnixServer(factory, path, rest);
 }

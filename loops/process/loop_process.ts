@@ -24,22 +24,22 @@ import type { DenoSubprocessTransport } from "./subprocess_transport.ts";
 import { currentPlatform } from "../../platform/detect.ts";
 
 /** `loop.connectReadPipe()`: wraps the read end of a pipe in a transport. */
-export function connectReadPipe<P extends BaseProtocol>(
+export function connectReadPipe<P extends BaseProtocol, R extends ReadPipe>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
-  pipe: ReadPipe,
-): Future<[ReadPipeTransport, P]> {
+  pipe: R,
+): Future<[ReadPipeTransport<R>, P]> {
   checkCallback(protocolFactory, "protocolFactory");
   checkReadPipe(pipe);
   return new Task(startReadPipe(loop, protocolFactory, pipe), { loop });
 }
 
 /** `loop.connectWritePipe()`: wraps the write end of a pipe in a transport. */
-export function connectWritePipe<P extends BaseProtocol>(
+export function connectWritePipe<P extends BaseProtocol, W extends WritePipe>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
-  pipe: WritePipe,
-): Future<[WritePipeTransport, P]> {
+  pipe: W,
+): Future<[WritePipeTransport<W>, P]> {
   checkCallback(protocolFactory, "protocolFactory");
   checkWritePipe(pipe);
   return new Task(startWritePipe(loop, protocolFactory, pipe), { loop });

@@ -12,12 +12,12 @@
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import type { Coroutine } from "../core/events.ts";
 import type { BaseProtocol, BufferedProtocol, Protocol } from "../core/protocols.ts";
-import { ReadTransport } from "../core/transports.ts";
+import { type ExtraInfo, type PipeExtraInfo, ReadTransport } from "../core/transports.ts";
 import { mapIoError } from "../net/errors.ts";
 import { OSError } from "../net/os_errors.ts";
 import { openSource, type PipeSource, type ReadPipe } from "./pipe_ends.ts";
 import { toBytes } from "../net/transports/stream.ts";
-import { callConnectionLost, soonOrNow, startTransport } from "../net/transports/lifecycle.ts";
+import { startTransport, TransportBase } from "../net/transports/base.ts";
 
 /**
  * Options of the pipe transports' internal constructors (the subprocess
@@ -36,7 +36,7 @@ import { callConnectionLost, soonOrNow, startTransport } from "../net/transports
  */
 export interface PipeTransportOptions {
   /** Extra information on top of `pipe`. */
-  extra?: Record<string, unknown>;
+  extra?: ExtraInfo;
   /**
    * Called right after `protocol.connectionLost(exc)`, in the same loop
    * callback (the subprocess transport counts its closed pipes with it).
@@ -58,18 +58,19 @@ export interface PipeTransportOptions {
  * A `BufferedProtocol` is supported, as by asyncio's proactor pipes (an
  * exception from `getBuffer`/`bufferUpdated` closes the transport, as there).
  *
- * `getExtraInfo` keys: `pipe` (the object given to `connectReadPipe`).
+ * `getExtraInfo` keys (`PipeExtraInfo`): `pipe` (the object given to
+ * `connectReadPipe`).
  *
  * @example Reading a stream, pausing after the first chunk
  * ```ts
  * import assert from "node:assert/strict";
- * import { type BaseTransport, Protocol, ReadPipeTransport, SelectorEventLoop } from "@asyncio/deno";
+ * import { Protocol, ReadPipeTransport, type ReadTransport, SelectorEventLoop } from "@asyncio/deno";
  * const loop = new SelectorEventLoop();
  * const chunks: string[] = [];
  * class FirstOnly extends Protocol {
- *   transport: ReadPipeTransport | null = null;
- *   override connectionMade(t: BaseTransport) {
- *     this.transport = t as ReadPipeTransport;
+ *   transport: ReadTransport | null = null;
+ *   override connectionMade(t: ReadTransport) {
+ *     this.transport = t;
  *   }
  *   override dataReceived(data: Uint8Array) {
  *     chunks.push(new TextDecoder().decode(data));
@@ -87,19 +88,19 @@ export interface PipeTransportOptions {
  * loop.close();
  * ```
  */
-export class ReadPipeTransport extends ReadTransport {
-  /** @internal */ _loop: BaseEventLoop;
-  #protocol: BaseProtocol;
+export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
+  extends TransportBase<PipeExtraInfo<R>>
+  implements ReadTransport<PipeExtraInfo<R>> {
+  /** A `ReadTransport`. @internal */
+  static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
+    ReadTransport,
+  ];
   #source: PipeSource;
-  #onLost: ((exc: Error | null) => void) | undefined;
   #readQueued = false;
   #readInFlight = false;
   #pending: Uint8Array | null | undefined = undefined; // undefined: nothing read yet
   #paused = false;
-  #closing = false;
   #lostExc: Error | null | undefined = undefined; // set once the end is decided
-  #lostScheduled = false;
-  #closed = false;
 
   /**
    * Wraps `pipe` (it takes a stream's reader at once). Call `_start()` next.
@@ -107,48 +108,26 @@ export class ReadPipeTransport extends ReadTransport {
    */
   constructor(
     loop: BaseEventLoop,
-    pipe: ReadPipe,
+    pipe: R,
     protocol: BaseProtocol,
     options: PipeTransportOptions = {},
   ) {
-    super();
-    this._loop = loop;
-    this.#protocol = protocol;
+    super(loop, protocol, { ...options.extra, pipe });
     this.#source = openSource(pipe);
-    this._extra = { ...options.extra, pipe };
-    this.#onLost = options.onLost;
+    this._onLost = options.onLost;
   }
 
   /**
-   * Schedules `connectionMade`, the first read, then `onReady`. As in
-   * asyncio, reading starts even if `connectionMade` throws (the error is
-   * reported). @internal
+   * The first read, once `connectionMade` ran (also if it threw, as in
+   * asyncio). @internal
    */
-  _start(onReady?: () => void): void {
-    this._loop.callSoon(() => {
-      if (this.#closing) return;
-      try {
-        this.#protocol.connectionMade(this);
-      } catch (e) {
-        this.#report(e, "Exception in protocol.connectionMade()");
-      }
-      this.#startRead();
-    });
-    if (onReady !== undefined) this._loop.callSoon(onReady);
-  }
-
-  #report(exception: unknown, message: string): void {
-    this._loop.callExceptionHandler({
-      message,
-      exception,
-      transport: this,
-      protocol: this.#protocol,
-    });
+  override _startReading(): void {
+    this.#startRead();
   }
 
   #startRead(): void {
     if (this.#readQueued || this.#readInFlight || this.#pending !== undefined) return;
-    if (this.#paused || this.#closing) return;
+    if (this.#paused || this._closing) return;
     this.#readQueued = true;
     this._loop._queueIo(this);
   }
@@ -156,7 +135,7 @@ export class ReadPipeTransport extends ReadTransport {
   /** Starts the queued read; the loop calls it. @internal */
   _startIo(): void {
     this.#readQueued = false;
-    if (this.#readInFlight || this.#pending !== undefined || this.#paused || this.#closing) return;
+    if (this.#readInFlight || this.#pending !== undefined || this.#paused || this._closing) return;
     this.#readInFlight = true;
     this._loop._pendingIo++;
     this.#source.read().then(this.#onRead, this.#onReadError);
@@ -165,7 +144,7 @@ export class ReadPipeTransport extends ReadTransport {
   #onRead = (chunk: Uint8Array | null): void => {
     this.#readInFlight = false;
     this._loop._pendingIo--;
-    if (this.#closing) {
+    if (this._closing) {
       this.#maybeScheduleLost();
       return;
     }
@@ -176,7 +155,7 @@ export class ReadPipeTransport extends ReadTransport {
   #onReadError = (e: unknown): void => {
     this.#readInFlight = false;
     this._loop._pendingIo--;
-    if (this.#closing) {
+    if (this._closing) {
       this.#maybeScheduleLost(); // our own close cancelled the read
       return;
     }
@@ -186,25 +165,25 @@ export class ReadPipeTransport extends ReadTransport {
   /** Delivers the chunk (or EOF) read last; the loop calls it. @internal */
   _run(): void {
     const chunk = this.#pending;
-    if (chunk === undefined || this.#paused || this.#closing) return;
+    if (chunk === undefined || this.#paused || this._closing) return;
     this.#pending = undefined;
     if (chunk === null) {
       this.#onEof();
       return;
     }
-    if (isBuffered(this.#protocol)) {
+    if (isBuffered(this._protocol)) {
       try {
-        feedBuffered(this.#protocol, chunk);
+        feedBuffered(this._protocol, chunk);
       } catch (e) {
         this._fatalError(e, "Fatal error: protocol.bufferUpdated() call failed.");
         return;
       }
     } else {
       try {
-        (this.#protocol as Protocol).dataReceived(chunk);
+        (this._protocol as Protocol).dataReceived(chunk);
       } catch (e) {
         // asyncio's Unix pipe reports it (from the reader callback) and reads on.
-        this.#report(e, "Exception in protocol.dataReceived()");
+        this._report("Exception in protocol.dataReceived()", e);
       }
     }
     this.#startRead();
@@ -214,34 +193,29 @@ export class ReadPipeTransport extends ReadTransport {
   #onEof(): void {
     this.#release(null);
     try {
-      (this.#protocol as Protocol).eofReceived?.();
+      (this._protocol as Protocol).eofReceived?.();
     } catch (e) {
-      this.#report(e, "Exception in protocol.eofReceived()");
+      this._report("Exception in protocol.eofReceived()", e);
     }
   }
 
   /** Whether data is being delivered (not paused, not closing). */
-  override isReading(): boolean {
-    return !this.#paused && !this.#closing;
+  isReading(): boolean {
+    return !this.#paused && !this._closing;
   }
 
   /** Stops reading: no read is started until `resumeReading()`. */
-  override pauseReading(): void {
-    if (this.#closing || this.#paused) return;
+  pauseReading(): void {
+    if (this._closing || this.#paused) return;
     this.#paused = true;
   }
 
   /** Resumes reading and delivering data. */
-  override resumeReading(): void {
-    if (this.#closing || !this.#paused) return;
+  resumeReading(): void {
+    if (this._closing || !this.#paused) return;
     this.#paused = false;
     if (this.#pending !== undefined) this._loop._callSoonRunnable(this);
     else this.#startRead();
-  }
-
-  /** Whether the transport is closing or closed. */
-  override isClosing(): boolean {
-    return this.#closing;
   }
 
   /**
@@ -253,55 +227,32 @@ export class ReadPipeTransport extends ReadTransport {
   }
 
   /**
-   * Reports an error to the exception handler (`EIO`, what a closed
-   * terminal gives, only in debug mode, as asyncio), then closes. @internal
+   * `EIO` (what a closed terminal gives) ends the pipe unreported, except
+   * in debug mode, as in asyncio. @internal
    */
-  _fatalError(exc: unknown, message: string): void {
-    const error = exc instanceof Error ? exc : new Error(String(exc));
-    if (!(error instanceof OSError && error.code === "EIO") || this._loop.getDebug()) {
-      this._loop.callExceptionHandler({
-        message,
-        exception: error,
-        transport: this,
-        protocol: this.#protocol,
-      });
-    }
-    this.#release(error);
+  override _quiet(exc: Error): boolean {
+    return exc instanceof OSError && exc.code === "EIO" && !this._loop.getDebug();
+  }
+
+  /** Closes the pipe at once; `connectionLost(exc)` follows. @internal */
+  _forceClose(exc: Error | null): void {
+    this.#release(exc);
   }
 
   #release(exc: Error | null): void {
     if (this.#lostExc !== undefined) return;
-    this.#closing = true;
+    this._closing = true;
     this.#lostExc = exc;
     this.#pending = undefined;
     this.#source.close();
     this.#maybeScheduleLost();
   }
 
+  // connectionLost once the end is decided and no read is in flight, so
+  // that nothing of the transport is left on the host when it runs.
   #maybeScheduleLost(): void {
-    if (this.#lostScheduled || this.#readInFlight || this.#lostExc === undefined) return;
-    this.#lostScheduled = true;
-    const exc = this.#lostExc;
-    soonOrNow(this._loop, () => {
-      this.#closed = true;
-      callConnectionLost(this._loop, this, exc, this.#onLost);
-    });
-  }
-
-  /** Replaces the protocol. */
-  override setProtocol(protocol: BaseProtocol): void {
-    this.#protocol = protocol;
-  }
-
-  /** The current protocol. */
-  override getProtocol(): BaseProtocol {
-    return this.#protocol;
-  }
-
-  /** A description such as `<ReadPipeTransport open>`. */
-  override toString(): string {
-    const state = this.#closed ? "closed" : this.#closing ? "closing" : "open";
-    return `<${this.constructor.name} ${state}>`;
+    if (this.#readInFlight || this.#lostExc === undefined) return;
+    this._scheduleConnectionLost(this.#lostExc);
   }
 }
 
@@ -338,10 +289,10 @@ export function* startPipe<P extends BaseProtocol, T extends { _start(r: () => v
 }
 
 /** `loop.connectReadPipe()`: the coroutine behind the method. */
-export function connectReadPipe<P extends BaseProtocol>(
+export function connectReadPipe<P extends BaseProtocol, R extends ReadPipe>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
-  pipe: ReadPipe,
-): Coroutine<[ReadPipeTransport, P]> {
+  pipe: R,
+): Coroutine<[ReadPipeTransport<R>, P]> {
   return startPipe(loop, protocolFactory, (p) => new ReadPipeTransport(loop, pipe, p));
 }

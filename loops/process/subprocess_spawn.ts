@@ -10,7 +10,7 @@ import type { BaseProtocol } from "../core/protocols.ts";
 import { mapIoError } from "../net/errors.ts";
 import type { SpawnPlan } from "./subprocess_options.ts";
 import { DenoSubprocessTransport } from "./subprocess_transport.ts";
-import { startTransport } from "../net/transports/lifecycle.ts";
+import { startTransport } from "../net/transports/base.ts";
 
 /** What the subprocess layer needs of the policy's child watcher. */
 interface WatcherLike {

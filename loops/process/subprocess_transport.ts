@@ -17,19 +17,25 @@ import { returncodeOf } from "./child_watcher.ts";
 import type { Future } from "../core/futures.ts";
 import { ProcessLookupError } from "../net/os_errors.ts";
 import { type BaseProtocol, Protocol } from "../core/protocols.ts";
-import { type BaseTransport, ReadTransport, SubprocessTransport } from "../core/transports.ts";
+import {
+  type BaseTransport,
+  type PipeExtraInfo,
+  ReadTransport,
+  type SubprocessExtraInfo,
+  SubprocessTransport,
+} from "../core/transports.ts";
 import { mapIoError } from "../net/errors.ts";
 import { checkSignal } from "./signals.ts";
 import type { SpawnPlan } from "./subprocess_options.ts";
 import { ReadPipeTransport } from "./read_pipe.ts";
 import { WritePipeTransport } from "./write_pipe.ts";
-import { soonOrNow } from "../net/transports/lifecycle.ts";
+import { TransportBase } from "../net/transports/base.ts";
 
 /** One of the child's fds as the protocol sees it (fd 1 may be fed by two pipes). */
 interface PipeSlot {
   readonly fd: number;
   /** What `getPipeTransport(fd)` returns. */
-  transport: ReadTransport | WritePipeTransport;
+  transport: ReadTransport<PipeExtraInfo> | WritePipeTransport;
   /** Pipe transports of this fd not yet lost. */
   open: number;
   /** The first error a pipe of this fd ended with. */
@@ -60,9 +66,10 @@ class PipeProto extends Protocol {
  * pipes read as one (Deno cannot merge them into one pipe). Pausing, resuming
  * and closing apply to both.
  */
-class MergedReadTransport extends ReadTransport {
+class MergedReadTransport extends ReadTransport<PipeExtraInfo> {
   constructor(readonly parts: readonly ReadPipeTransport[]) {
     super();
+    this._extra = parts[0]._extra;
   }
   override isReading(): boolean {
     return this.parts.every((p) => p.isReading());
@@ -78,9 +85,6 @@ class MergedReadTransport extends ReadTransport {
   }
   override close(): void {
     for (const p of this.parts) p.close();
-  }
-  override getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    return this.parts[0].getExtraInfo(name, defaultValue);
   }
   override setProtocol(protocol: BaseProtocol): void {
     for (const p of this.parts) p.setProtocol(protocol);
@@ -109,7 +113,8 @@ class MergedReadTransport extends ReadTransport {
  * transport goes on (the child keeps running, its pipes keep delivering),
  * as in asyncio.
  *
- * `getExtraInfo` keys: `subprocess` (the `Deno.ChildProcess`).
+ * `getExtraInfo` keys (`SubprocessExtraInfo`): `subprocess` (the
+ * `Deno.ChildProcess`).
  *
  * @example
  * ```ts
@@ -127,9 +132,12 @@ class MergedReadTransport extends ReadTransport {
  * loop.close();
  * ```
  */
-export class DenoSubprocessTransport extends SubprocessTransport {
-  /** @internal */ _loop: BaseEventLoop;
-  #protocol: BaseProtocol;
+export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
+  implements SubprocessTransport<SubprocessExtraInfo> {
+  /** A `SubprocessTransport`. @internal */
+  static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
+    SubprocessTransport,
+  ];
   #child: Deno.ChildProcess | null;
   #pid: number;
   #slots: (PipeSlot | null)[] = [null, null, null];
@@ -137,8 +145,6 @@ export class DenoSubprocessTransport extends SubprocessTransport {
   #slotsOpen = 0;
   #returncode: number | null = null;
   #exitedOnHost = false;
-  #closed = false;
-  #finished = false;
   #exitWaiters: Future<number>[] | null = [];
 
   /** Wraps a spawned child and its pipes. Call `_start()` next. @internal */
@@ -148,12 +154,9 @@ export class DenoSubprocessTransport extends SubprocessTransport {
     protocol: BaseProtocol,
     plan: SpawnPlan,
   ) {
-    super();
-    this._loop = loop;
-    this.#protocol = protocol;
+    super(loop, protocol, { subprocess: child });
     this.#child = child;
     this.#pid = child.pid;
-    this._extra = { subprocess: child };
     const { stdin, stdout, stderr } = plan.command;
     if (stdin === "piped") this.#addWriteSlot(child.stdin);
     const reads: ReadableStream<Uint8Array>[] = [];
@@ -190,7 +193,7 @@ export class DenoSubprocessTransport extends SubprocessTransport {
    * Schedules `connectionMade`, starts the pipes, calls `onReady` once
    * `connectionMade` ran, and waits for the child's exit. @internal
    */
-  _start(onReady: () => void): void {
+  override _start(onReady: () => void): void {
     const loop = this._loop;
     loop.callSoon(this.#connectionMade);
     for (const t of this.#pipes) t._start();
@@ -258,17 +261,22 @@ export class DenoSubprocessTransport extends SubprocessTransport {
     this.#callProtocol(method);
   }
 
+  // connectionLost once the child exited and every pipe closed; on a closed
+  // loop (the pipe transports end synchronously there) at once.
   #tryFinish(): void {
-    if (this.#finished || this.#returncode === null || this.#slotsOpen > 0) return;
-    this.#finished = true;
-    // On a closed loop (the pipe transports end synchronously there) at once.
-    soonOrNow(this._loop, this.#callConnectionLost);
+    if (this._lostScheduled || this.#returncode === null || this.#slotsOpen > 0) return;
+    this._scheduleConnectionLost(null);
   }
 
-  #callConnectionLost = (): void => {
+  /**
+   * `connectionLost(null)` (unless the loop is closed), then the child is
+   * released and `_wait()` resolves. @internal
+   */
+  override _callConnectionLost(): void {
     try {
       this.#callProtocol("connectionLost", null);
     } finally {
+      this._closed = true;
       this.#child = null;
       const waiters = this.#exitWaiters!;
       this.#exitWaiters = null;
@@ -276,24 +284,15 @@ export class DenoSubprocessTransport extends SubprocessTransport {
         for (const w of waiters) if (!w.done()) w.setResult(this.#returncode!);
       }
     }
-  };
+  }
 
   // A protocol callback; what it throws is reported, as asyncio's loop
   // callbacks are, and nothing else changes. Once the loop is closed, the
   // protocol is not called any more.
   #callProtocol(method: string, ...args: unknown[]): void {
     if (this._loop.isClosed()) return;
-    const protocol = this.#protocol as unknown as Record<string, (...a: unknown[]) => void>;
-    try {
-      protocol[method](...args);
-    } catch (e) {
-      this._loop.callExceptionHandler({
-        message: `Exception in protocol.${method}()`,
-        exception: e,
-        transport: this,
-        protocol: this.#protocol,
-      });
-    }
+    const protocol = this._protocol as unknown as Record<string, (...a: unknown[]) => void>;
+    this._callProtocol(method, () => protocol[method](...args));
   }
 
   /**
@@ -308,20 +307,38 @@ export class DenoSubprocessTransport extends SubprocessTransport {
   }
 
   /** The child's process id. */
-  override getPid(): number {
+  getPid(): number {
     return this.#pid;
   }
 
   /** The return code: exit code, or minus the signal number; `null` while running. */
-  override getReturncode(): number | null {
+  getReturncode(): number | null {
     return this.#returncode;
   }
 
   /**
-   * The transport of a pipe: 0 (stdin, a `WritePipeTransport`), 1 (stdout),
-   * 2 (stderr); `null` if that stream is not a pipe.
+   * The transport of stdin: a `WritePipeTransport`.
+   *
+   * @param fd 0.
+   * @returns The transport, or `null` if stdin is not a pipe.
    */
-  override getPipeTransport(fd: number): BaseTransport | null {
+  getPipeTransport(fd: 0): WritePipeTransport | null;
+  /**
+   * The transport of stdout (1) or stderr (2).
+   *
+   * @param fd 1 or 2.
+   * @returns The transport, or `null` if that stream is not a pipe.
+   */
+  getPipeTransport(fd: 1 | 2): ReadTransport<PipeExtraInfo> | null;
+  /**
+   * The transport of a pipe: 0 (stdin, a `WritePipeTransport`), 1 (stdout),
+   * 2 (stderr).
+   *
+   * @param fd The child's fd.
+   * @returns The transport, or `null` if that stream is not a pipe.
+   */
+  getPipeTransport(fd: number): BaseTransport<PipeExtraInfo> | null;
+  getPipeTransport(fd: number): BaseTransport<PipeExtraInfo> | null {
     return this.#slots[fd]?.transport ?? null;
   }
 
@@ -332,7 +349,7 @@ export class DenoSubprocessTransport extends SubprocessTransport {
    * @throws {ProcessLookupError} If the transport has finished.
    * @throws {TypeError} If `signal` is not a signal name.
    */
-  override sendSignal(signal: Deno.Signal): void {
+  sendSignal(signal: Deno.Signal): void {
     const sig = checkSignal(signal);
     const child = this.#child;
     if (child === null) {
@@ -351,24 +368,19 @@ export class DenoSubprocessTransport extends SubprocessTransport {
   }
 
   /** Sends `SIGTERM`. @throws {ProcessLookupError} If the transport has finished. */
-  override terminate(): void {
+  terminate(): void {
     this.sendSignal("SIGTERM");
   }
 
   /** Sends `SIGKILL`. @throws {ProcessLookupError} If the transport has finished. */
-  override kill(): void {
+  kill(): void {
     this.sendSignal("SIGKILL");
-  }
-
-  /** Whether `close()` was called. */
-  override isClosing(): boolean {
-    return this.#closed;
   }
 
   /** Closes the pipes and kills the child (SIGKILL) if it still runs. */
   override close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this._closing) return;
+    this._closing = true;
     for (const slot of this.#slots) if (slot !== null) slot.transport.close();
     if (this.#returncode === null && !this.#exitedOnHost && this.#child !== null) {
       try {
@@ -384,26 +396,24 @@ export class DenoSubprocessTransport extends SubprocessTransport {
     this.close();
   }
 
-  /** Replaces the protocol. */
-  override setProtocol(protocol: BaseProtocol): void {
-    this.#protocol = protocol;
+  /** Closes at once: the same as `close()` (asyncio's `_process_exited` path ends it). @internal */
+  _forceClose(_exc: Error | null): void {
+    this.close();
   }
 
-  /** The current protocol. */
-  override getProtocol(): BaseProtocol {
-    return this.#protocol;
-  }
-
-  /** A description such as `<DenoSubprocessTransport pid=42 returncode=0>`. */
-  override toString(): string {
-    const info = [this.constructor.name];
-    if (this.#closed) info.push("closed");
+  /**
+   * `<DenoSubprocessTransport pid=42 returncode=0 stdin=...>`: closed (once
+   * `close()` was called), pid, return code and pipes. @internal
+   */
+  override _describe(): string[] {
+    const info = [];
+    if (this._closing) info.push("closed");
     info.push(`pid=${this.#pid}`);
     info.push(this.#returncode === null ? "running" : `returncode=${this.#returncode}`);
     for (const [fd, name] of ["stdin", "stdout", "stderr"].entries()) {
       const slot = this.#slots[fd];
       if (slot !== null) info.push(`${name}=${slot.transport}`);
     }
-    return `<${info.join(" ")}>`;
+    return info;
   }
 }

@@ -14,18 +14,15 @@ import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import type { Coroutine } from "../core/events.ts";
 import { BrokenPipeError, OSError } from "../net/os_errors.ts";
 import type { BaseProtocol } from "../core/protocols.ts";
-import { WriteTransport } from "../core/transports.ts";
+import { type PipeExtraInfo, WriteTransport } from "../core/transports.ts";
 import { mapIoError } from "../net/errors.ts";
 import { openSink, type PipeSink, type WritePipe } from "./pipe_ends.ts";
 import { type PipeTransportOptions, startPipe } from "./read_pipe.ts";
-import { callConnectionLost, soonOrNow } from "../net/transports/lifecycle.ts";
 import { toBytes } from "../net/transports/stream.ts";
-import { WriteFlow } from "../net/transports/write_flow.ts";
+import { FlowControlTransport } from "../net/transports/base.ts";
 
 /** Largest single write to the pipe (a Linux pipe holds 64 KiB). */
 const MAX_PIPE_WRITE = 64 * 1024;
-/** Warn about writes to a closed pipe after this many (asyncio's threshold). */
-const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
 /**
  * The write end of a pipe: a Deno file (`Deno.stdout`, a FIFO opened with
@@ -37,7 +34,8 @@ const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
  * the next write (`connectionLost(BrokenPipeError)`). For a stream, an error
  * of the stream itself is noticed at once.
  *
- * `getExtraInfo` keys: `pipe` (the object given to `connectWritePipe`).
+ * `getExtraInfo` keys (`PipeExtraInfo`): `pipe` (the object given to
+ * `connectWritePipe`).
  *
  * @example Flow control: the protocol pauses above the high water mark
  * ```ts
@@ -66,50 +64,29 @@ const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
  * await new Promise((resolve) => setTimeout(resolve, 20)); // the stream's own timer
  * ```
  */
-export class WritePipeTransport extends WriteTransport {
-  /** @internal */ _loop: BaseEventLoop;
-  #protocol: BaseProtocol;
+export class WritePipeTransport<W extends WritePipe = WritePipe>
+  extends FlowControlTransport<PipeExtraInfo<W>>
+  implements WriteTransport<PipeExtraInfo<W>> {
+  /** A `WriteTransport`. @internal */
+  static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
+    WriteTransport,
+  ];
   #sink: PipeSink;
-  #onLost: ((exc: Error | null) => void) | undefined;
   #chunks: Uint8Array[] = [];
   #chunkBytes = 0;
   #inFlight = 0;
-  #flow: WriteFlow = new WriteFlow(this);
-  #closing = false;
   #ending = false; // the pipe is being (or was) released
-  #connLost = 0;
-  #closed = false;
 
   /** Wraps `pipe` (it takes a stream's writer at once). Call `_start()` next. @internal */
   constructor(
     loop: BaseEventLoop,
-    pipe: WritePipe,
+    pipe: W,
     protocol: BaseProtocol,
     options: PipeTransportOptions = {},
   ) {
-    super();
-    this._loop = loop;
-    this.#protocol = protocol;
+    super(loop, protocol, { ...options.extra, pipe });
     this.#sink = openSink(pipe, this.#onPeerError);
-    this._extra = { ...options.extra, pipe };
-    this.#onLost = options.onLost;
-  }
-
-  /**
-   * Schedules `connectionMade`, then `onReady`. If `connectionMade` throws,
-   * the error is reported and the transport stays usable, as in asyncio.
-   * @internal
-   */
-  _start(onReady?: () => void): void {
-    this._loop.callSoon(() => {
-      if (this.#ending) return;
-      try {
-        this.#protocol.connectionMade(this);
-      } catch (e) {
-        this.#report("Exception in protocol.connectionMade()", e);
-      }
-    });
-    if (onReady !== undefined) this._loop.callSoon(onReady);
+    this._onLost = options.onLost;
   }
 
   /**
@@ -120,21 +97,18 @@ export class WritePipeTransport extends WriteTransport {
    * @param data The bytes.
    * @throws {TypeError} If `data` is not a byte buffer.
    */
-  override write(data: Uint8Array): void {
+  write(data: Uint8Array): void {
     const bytes = toBytes(data);
     if (bytes.length === 0) return;
-    if (this.#connLost > 0 || this.#closing) {
-      if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
-        console.warn("pipe closed by peer or write(pipe, data) raised exception.");
-      }
-      this.#connLost++;
+    if (this._connLost > 0 || this._closing) {
+      this._dropWrite("pipe closed by peer or write(pipe, data) raised exception.");
       return;
     }
     // Deno reads the buffer when the write actually happens: keep our own copy.
     this.#chunks.push(bytes.slice());
     this.#chunkBytes += bytes.length;
     if (this.#inFlight === 0) this.#send();
-    this.#flow.maybePause();
+    this._maybePauseProtocol();
   }
 
   #send(): void {
@@ -181,17 +155,17 @@ export class WritePipeTransport extends WriteTransport {
       this.#chunkBytes += buf.length - n;
     }
     if (this.#chunkBytes > 0) this.#send();
-    this.#flow.maybeResume();
-    if (this.#chunkBytes === 0 && this.#inFlight === 0 && this.#closing) this.#finish();
+    this._maybeResumeProtocol();
+    if (this.#chunkBytes === 0 && this.#inFlight === 0 && this._closing) this.#finish();
   }
 
   #onWriteError(e: unknown): void {
     this._loop._pendingIo--;
     this.#inFlight = 0;
     if (this.#ending) return;
-    this.#connLost++;
+    this._connLost++;
     const exc = mapIoError(e, "write to pipe");
-    if (exc instanceof OSError) this.#forceClose(exc);
+    if (exc instanceof OSError) this._forceClose(exc);
     else this._fatalError(exc, "Fatal write error on pipe transport");
   }
 
@@ -199,71 +173,43 @@ export class WritePipeTransport extends WriteTransport {
   #onPeerError = (e: unknown): void => {
     if (this.#ending || this.#inFlight > 0) return;
     const pending = this.#chunkBytes > 0;
-    this.#forceClose(pending ? new BrokenPipeError("pipe closed by peer", { cause: e }) : null);
+    this._forceClose(pending ? new BrokenPipeError("pipe closed by peer", { cause: e }) : null);
   };
 
-  #report(message: string, exception: unknown): void {
-    this._loop.callExceptionHandler({
-      message,
-      exception,
-      transport: this,
-      protocol: this.#protocol,
-    });
-  }
-
   /**
-   * Sets the water marks: `high` defaults to 64 KiB, `low` to `high / 4`.
+   * Bytes written but not yet taken by the pipe.
    *
-   * @param high The high water mark in bytes.
-   * @param low The low water mark in bytes.
-   * @throws {RangeError} Unless `high >= low >= 0`.
+   * @returns The size.
    */
-  override setWriteBufferLimits(high?: number, low?: number): void {
-    this.#flow.setLimits(high, low);
-  }
-
-  /** The water marks as `[low, high]`. */
-  override getWriteBufferLimits(): [low: number, high: number] {
-    return this.#flow.limits();
-  }
-
-  /** Bytes written but not yet taken by the pipe. */
   override getWriteBufferSize(): number {
     return this.#inFlight + this.#chunkBytes;
   }
 
+  /**
+   * Writes several buffers, in order.
+   *
+   * @param list The buffers.
+   * @throws {TypeError} If an item is not a byte buffer.
+   */
+  writelines(list: Iterable<Uint8Array>): void {
+    for (const data of list) this.write(data);
+  }
+
   /** Always true: `writeEof()` closes the pipe once the buffer is flushed. */
-  override canWriteEof(): boolean {
+  canWriteEof(): boolean {
     return true;
   }
 
   /** Closes the pipe once the buffer is flushed (the reader sees EOF); same as `close()`. */
-  override writeEof(): void {
-    if (this.#closing) return;
-    this.#closing = true;
+  writeEof(): void {
+    if (this._closing) return;
+    this._closing = true;
     if (this.getWriteBufferSize() === 0) this.#finish();
-  }
-
-  /** Whether the transport is closing or closed. */
-  override isClosing(): boolean {
-    return this.#closing;
   }
 
   /** Flushes the buffer, closes the pipe, then calls `connectionLost(null)`. */
   override close(): void {
     this.writeEof();
-  }
-
-  /** Closes at once, dropping buffered data; `connectionLost(null)` follows. */
-  override abort(): void {
-    this.#forceClose(null);
-  }
-
-  /** Reports an error to the exception handler, then closes at once. @internal */
-  _fatalError(exc: unknown, message: string): void {
-    const error = exc instanceof Error ? exc : new Error(String(exc));
-    this.#report(message, error);
-    this.#forceClose(error);
   }
 
   // Flushed and closing: close the pipe, wait for that, then connectionLost.
@@ -277,65 +223,51 @@ export class WritePipeTransport extends WriteTransport {
       closing = Promise.reject(e);
     }
     if (closing === undefined) {
-      this.#scheduleLost(null);
+      this._scheduleConnectionLost(null);
       return;
     }
     this._loop._pendingIo++;
     closing.then(
       () => {
         this._loop._pendingIo--;
-        this.#scheduleLost(null);
+        this._scheduleConnectionLost(null);
       },
       (e) => {
         this._loop._pendingIo--;
-        this.#scheduleLost(mapIoError(e, "close pipe"));
+        this._scheduleConnectionLost(mapIoError(e, "close pipe"));
       },
     );
   }
 
-  // A write still in flight is not waited for (a blocked FIFO write may only
-  // end when the reader reads or goes away); it settles unobserved.
-  #forceClose(exc: Error | null): void {
+  /**
+   * Closes at once, dropping buffered data; `connectionLost(exc)` follows.
+   * A write still in flight is not waited for (a blocked FIFO write may
+   * only end when the reader reads or goes away); it settles unobserved.
+   * @internal
+   */
+  _forceClose(exc: Error | null): void {
     if (this.#ending) return;
     this.#ending = true;
-    this.#closing = true;
-    this.#connLost++;
+    this._closing = true;
+    this._connLost++;
     this.#chunks = [];
     this.#chunkBytes = 0;
     this.#inFlight = 0; // abandoned: no longer ours to count
     this.#sink.abort();
-    this.#scheduleLost(exc);
+    this._scheduleConnectionLost(exc);
   }
 
-  #scheduleLost(exc: Error | null): void {
-    soonOrNow(this._loop, () => {
-      this.#closed = true;
-      callConnectionLost(this._loop, this, exc, this.#onLost);
-    });
-  }
-
-  /** Replaces the protocol. */
-  override setProtocol(protocol: BaseProtocol): void {
-    this.#protocol = protocol;
-  }
-
-  /** The current protocol. */
-  override getProtocol(): BaseProtocol {
-    return this.#protocol;
-  }
-
-  /** A description such as `<WritePipeTransport open bufsize=0>`. */
-  override toString(): string {
-    const state = this.#closed ? "closed" : this.#closing ? "closing" : "open";
-    return `<${this.constructor.name} ${state} bufsize=${this.getWriteBufferSize()}>`;
+  /** `<WritePipeTransport open bufsize=0>`: the state, then the buffer size. @internal */
+  override _describe(): string[] {
+    return [this._state(), `bufsize=${this.getWriteBufferSize()}`];
   }
 }
 
 /** `loop.connectWritePipe()`: the coroutine behind the method. */
-export function connectWritePipe<P extends BaseProtocol>(
+export function connectWritePipe<P extends BaseProtocol, W extends WritePipe>(
   loop: BaseEventLoop,
   protocolFactory: () => P,
-  pipe: WritePipe,
-): Coroutine<[WritePipeTransport, P]> {
+  pipe: W,
+): Coroutine<[WritePipeTransport<W>, P]> {
   return startPipe(loop, protocolFactory, (p) => new WritePipeTransport(loop, pipe, p));
 }

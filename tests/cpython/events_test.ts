@@ -1368,7 +1368,7 @@ Deno.test("EventLoopTestsMixin.test_create_server_ssl_verified", async (t) => {
         ignore: true,
         fn() {
           // test SSL cipher
-          const cipher = c.getExtraInfo("cipher");
+          const cipher: unknown = c.getExtraInfo("cipher"); // asyncio: (name, protocol, bits)
           assert.ok(Array.isArray(cipher), String(cipher));
           assert.equal(cipher.length, 3, String(cipher));
           assert.equal(typeof cipher[0], "string");

@@ -10,24 +10,27 @@
 
 import type { BaseEventLoop } from "../../core/base_event_loop.ts";
 import type { BaseProtocol, DatagramProtocol } from "../../core/protocols.ts";
-import { type Address, DatagramTransport } from "../../core/transports.ts";
+import {
+  type Address,
+  type DatagramExtraInfo,
+  DatagramTransport,
+  type Inet6Address,
+  type InetAddress,
+} from "../../core/transports.ts";
 import { RingQueue } from "../../core/ring_queue.ts";
 import { mapIoError } from "../errors.ts";
 import { describe } from "../../core/checks.ts";
 import { toBytes } from "./stream.ts";
-import { WriteFlow } from "./write_flow.ts";
 import {
   type DatagramBackend,
   datagramExtra,
   type DatagramSink,
   sockaddr,
 } from "./datagram_backend.ts";
-import { callConnectionLost, soonOrNow } from "./lifecycle.ts";
+import { FlowControlTransport } from "./base.ts";
 
 /** What each queued datagram adds to the write buffer size besides its bytes (asyncio's). */
 const HEADER_SIZE = 8;
-/** Warn about sends to a closed endpoint after this many (asyncio's threshold). */
-const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
 /** A peer as the transport keeps it: numeric host and port. */
 interface Peer {
@@ -74,8 +77,9 @@ export function checkAddr(addr: unknown, name: string, sizes: number[] = [2, 4])
  * addresses are dropped by the transport rather than the OS, and an ICMP
  * "port unreachable" is not reported as `ConnectionRefusedError`.
  *
- * `getExtraInfo` keys: `sockname`, `peername` (the remote address of a connected endpoint, else
- * `null`), `socket`, and `backend` (`"deno"` or `"node"`, the route to the socket).
+ * `getExtraInfo` keys (`DatagramExtraInfo`): `sockname`, `peername` (the
+ * remote address of a connected endpoint, else `null`), `socket`, and
+ * `backend` (`"deno"` or `"node"`, the route to the socket).
  *
  * @example
  * ```ts
@@ -97,9 +101,12 @@ export function checkAddr(addr: unknown, name: string, sizes: number[] = [2, 4])
  * loop.close();
  * ```
  */
-export class UdpTransport extends DatagramTransport {
-  /** @internal */ _loop: BaseEventLoop;
-  /** @internal */ _protocol: BaseProtocol;
+export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
+  implements DatagramTransport<DatagramExtraInfo> {
+  /** A `DatagramTransport`. @internal */
+  static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
+    DatagramTransport,
+  ];
   #backend: DatagramBackend;
   /** Where `sendto()` without an address goes. */
   #remote: Peer | null;
@@ -108,14 +115,10 @@ export class UdpTransport extends DatagramTransport {
   /** Whether datagrams from other addresses are dropped (a connected endpoint). */
   #filter: boolean;
 
-  #received = new RingQueue<[Uint8Array, Address]>(16);
+  #received = new RingQueue<[Uint8Array, InetAddress | Inet6Address]>(16);
   #queue = new RingQueue<Outgoing>(16);
   #sending: Promise<void> | null = null;
   #bufferSize = 0;
-  #flow: WriteFlow = new WriteFlow(this);
-
-  #closing = false;
-  #connLost = 0;
   #finishing = false;
 
   /** @internal */
@@ -125,45 +128,33 @@ export class UdpTransport extends DatagramTransport {
     protocol: BaseProtocol,
     remote: { peer: Peer; alias: string; connected: boolean } | null,
   ) {
-    super();
-    this._loop = loop;
-    this._protocol = protocol;
+    const filter = remote?.connected ?? false;
+    super(loop, protocol, datagramExtra(backend, filter ? remote!.peer : null));
     this.#backend = backend;
     this.#remote = remote?.peer ?? null;
     this.#remoteAlias = remote?.alias ?? null;
-    this.#filter = remote?.connected ?? false;
-    this._extra = datagramExtra(backend, this.#filter ? this.#remote : null);
+    this.#filter = filter;
     // An open endpoint is host work in progress (its receive), as a stream's read is.
     loop._pendingIo++;
   }
 
-  /**
-   * Schedules `connectionMade`, then the start of receiving, then `onReady`:
-   * in that order, as loop callbacks. @internal
-   */
-  _start(onReady: () => void): void {
-    this._loop.callSoon(() => {
-      if (this.#closing) return;
-      // As asyncio's selector transport (connection_made is a plain loop
-      // callback there): an exception is reported and the endpoint goes on.
-      this.#callProtocol("connectionMade", () => this._protocol.connectionMade(this));
-      if (!this.#closing) this.#backend.start(this.#sink);
-    });
-    this._loop.callSoon(onReady);
+  /** Starts receiving, once `connectionMade` ran (unless it closed the endpoint). @internal */
+  override _startReading(): void {
+    if (!this._closing) this.#backend.start(this.#sink);
   }
 
   // ---- receiving ------------------------------------------------------------
 
   #sink: DatagramSink = {
     datagram: (data, host, port) => {
-      if (this.#closing || this._loop.isClosed()) return;
+      if (this._closing || this._loop.isClosed()) return;
       const remote = this.#remote;
       if (this.#filter && (host !== remote!.host || port !== remote!.port)) return;
       this.#received.push([data, sockaddr(host, port)]);
       this._loop._callSoonRunnable(this);
     },
     error: (e) => {
-      if (this.#closing || this._loop.isClosed()) return;
+      if (this._closing || this._loop.isClosed()) return;
       this.#reportError(mapIoError(e, "recvfrom() on a datagram socket"));
     },
   };
@@ -175,9 +166,9 @@ export class UdpTransport extends DatagramTransport {
    * receiving. @internal
    */
   _run(): void {
-    if (this.#received.length === 0 || this.#closing) return;
+    if (this.#received.length === 0 || this._closing) return;
     const [data, addr] = this.#received.shift();
-    this.#callProtocol(
+    this._callProtocol(
       "datagramReceived",
       () => (this._protocol as DatagramProtocol).datagramReceived(data, addr),
     );
@@ -186,26 +177,11 @@ export class UdpTransport extends DatagramTransport {
   #reportError(exc: Error): void {
     this._loop.callSoon(() => {
       if (this.#finishing) return;
-      this.#callProtocol(
+      this._callProtocol(
         "errorReceived",
         () => (this._protocol as DatagramProtocol).errorReceived(exc),
       );
     });
-  }
-
-  // A protocol callback whose exception goes to the exception handler (with
-  // asyncio's context keys) without closing the endpoint.
-  #callProtocol(name: string, call: () => void): void {
-    try {
-      call();
-    } catch (exception) {
-      this._loop.callExceptionHandler({
-        message: `Exception in protocol.${name}()`,
-        exception,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
   }
 
   // ---- sending --------------------------------------------------------------
@@ -224,21 +200,18 @@ export class UdpTransport extends DatagramTransport {
    * @throws {RangeError} If `addr` differs from the endpoint's `remoteAddr`
    *   (asyncio's ValueError), or its port is out of range.
    */
-  override sendto(data: Uint8Array, addr?: Address | null): void {
+  sendto(data: Uint8Array, addr?: Address | null): void {
     const bytes = toBytes(data);
     const [host, port] = this.#destination(addr);
-    if (this.#connLost > 0) {
-      if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
-        console.warn("socket.send() raised exception.");
-      }
-      this.#connLost++;
+    if (this._connLost > 0) {
+      this._dropWrite("socket.send() raised exception.");
       return;
     }
     // The backend reads the buffer when the send happens: keep our own copy.
     this.#queue.push({ data: bytes.slice(), host, port });
     this.#bufferSize += bytes.length + HEADER_SIZE;
     if (this.#sending === null) this.#sendNext();
-    this.#flow.maybePause();
+    this._maybePauseProtocol();
   }
 
   #destination(addr: Address | null | undefined): [string, number] {
@@ -280,71 +253,37 @@ export class UdpTransport extends DatagramTransport {
       this.#reportError(mapIoError(err, `sendto(${where})`));
     }
     if (this.#queue.length > 0) this.#sendNext();
-    this.#flow.maybeResume();
-    if (this.#closing && this.#sending === null) this.#finish(null);
+    this._maybeResumeProtocol();
+    if (this._closing && this.#sending === null) this.#finish(null);
   }
 
   /**
-   * Sets the water marks: `high` defaults to 64 KiB, `low` to `high / 4`.
-   * `pauseWriting()` is called when the queued bytes (plus 8 per datagram)
-   * go over `high`, `resumeWriting()` when they drain to `low`.
+   * Bytes queued or being sent, plus 8 per datagram (asyncio's accounting):
+   * what the water marks of `setWriteBufferLimits()` apply to.
    *
-   * @param high The high water mark in bytes.
-   * @param low The low water mark in bytes.
-   * @throws {RangeError} Unless `high >= low >= 0`.
+   * @returns The size.
    */
-  setWriteBufferLimits(high?: number, low?: number): void {
-    this.#flow.setLimits(high, low);
-  }
-
-  /** The water marks as `[low, high]`. */
-  getWriteBufferLimits(): [low: number, high: number] {
-    return this.#flow.limits();
-  }
-
-  /** Bytes queued or being sent, plus 8 per datagram (asyncio's accounting). */
   override getWriteBufferSize(): number {
     return this.#bufferSize;
   }
 
   // ---- closing --------------------------------------------------------------
 
-  /** Whether the endpoint is closing or closed. */
-  override isClosing(): boolean {
-    return this.#closing;
-  }
-
   /**
    * Closes the endpoint: no more datagrams are delivered, queued ones are
    * still sent, then the socket is closed and `connectionLost(null)` called.
    */
   override close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
+    if (this._closing) return;
+    this._closing = true;
     this.#received.clear();
     if (this.#sending === null) this.#finish(null);
   }
 
-  /** Closes at once: queued datagrams are dropped; `connectionLost(null)` follows. */
-  override abort(): void {
-    this._forceClose(null);
-  }
-
-  /** Reports an error to the exception handler, then force-closes. @internal */
-  _fatalError(exc: unknown, message: string): void {
-    this._loop.callExceptionHandler({
-      message,
-      exception: exc,
-      transport: this,
-      protocol: this._protocol,
-    });
-    this._forceClose(exc instanceof Error ? exc : new Error(String(exc)));
-  }
-
-  /** @internal */
+  /** Closes at once: queued datagrams are dropped; `connectionLost(exc)` follows. @internal */
   _forceClose(exc: Error | null): void {
     if (this.#finishing) return;
-    this.#closing = true;
+    this._closing = true;
     this.#received.clear();
     this.#queue.clear();
     this.#bufferSize = 0;
@@ -357,29 +296,17 @@ export class UdpTransport extends DatagramTransport {
   #finish(exc: Error | null): void {
     if (this.#finishing) return;
     this.#finishing = true;
-    this.#connLost++;
+    this._connLost++;
     const sending = this.#sending ?? undefined;
     Promise.all([this.#backend.close(), sending]).then(() => {
       this._loop._pendingIo--;
-      soonOrNow(this._loop, () => callConnectionLost(this._loop, this, exc));
+      this._scheduleConnectionLost(exc);
     });
   }
 
-  // ---- the rest -------------------------------------------------------------
-
-  /** Replaces the protocol. */
-  override setProtocol(protocol: BaseProtocol): void {
-    this._protocol = protocol;
-  }
-
-  /** The current protocol. */
-  override getProtocol(): BaseProtocol {
-    return this._protocol;
-  }
-
-  /** A description such as `<UdpTransport 127.0.0.1:5353 open>`. */
-  override toString(): string {
-    const state = this.#finishing ? "closed" : this.#closing ? "closing" : "open";
-    return `<UdpTransport ${this.#backend.host}:${this.#backend.port} ${state}>`;
+  /** `<UdpTransport 127.0.0.1:5353 open>`: the address, then the state. @internal */
+  override _describe(): string[] {
+    const state = this.#finishing ? "closed" : this._closing ? "closing" : "open";
+    return [`${this.#backend.host}:${this.#backend.port}`, state];
   }
 }

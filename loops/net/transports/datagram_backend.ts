@@ -22,8 +22,12 @@
 import dgram from "node:dgram";
 import { NotImplementedError } from "../../core/exceptions.ts";
 import { OSError } from "../os_errors.ts";
-import type { Address } from "../../core/transports.ts";
-import type { TransportSocket } from "./tcp.ts";
+import type {
+  DatagramExtraInfo,
+  Inet6Address,
+  InetAddress,
+  TransportSocket,
+} from "../../core/transports.ts";
 import { hasUnstableNet } from "../deno_features.ts";
 import { errnoOf } from "../errors.ts";
 
@@ -276,7 +280,7 @@ class NodeBackend implements DatagramBackend {
 // ---- what getExtraInfo() shows -------------------------------------------------
 
 /** An address in asyncio's shape. */
-export function sockaddr(host: string, port: number): Address {
+export function sockaddr(host: string, port: number): InetAddress | Inet6Address {
   // asyncio's shapes: IPv6 addresses carry flowinfo and scope id.
   return host.includes(":") ? [host, port, 0, 0] : [host, port];
 }
@@ -285,12 +289,12 @@ export function sockaddr(host: string, port: number): Address {
 export function datagramExtra(
   backend: DatagramBackend,
   peer: { host: string; port: number } | null,
-): Record<string, unknown> {
+): DatagramExtraInfo {
   const sockname = sockaddr(backend.host, backend.port);
   const peername = peer === null ? null : sockaddr(peer.host, peer.port);
-  const socket: TransportSocket = {
+  const socket: TransportSocket<InetAddress | Inet6Address> = {
     family: backend.host.includes(":") ? "AF_INET6" : "AF_INET",
-    getsockname: () => sockname as [string, number],
+    getsockname: () => sockname,
     getpeername: () => {
       if (peername === null) {
         throw new OSError("getpeername(): the datagram socket is not connected", {
@@ -298,7 +302,7 @@ export function datagramExtra(
           errno: errnoOf("ENOTCONN"),
         });
       }
-      return peername as [string, number];
+      return peername;
     },
   };
   return { sockname, peername, socket, backend: backend.name };

@@ -31,7 +31,7 @@ import {
   NO_UNSTABLE_NET,
   openBackend,
 } from "./datagram_backend.ts";
-import { startTransport } from "./lifecycle.ts";
+import { startTransport } from "./base.ts";
 
 /** The checked options. */
 export interface DatagramPlan {

@@ -22,7 +22,7 @@ import { asSocket, checkNotOwned } from "../sock_ops.ts";
 import { errnoOf } from "../errors.ts";
 import { StreamTransport } from "./stream.ts";
 import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
-import { startTransport } from "./lifecycle.ts";
+import { startTransport } from "./base.ts";
 import { checkBacklog, checkUnixBacklog } from "./unix.ts";
 
 /** The socket's claim on its transport (set once the transport exists). */

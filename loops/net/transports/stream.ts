@@ -9,12 +9,16 @@
 import type { BaseEventLoop } from "../../core/base_event_loop.ts";
 import { NotImplementedError, RuntimeError } from "../../core/exceptions.ts";
 import type { BaseProtocol, BufferedProtocol, Protocol } from "../../core/protocols.ts";
-import { Transport } from "../../core/transports.ts";
+import {
+  type Address,
+  type ExtraInfo,
+  type SocketExtraInfo,
+  Transport,
+} from "../../core/transports.ts";
 import { OSError } from "../os_errors.ts";
 import { mapIoError, mapTlsError } from "../errors.ts";
 import { describe } from "../../core/checks.ts";
-import { callConnectionLost, soonOrNow } from "./lifecycle.ts";
-import { WriteFlow } from "./write_flow.ts";
+import { FlowControlTransport } from "./base.ts";
 
 /** The Deno connection surface the transport uses (Deno.Conn and friends). */
 export interface StreamConn {
@@ -37,8 +41,6 @@ export interface TransportOwner {
 const READ_BUFFER_SIZE = 64 * 1024;
 /** Largest single write when coalescing buffered chunks. */
 const MAX_COALESCED_WRITE = 1024 * 1024;
-/** Warn about writes to a lost connection after this many (asyncio's threshold). */
-const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
 const EMPTY = new Uint8Array(0);
 
@@ -71,8 +73,12 @@ function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
  * Created by the loop (`createConnection`, `createServer`, ...); not meant
  * to be constructed directly.
  *
- * `getExtraInfo` keys: `peername`, `sockname`, `socket`, and for TLS `sslcontext`,
- * `peercert`, `cipher`, `compression`, `alpnProtocol`.
+ * `getExtraInfo` keys (`SocketExtraInfo`): `peername`, `sockname`, `socket`,
+ * and for TLS `sslcontext`, `peercert`, `cipher`, `compression`,
+ * `alpnProtocol`.
+ *
+ * @typeParam A The address type: `InetAddress` for TCP and TLS, a path for
+ *   Unix sockets.
  *
  * @example
  * ```ts
@@ -81,17 +87,21 @@ function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
- *   const port = (server.sockets[0].getsockname() as [string, number])[1];
+ *   const port = server.sockets[0].getsockname()[1];
  *   const [t] = await loop.createConnection(() => new Protocol(), "127.0.0.1", port);
  *   assert(t instanceof StreamTransport && t.canWriteEof());
  *   t.close();
  * });
  * ```
  */
-export class StreamTransport extends Transport {
-  /** @internal */ _loop: BaseEventLoop;
+export class StreamTransport<A extends Address = Address>
+  extends FlowControlTransport<SocketExtraInfo<A>>
+  implements Transport<SocketExtraInfo<A>> {
+  /** A `Transport`. @internal */
+  static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
+    Transport,
+  ];
   /** @internal */ _conn: StreamConn;
-  /** @internal */ _protocol: BaseProtocol;
   #owner: TransportOwner | null;
   #buffered = false;
   #kind: string;
@@ -115,62 +125,30 @@ export class StreamTransport extends Transport {
   #sending: Uint8Array = EMPTY;
   #chunkBytes = 0;
   #inFlight = 0;
-  #flow: WriteFlow = new WriteFlow(this);
   #eofRequested = false;
   #eofWritten = false;
   #canWriteEof: boolean;
   #drainWaiters: (() => void)[] = [];
-
-  // lifetime
-  #closing = false;
-  #connLost = 0;
-  #lostCalled = false;
-  #closed = false;
 
   /** @internal */
   constructor(
     loop: BaseEventLoop,
     conn: StreamConn,
     protocol: BaseProtocol,
-    extra: Record<string, unknown>,
+    extra: ExtraInfo,
     options: { owner?: TransportOwner | null; kind?: string; canWriteEof?: boolean } = {},
   ) {
-    super();
-    this._loop = loop;
+    super(loop, protocol, extra);
     this._conn = conn;
-    this._protocol = protocol;
     this.#setProtocolKind(protocol);
-    this._extra = extra;
     this.#owner = options.owner ?? null;
     this.#kind = options.kind ?? "socket";
     this.#canWriteEof = options.canWriteEof ?? typeof conn.closeWrite === "function";
   }
 
-  /**
-   * Schedules `connectionMade` (unless told not to), then the first read,
-   * then `onReady`, as asyncio does: in that order, as loop callbacks.
-   * @internal
-   */
-  _start(onReady?: () => void, connectionMade = true): void {
-    this._loop.callSoon(() => {
-      if (this.#closing) return;
-      if (connectionMade) {
-        try {
-          this._protocol.connectionMade(this);
-        } catch (exception) {
-          // As asyncio's (a loop callback that raised): reported, and the
-          // connection goes on.
-          this._loop.callExceptionHandler({
-            message: "Exception in protocol.connectionMade()",
-            exception,
-            transport: this,
-            protocol: this._protocol,
-          });
-        }
-      }
-      this.#startRead();
-    });
-    if (onReady !== undefined) this._loop.callSoon(onReady);
+  /** The first read, once `connectionMade` ran. @internal */
+  override _startReading(): void {
+    this.#startRead();
   }
 
   #setProtocolKind(protocol: BaseProtocol): void {
@@ -186,7 +164,7 @@ export class StreamTransport extends Transport {
   // gets no data it did not ask for.
   #startRead(): void {
     if (this.#readQueued || this.#readInFlight || this.#hasPending || this.#paused) return;
-    if (this.#closing || this.#eofReceived) return;
+    if (this._closing || this.#eofReceived) return;
     this.#readQueued = true;
     this._loop._queueIo(this);
   }
@@ -194,7 +172,7 @@ export class StreamTransport extends Transport {
   /** Starts the queued read; the loop calls it. @internal */
   _startIo(): void {
     this.#readQueued = false;
-    if (this.#readInFlight || this.#hasPending || this.#paused || this.#closing) return;
+    if (this.#readInFlight || this.#hasPending || this.#paused || this._closing) return;
     if (this.#eofReceived) return;
     let target: Uint8Array;
     this.#readFor = null;
@@ -220,7 +198,7 @@ export class StreamTransport extends Transport {
   #onRead = (n: number | null): void => {
     this.#readInFlight = false;
     this._loop._pendingIo--;
-    if (this.#closed || this.#closing || this._loop.isClosed()) return;
+    if (this._closed || this._closing || this._loop.isClosed()) return;
     this.#pendingN = n;
     this.#hasPending = true;
     if (!this.#paused) this._loop._callSoonRunnable(this);
@@ -229,7 +207,7 @@ export class StreamTransport extends Transport {
   #onReadError = (e: unknown): void => {
     this.#readInFlight = false;
     this._loop._pendingIo--;
-    if (this.#closed || this.#closing) return; // our own close cancelled the read
+    if (this._closed || this._closing) return; // our own close cancelled the read
     const exc = this.#mapError(e, `read from ${this.#kind}`);
     // As asyncio: an OSError is a network condition, given to connectionLost
     // only; anything else is also reported to the exception handler.
@@ -239,7 +217,7 @@ export class StreamTransport extends Transport {
 
   /** Delivers the chunk (or EOF) read last; the loop calls it. @internal */
   _run(): void {
-    if (!this.#hasPending || this.#paused || this.#closing) return;
+    if (!this.#hasPending || this.#paused || this._closing) return;
     this.#hasPending = false;
     const n = this.#pendingN;
     if (n === null) {
@@ -280,19 +258,19 @@ export class StreamTransport extends Transport {
   }
 
   /** Whether the transport is receiving (not paused, not closing). */
-  override isReading(): boolean {
-    return !this.#paused && !this.#closing;
+  isReading(): boolean {
+    return !this.#paused && !this._closing;
   }
 
   /** Stops delivering data; no read is started until `resumeReading()`. */
-  override pauseReading(): void {
-    if (this.#closing || this.#paused) return;
+  pauseReading(): void {
+    if (this._closing || this.#paused) return;
     this.#paused = true;
   }
 
   /** Resumes delivering data. */
-  override resumeReading(): void {
-    if (this.#closing || !this.#paused) return;
+  resumeReading(): void {
+    if (this._closing || !this.#paused) return;
     this.#paused = false;
     if (this.#hasPending) this._loop._callSoonRunnable(this);
     else this.#startRead();
@@ -315,14 +293,12 @@ export class StreamTransport extends Transport {
    * @throws {TypeError} If `data` is not a byte buffer.
    * @throws {RuntimeError} After `writeEof()`.
    */
-  override write(data: Uint8Array): void {
+  write(data: Uint8Array): void {
     const bytes = toBytes(data);
     if (this.#eofRequested) throw new RuntimeError("Cannot call write() after writeEof()");
     if (bytes.length === 0) return;
-    if (this.#connLost > 0) {
-      if (++this.#connLost > LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
-        console.warn(`${this.#kind}.send() raised exception.`);
-      }
+    if (this._connLost > 0) {
+      this._dropWrite(`${this.#kind}.send() raised exception.`);
       return;
     }
     // Idle: no copy (copying every write cost ~1/4 of the CPU of a 16 KiB
@@ -333,7 +309,7 @@ export class StreamTransport extends Transport {
       this.#chunks.push(copy);
       this.#chunkBytes += copy.length;
     }
-    this.#flow.maybePause();
+    this._maybePauseProtocol();
   }
 
   /**
@@ -343,7 +319,7 @@ export class StreamTransport extends Transport {
    * @param list The buffers.
    * @throws {TypeError} If an item is not a byte buffer.
    */
-  override writelines(list: Iterable<Uint8Array>): void {
+  writelines(list: Iterable<Uint8Array>): void {
     const items = Array.from(list, (d, i) => toBytes(d, `list[${i}]`));
     for (const bytes of items) this.write(bytes);
   }
@@ -364,24 +340,24 @@ export class StreamTransport extends Transport {
     this.#sending = EMPTY;
     this._loop._pendingIo--;
     this.#inFlight = 0;
-    if (this.#closed) return;
+    if (this._closed) return;
     if (n < buf.length) {
       this.#send(buf.subarray(n));
-      this.#flow.maybeResume();
+      this._maybeResumeProtocol();
       return;
     }
     if (this.#chunkBytes > 0) {
       this.#send(this.#takeChunks());
-      this.#flow.maybeResume();
+      this._maybeResumeProtocol();
       return;
     }
-    this.#flow.maybeResume();
+    this._maybeResumeProtocol();
     if (this.#drainWaiters.length > 0) {
       const waiters = this.#drainWaiters;
       this.#drainWaiters = [];
       for (const w of waiters) w();
     }
-    if (this.#closing) this.#scheduleConnectionLost(null);
+    if (this._closing) this._scheduleConnectionLost(null);
     else if (this.#eofRequested) this.#shutdownWrite();
   }
 
@@ -412,7 +388,7 @@ export class StreamTransport extends Transport {
     this.#sending = EMPTY;
     this._loop._pendingIo--;
     this.#inFlight = 0;
-    if (this.#closed) return;
+    if (this._closed) return;
     const exc = this.#mapError(e, `write to ${this.#kind}`);
     if (exc instanceof OSError) this._forceClose(exc);
     else this._fatalError(exc, `Fatal write error on ${this.#kind} transport`);
@@ -430,25 +406,9 @@ export class StreamTransport extends Transport {
       () => this._loop._pendingIo--,
       (e) => {
         this._loop._pendingIo--;
-        if (!this.#closed) this._forceClose(mapIoError(e, `shut down ${this.#kind}`));
+        if (!this._closed) this._forceClose(mapIoError(e, `shut down ${this.#kind}`));
       },
     );
-  }
-
-  /**
-   * Sets the water marks: `high` defaults to 64 KiB, `low` to `high / 4`.
-   *
-   * @param high The high water mark in bytes.
-   * @param low The low water mark in bytes.
-   * @throws {RangeError} Unless `high >= low >= 0`.
-   */
-  override setWriteBufferLimits(high?: number, low?: number): void {
-    this.#flow.setLimits(high, low);
-  }
-
-  /** The water marks as `[low, high]`. */
-  override getWriteBufferLimits(): [low: number, high: number] {
-    return this.#flow.limits();
   }
 
   /** Bytes written but not yet confirmed sent by the OS. */
@@ -457,8 +417,8 @@ export class StreamTransport extends Transport {
   }
 
   /** Closes the write side once the buffer is flushed. */
-  override writeEof(): void {
-    if (this.#closing || this.#eofRequested) return;
+  writeEof(): void {
+    if (this._closing || this.#eofRequested) return;
     if (!this.#canWriteEof) {
       throw new NotImplementedError(
         `writeEof() is not supported by this ${this.#kind} transport: it cannot half-close`,
@@ -469,79 +429,47 @@ export class StreamTransport extends Transport {
   }
 
   /** Whether `writeEof()` is supported (TCP and Unix sockets: yes; TLS: no). */
-  override canWriteEof(): boolean {
+  canWriteEof(): boolean {
     return this.#canWriteEof;
   }
 
   // ---- closing --------------------------------------------------------------
-
-  /** Whether the transport is closing or closed. */
-  override isClosing(): boolean {
-    return this.#closing;
-  }
 
   /**
    * Closes the transport: buffered data is still sent, then
    * `connectionLost(null)` is called and the connection closed.
    */
   override close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
+    if (this._closing) return;
+    this._closing = true;
     if (this.getWriteBufferSize() === 0) {
-      this.#connLost++;
-      this.#scheduleConnectionLost(null);
+      this._connLost++;
+      this._scheduleConnectionLost(null);
     }
   }
 
-  /** Closes at once, dropping buffered data. */
-  override abort(): void {
-    this._forceClose(null);
-  }
-
-  /** Reports an error to the exception handler, then force-closes. @internal */
-  _fatalError(exc: unknown, message: string): void {
-    this._loop.callExceptionHandler({
-      message,
-      exception: exc,
-      transport: this,
-      protocol: this._protocol,
-    });
-    this._forceClose(exc instanceof Error ? exc : new Error(String(exc)));
-  }
-
-  /** @internal */
+  /** Closes at once, dropping buffered data. @internal */
   _forceClose(exc: Error | null): void {
-    if (this.#lostCalled) return;
+    if (this._lostScheduled) return;
     this.#chunks = [];
     this.#chunkBytes = 0;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const w of waiters) w();
-    if (!this.#closing) this.#closing = true;
-    this.#connLost++;
-    this.#scheduleConnectionLost(exc);
+    if (!this._closing) this._closing = true;
+    this._connLost++;
+    this._scheduleConnectionLost(exc);
   }
 
-  #scheduleConnectionLost(exc: Error | null): void {
-    if (this.#lostCalled) return;
-    this.#lostCalled = true;
-    if (this.#connLost === 0) this.#connLost = 1; // later writes are dropped
-    soonOrNow(this._loop, () => this.#callConnectionLost(exc));
-  }
-
-  #callConnectionLost(exc: Error | null): void {
+  /** Closes the connection and leaves the server, after `connectionLost`. @internal */
+  override _release(): void {
     try {
-      callConnectionLost(this._loop, this, exc);
-    } finally {
-      this.#closed = true;
-      try {
-        this._conn.close();
-      } catch {
-        // Already closed by Deno (e.g. after a reset): nothing to release.
-      }
-      this.#owner?._detach(this);
-      this.#owner = null;
+      this._conn.close();
+    } catch {
+      // Already closed by Deno (e.g. after a reset): nothing to release.
     }
+    this.#owner?._detach(this);
+    this.#owner = null;
   }
 
   // ---- startTls -------------------------------------------------------------
@@ -552,7 +480,7 @@ export class StreamTransport extends Transport {
    * the connection or calling the protocol. @internal
    */
   *_detachForTls(): Generator<unknown, StreamConn, unknown> {
-    if (this.#closing) throw new RuntimeError("startTls(): the transport is closing");
+    if (this._closing) throw new RuntimeError("startTls(): the transport is closing");
     // Checked before pausing, so a refused upgrade leaves the transport as it was.
     if (this.#readInFlight || (this.#hasPending && this.#pendingN !== 0)) {
       throw new RuntimeError(
@@ -569,11 +497,11 @@ export class StreamTransport extends Transport {
       });
       yield* drained;
     }
-    if (this.#closing) throw new RuntimeError("startTls(): the transport was closed");
-    this.#closing = true;
-    this.#lostCalled = true;
-    this.#closed = true;
-    this.#connLost++;
+    if (this._closing) throw new RuntimeError("startTls(): the transport was closed");
+    this._closing = true;
+    this._lostScheduled = true;
+    this._closed = true;
+    this._connLost++;
     this.#owner?._detach(this);
     this.#owner = null;
     return this._conn;
@@ -581,20 +509,18 @@ export class StreamTransport extends Transport {
 
   // ---- the rest -------------------------------------------------------------
 
-  /** Replaces the protocol. */
+  /**
+   * Replaces the protocol.
+   *
+   * @param protocol The protocol.
+   */
   override setProtocol(protocol: BaseProtocol): void {
     this._protocol = protocol;
     this.#setProtocolKind(protocol);
   }
 
-  /** The current protocol. */
-  override getProtocol(): BaseProtocol {
-    return this._protocol;
-  }
-
-  /** A description such as `<StreamTransport socket open>`. */
-  override toString(): string {
-    const state = this.#closed ? "closed" : this.#closing ? "closing" : "open";
-    return `<${this.constructor.name} ${this.#kind} ${state}>`;
+  /** `<StreamTransport socket open>`: the kind, then the state. @internal */
+  override _describe(): string[] {
+    return [this.#kind, this._state()];
   }
 }

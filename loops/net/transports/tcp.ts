@@ -23,7 +23,10 @@ import { waitFor } from "../../flow/wait.ts";
 import { hostCall } from "../host_call.ts";
 import { errnoOf, mapIoError, mapTlsError, refusedPortZero } from "../errors.ts";
 import { StreamTransport, type TransportOwner } from "./stream.ts";
-import { startTransport } from "./lifecycle.ts";
+import { startTransport } from "./base.ts";
+import type { InetAddress, SocketExtraInfo, TransportSocket } from "../../core/transports.ts";
+
+export type { TransportSocket } from "../../core/transports.ts";
 
 /** asyncio's default TLS handshake timeout, seconds. */
 export const SSL_HANDSHAKE_TIMEOUT = 60;
@@ -36,21 +39,7 @@ function closeQuietly(conn: { close(): void }): void {
   }
 }
 
-/** A socket as `getExtraInfo("socket")` shows it. */
-export interface TransportSocket {
-  /** `"AF_INET"`, `"AF_INET6"` or `"AF_UNIX"`. */
-  readonly family: string;
-  /** The local address. */
-  getsockname(): [string, number] | string;
-  /** The remote address. */
-  getpeername(): [string, number] | string;
-  /** `TCP_NODELAY` (TCP only; on by default). */
-  setNoDelay?(on: boolean): void;
-  /** `SO_KEEPALIVE` (TCP only). */
-  setKeepAlive?(on: boolean): void;
-}
-
-function addrOf(addr: Deno.Addr): [string, number] | string {
+function addrOf(addr: Deno.Addr): InetAddress | string {
   // Deno.startTls returns a connection whose addresses lack `transport`:
   // a port number is what marks a network address.
   if (addr.transport === "tcp" || addr.transport === "udp" || "port" in addr) {
@@ -60,11 +49,14 @@ function addrOf(addr: Deno.Addr): [string, number] | string {
 }
 
 /** The extra info of a stream transport over `conn`. */
-export function streamExtra(conn: Deno.Conn, ssl: SSLContext | null): Record<string, unknown> {
+export function streamExtra(
+  conn: Deno.Conn,
+  ssl: SSLContext | null,
+): SocketExtraInfo<InetAddress | string> {
   const peername = addrOf(conn.remoteAddr);
   const sockname = addrOf(conn.localAddr);
   const tcp = conn as Deno.TcpConn;
-  const socket: TransportSocket = {
+  const socket: TransportSocket<InetAddress | string> = {
     family: typeof peername === "string"
       ? "AF_UNIX"
       : peername[0].includes(":")
@@ -79,7 +71,7 @@ export function streamExtra(conn: Deno.Conn, ssl: SSLContext | null): Record<str
       }
       : {}),
   };
-  const extra: Record<string, unknown> = { peername, sockname, socket };
+  const extra: SocketExtraInfo<InetAddress | string> = { peername, sockname, socket };
   if (ssl !== null) {
     extra.sslcontext = ssl;
     extra.peercert = undefined; // Deno does not expose the peer certificate

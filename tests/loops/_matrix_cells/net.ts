@@ -37,7 +37,7 @@ async function startServer(
     server.close();
     await c.loop.runUntilComplete(server.waitClosed());
   });
-  const [, port] = server.sockets[0].getsockname() as [string, number];
+  const [, port] = server.sockets[0].getsockname();
   return { server, port };
 }
 
@@ -114,7 +114,7 @@ const startTls: FeatureEntry = {
     assert.notEqual(tls, plain);
     assert.ok(tls.getExtraInfo("sslcontext") !== undefined);
   },
-  pastCheck: (c) => c.loop.startTls(bad({}), new Probe(c.loop), clientContext()),
+  pastCheck: (c) => c.loop.startTls(bad<Transport>({}), new Probe(c.loop), clientContext()),
 };
 
 const createUnixConnection: FeatureEntry = {
@@ -172,7 +172,7 @@ async function bindUdp(port: number): Promise<number> {
   const [t, p] = await loop.runUntilComplete(
     loop.createDatagramEndpoint(() => new Probe(loop), { localAddr: ["127.0.0.1", port] }),
   );
-  const [, bound] = t.getExtraInfo("sockname") as [string, number];
+  const [, bound] = t.getExtraInfo("sockname");
   t.close();
   await loop.runUntilComplete(p.lost);
   return bound;

@@ -100,7 +100,7 @@ Deno.test("loop.startTls() refuses what Deno cannot do", async (t) => {
       const e = thrownBy(() => loop.startTls(tr, p, serverContext(), { serverSide: true }));
       assert.ok(e instanceof NotImplementedError, String(e));
       assert.match(e.message, /Deno has no API to start TLS as the server/);
-      assert.throws(() => loop.startTls(bad({}), p, clientContext()), TypeError);
+      assert.throws(() => loop.startTls(bad<Transport>({}), p, clientContext()), TypeError);
       assert.throws(() => loop.startTls(tr, p, bad({})), TypeError);
       tr.close();
       yield* p.lost;

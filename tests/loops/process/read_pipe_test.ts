@@ -8,11 +8,13 @@ import {
   NotImplementedError,
   ProactorEventLoop,
   Protocol,
+  type ReadPipe,
   type ReadTransport,
   SelectorEventLoop,
   simulatePlatform,
   sleep,
   type Transport,
+  type WritePipe,
 } from "../../../mod.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { dec, enc, onLoop, pattern, Recorder, until } from "../net/_net.ts";
@@ -244,10 +246,19 @@ Deno.test("SelectorEventLoop.connectReadPipe() cancelled while connecting closes
 Deno.test("SelectorEventLoop.connectReadPipe()/connectWritePipe() reject what is not a pipe", async () => {
   await withLoop(() => new SelectorEventLoop(), (loop) => {
     const factory = () => new Protocol();
-    assert.throws(() => loop.connectReadPipe(factory, bad({})), /pipe must be a Deno file/);
-    assert.throws(() => loop.connectReadPipe(factory, bad(new WritableStream())), TypeError);
-    assert.throws(() => loop.connectWritePipe(factory, bad(new ReadableStream())), TypeError);
-    assert.throws(() => loop.connectWritePipe(factory, bad(null)), /pipe must be/);
+    assert.throws(
+      () => loop.connectReadPipe(factory, bad<ReadPipe>({})),
+      /pipe must be a Deno file/,
+    );
+    assert.throws(
+      () => loop.connectReadPipe(factory, bad<ReadPipe>(new WritableStream())),
+      TypeError,
+    );
+    assert.throws(
+      () => loop.connectWritePipe(factory, bad<WritePipe>(new ReadableStream())),
+      TypeError,
+    );
+    assert.throws(() => loop.connectWritePipe(factory, bad<WritePipe>(null)), /pipe must be/);
     const locked = new ReadableStream<Uint8Array>();
     const reader = locked.getReader();
     assert.throws(() => loop.connectReadPipe(factory, locked), /locked/);

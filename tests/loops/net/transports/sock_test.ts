@@ -92,12 +92,12 @@ Deno.test("loop.createServer({ sock }) serves a bound or listening socket", asyn
   for (const listenFirst of [false, true]) {
     await t.step(listenFirst ? "listening" : "bound", async () => {
       await onLoop(function* (loop) {
-        const sock = new Socket();
+        const sock = new Socket(AF_INET);
         sock.bind(["127.0.0.1", 0]);
         if (listenFirst) sock.listen();
         const server = yield* loop.createServer(() => new Echo(), null, null, { sock });
         assert.throws(() => loop.sockAccept(sock), /is used by server/);
-        const address = sock.getsockname() as [string, number];
+        const address = sock.getsockname();
         assert.deepEqual(server.sockets[0].getsockname(), address);
         const [transport, protocol] = yield* loop.createConnection(
           () => new Recorder(loop),
@@ -184,7 +184,7 @@ Deno.test("loop.createConnection({ sock, ssl }) starts TLS on the connected sock
     const serverCtx = new SSLContext("clientAuth");
     serverCtx.loadCertChain(CERT, KEY);
     const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0, { ssl: serverCtx });
-    const address = server.sockets[0].getsockname() as [string, number];
+    const address = server.sockets[0].getsockname();
     const clientCtx = new SSLContext();
     clientCtx.loadVerifyLocations({ cadata: CERT });
     using sock = new Socket();
@@ -279,7 +279,7 @@ Deno.test("loop.connectAcceptedSocket() wraps an accepted Socket or Deno.Conn", 
         () => loop.connectAcceptedSocket(f, pair.server, { ssl: new SSLContext("clientAuth") }),
         NotImplementedError,
       );
-      assert.throws(() => loop.connectAcceptedSocket(f, bad({})), TypeError);
+      assert.throws(() => loop.connectAcceptedSocket(f, bad<Socket>({})), TypeError);
       assert.throws(() => loop.connectAcceptedSocket(f, fresh), OSError);
       yield* settle(loop);
     });
