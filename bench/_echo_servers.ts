@@ -84,7 +84,7 @@ else if (kind === "protocol" || kind === "buffered" || kind === "streams") {
     const server = yield* (kind === "streams"
       ? streamsEcho()
       : protocolEcho("127.0.0.1", 0, kind === "buffered"));
-    console.log((server.sockets[0].getsockname() as [string, number])[1]);
+    console.log(server.sockets[0].getsockname()[1]);
     yield* server.serveForever();
   }());
 } else {

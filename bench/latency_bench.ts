@@ -59,7 +59,7 @@ class Echo extends Protocol {
 function* echoSamples(n: number): Coroutine<number[]> {
   const loop = getRunningLoop();
   const server = yield* loop.createServer(() => new Echo(), "127.0.0.1", 0);
-  const [, port] = server.sockets[0].getsockname() as [string, number];
+  const [, port] = server.sockets[0].getsockname();
   const [reader, writer] = yield* openConnection("127.0.0.1", port);
   const payload = new Uint8Array(SIZE).fill(120);
   const samples: number[] = [];

@@ -84,7 +84,7 @@ function* echoClient(port: number, size: number, count: number): Coroutine<numbe
 
 function* network(): Coroutine<void> {
   const server = yield* startEchoServer("127.0.0.1", 0);
-  const port = (server.sockets[0].getsockname() as [string, number])[1];
+  const port = server.sockets[0].getsockname()[1];
   log(`network: echo server (a Protocol) listening on 127.0.0.1:${port}`);
   for (const size of [100, 16 * 1024]) {
     const clients = 8;

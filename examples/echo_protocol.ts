@@ -15,6 +15,7 @@ import {
   type Coroutine,
   type Future,
   getRunningLoop,
+  type InetAddress,
   Protocol,
   run,
   type Transport,
@@ -85,7 +86,7 @@ export function* startEchoServer(
   host = "127.0.0.1",
   port = 0,
   zeroCopy = false,
-): Coroutine<AbstractServer> {
+): Coroutine<AbstractServer<InetAddress>> {
   const factory = zeroCopy ? () => new ZeroCopyEchoProtocol() : () => new EchoServerProtocol();
   return yield* getRunningLoop().createServer(factory, host, port);
 }
@@ -153,14 +154,14 @@ export function* echoClient(port: number, messages: string[]): Coroutine<string[
 
 function* serve(port: number): Coroutine<void> {
   const server = yield* startEchoServer("127.0.0.1", port);
-  const [host, bound] = server.sockets[0].getsockname() as [string, number];
+  const [host, bound] = server.sockets[0].getsockname();
   console.log(`echo server on ${host}:${bound} (Ctrl-C to stop)`);
   yield* server.serveForever();
 }
 
 function* both(messages: string[]): Coroutine<void> {
   const server = yield* startEchoServer();
-  const [, port] = server.sockets[0].getsockname() as [string, number];
+  const [, port] = server.sockets[0].getsockname();
   console.log(`echo server on 127.0.0.1:${port}`);
   const replies = yield* echoClient(port, messages);
   for (const reply of replies) console.log(`echoed: ${reply}`);

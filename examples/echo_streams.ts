@@ -9,6 +9,7 @@
 import {
   type AbstractServer,
   type Coroutine,
+  type InetAddress,
   openConnection,
   run,
   startServer,
@@ -37,13 +38,16 @@ export function* echo(reader: StreamReader, writer: StreamWriter): Coroutine<voi
  * @param port The port (default 0: any free port).
  * @returns A coroutine of the server; its port is `server.sockets[0].getsockname()[1]`.
  */
-export function* startEchoServer(host = "127.0.0.1", port = 0): Coroutine<AbstractServer> {
+export function* startEchoServer(
+  host = "127.0.0.1",
+  port = 0,
+): Coroutine<AbstractServer<InetAddress>> {
   return yield* startServer(echo, host, port);
 }
 
 function* serve(port: number): Coroutine<void> {
   const server = yield* startEchoServer("127.0.0.1", port);
-  const [host, bound] = server.sockets[0].getsockname() as [string, number];
+  const [host, bound] = server.sockets[0].getsockname();
   console.log(`echo server on ${host}:${bound} (Ctrl-C to stop)`);
   yield* server.serveForever();
 }

@@ -15,6 +15,7 @@ import {
   type Coroutine,
   createTask,
   getRunningLoop,
+  type InetAddress,
   NotImplementedError,
   Protocol,
   run,
@@ -217,7 +218,10 @@ export class HttpProtocol extends Protocol {
  * @param port The port (default 0: any free port).
  * @returns A coroutine of the server.
  */
-export function* startHttpServer(host = "127.0.0.1", port = 0): Coroutine<AbstractServer> {
+export function* startHttpServer(
+  host = "127.0.0.1",
+  port = 0,
+): Coroutine<AbstractServer<InetAddress>> {
   return yield* getRunningLoop().createServer(() => new HttpProtocol(), host, port);
 }
 
@@ -225,7 +229,7 @@ export function* startHttpServer(host = "127.0.0.1", port = 0): Coroutine<Abstra
 function* main(host: string, port: number): Coroutine<void> {
   const loop = getRunningLoop();
   const server = yield* startHttpServer(host, port);
-  const [boundHost, boundPort] = server.sockets[0].getsockname() as [string, number];
+  const [boundHost, boundPort] = server.sockets[0].getsockname();
   console.log(`listening on http://${boundHost}:${boundPort}/`);
   const serving = createTask(server.serveForever());
   const stop = () => {

@@ -16,6 +16,7 @@ import {
   type Coroutine,
   type Future,
   getRunningLoop,
+  type InetAddress,
   OSError,
   Protocol,
   run,
@@ -127,14 +128,14 @@ function* offline(cert: string, key: string): Coroutine<string> {
   const serverCtx = new SSLContext("clientAuth");
   serverCtx.loadCertChain(cert, key);
   serverCtx.setAlpnProtocols(["http/1.1"]);
-  const server: AbstractServer = yield* getRunningLoop().createServer(
+  const server: AbstractServer<InetAddress> = yield* getRunningLoop().createServer(
     () => new HelloPage(),
     "127.0.0.1",
     0,
     { ssl: serverCtx },
   );
   try {
-    const [, port] = server.sockets[0].getsockname() as [string, number];
+    const [, port] = server.sockets[0].getsockname();
     const clientCtx = new SSLContext();
     clientCtx.loadVerifyLocations({ cadata: cert });
     return yield* fetchSummary("localhost", port, "/", clientCtx);

@@ -130,7 +130,7 @@ async function closedPort(loop: BaseEventLoop): Promise<number> {
   const server = await loop.runUntilComplete(
     loop.createServer(() => new Protocol(), "127.0.0.1", 0),
   );
-  const port = (server.sockets[0].getsockname() as [string, number])[1];
+  const port = server.sockets[0].getsockname()[1];
   server.close();
   await loop.runUntilComplete(server.waitClosed());
   return port;
@@ -940,16 +940,16 @@ Deno.test("BaseEventLoopWithSelectorTests.test_create_connection_ip_addr", async
         if (host === "::1" && e instanceof OSError) continue; // IPv6 not enabled
         throw e;
       }
-      const port = (server.sockets[0].getsockname() as [string, number])[1];
+      const port = server.sockets[0].getsockname()[1];
       const [t] = await loop.runUntilComplete(
         loop.createConnection(() => new Protocol(), host, port),
       );
       try {
-        const [peerHost, peerPort] = t.getExtraInfo("peername") as [string, number];
+        const [peerHost, peerPort] = t.getExtraInfo("peername");
         if (host === "::1") assert.match(peerHost, /::(0\.)*1/);
         else assert.equal(peerHost, host);
         assert.equal(peerPort, port);
-        const sock = t.getExtraInfo("socket") as { family: string };
+        const sock = t.getExtraInfo("socket");
         assert.equal(sock.family, family);
       } finally {
         t.close();
@@ -1095,7 +1095,7 @@ Deno.test("BaseEventLoopWithSelectorTests.test_create_server_cant_bind", async (
       loop.createServer(() => new MyProto(), "127.0.0.1", 0),
     );
     try {
-      const port = (first.sockets[0].getsockname() as [string, number])[1];
+      const port = first.sockets[0].getsockname()[1];
       await runRejects(
         loop,
         () => loop.createServer(() => new MyProto(), "127.0.0.1", port),
@@ -1196,7 +1196,7 @@ Deno.test(
         loop.createDatagramEndpoint(() => first, { localAddr: ["127.0.0.1", 0] }),
       );
       try {
-        const [, port] = transport.getExtraInfo("sockname") as [string, number];
+        const [, port] = transport.getExtraInfo("sockname");
         await runRejects(
           loop,
           () =>

@@ -25,6 +25,7 @@
 import assert from "node:assert/strict";
 import {
   type AbstractServer,
+  AF_INET,
   BrokenPipeError,
   ConnectionAbortedError,
   ConnectionResetError,
@@ -36,6 +37,7 @@ import {
   getEventLoopPolicy,
   getRunningLoop,
   IncompleteReadError,
+  type InetAddress,
   LimitOverrunError,
   openConnection,
   openUnixConnection,
@@ -214,8 +216,8 @@ async function closeWriter(loop: SelectorEventLoop, writer: StreamWriter): Promi
 }
 
 /** The port of a server listening on 127.0.0.1. */
-function portOf(server: AbstractServer): number {
-  return server.sockets[0].getsockname()[1] as number;
+function portOf(server: AbstractServer<InetAddress>): number {
+  return server.sockets[0].getsockname()[1];
 }
 
 /** Runs `fn` with a fresh default policy installed, restoring the default one afterwards. */
@@ -940,21 +942,21 @@ class MyServer {
 
   /** start(): a server over a listening socket made first (socket.create_server). */
   async start(): Promise<[string, number]> {
-    const sock = new Socket();
+    const sock = new Socket(AF_INET); // socket.create_server(): AF_INET
     sock.bind(["127.0.0.1", 0]);
     sock.listen();
     this.server = await this.loop.runUntilComplete(
       co(() => startServer((r, w) => this.handleClient(r, w), null, null, { sock })),
     );
-    return sock.getsockname() as [string, number];
+    return sock.getsockname();
   }
 
   /** start_callback(): a free port found first, then host and port. */
   async startCallback(): Promise<[string, number]> {
-    const sock = new Socket();
+    const sock = new Socket(AF_INET);
     sock.bind(["127.0.0.1", 0]);
     sock.listen();
-    const addr = sock.getsockname() as [string, number];
+    const addr = sock.getsockname();
     sock.close();
     this.server = await this.loop.runUntilComplete(
       co(() => startServer((r, w) => this.handleClientCallback(r, w), addr[0], addr[1])),

@@ -42,6 +42,7 @@ import {
   PIPE,
   Process,
   ProcessLookupError,
+  type ReadTransport,
   run,
   RuntimeError,
   SelectorEventLoop,
@@ -51,7 +52,6 @@ import {
   SubprocessStreamProtocol,
   type SubprocessTransport,
   TestLoop,
-  type Transport,
   waitFor,
   wrapFuture,
 } from "../../mod.ts";
@@ -429,14 +429,14 @@ Deno.test({
       const size = limit * 2 + 1;
       const calls = { pauseReading: 0, resumeReading: 0 };
 
-      function* testPauseReading(): Coroutine<[Uint8Array | null, Transport]> {
+      function* testPauseReading(): Coroutine<[Uint8Array | null, ReadTransport]> {
         const code = `${WRITE_ALL}\nawait writeAll(new TextEncoder().encode("x".repeat(${size})));`;
 
         // connect_read_pipe_mock: the stdout pipe transport's pause_reading and
         // resume_reading become mocks before any data arrives.
         class MockingProtocol extends SubprocessStreamProtocol {
           override connectionMade(transport: SubprocessTransport): void {
-            const pipe = transport.getPipeTransport(1) as Transport;
+            const pipe = transport.getPipeTransport(1)!;
             pipe.pauseReading = () => void calls.pauseReading++;
             pipe.resumeReading = () => void calls.resumeReading++;
             super.connectionMade(transport);
@@ -451,7 +451,7 @@ Deno.test({
           { stdin: PIPE, stdout: PIPE, stderr: null },
         );
         const proc = new Process(transport, protocol, loop);
-        const stdoutTransport = transport.getPipeTransport(1) as Transport;
+        const stdoutTransport = transport.getPipeTransport(1)!;
 
         const [stdout] = yield* proc.communicate();
 
@@ -665,7 +665,7 @@ Deno.test("SubprocessMixin.test_close_kill_running", async () => {
         PROGRAM_BLOCKED.slice(1),
       );
       let killCalled = false;
-      const proc = transport.getExtraInfo("subprocess") as Deno.ChildProcess;
+      const proc = transport.getExtraInfo("subprocess");
       const origKill = proc.kill.bind(proc);
       proc.kill = (signo?: Deno.Signal) => {
         killCalled = true;
@@ -698,7 +698,7 @@ Deno.test("SubprocessMixin.test_close_dont_kill_finished", async () => {
         PROGRAM_BLOCKED[0],
         PROGRAM_BLOCKED.slice(1),
       );
-      const proc = transport.getExtraInfo("subprocess") as Deno.ChildProcess;
+      const proc = transport.getExtraInfo("subprocess");
 
       // kill the process (but asyncio is not notified immediately)
       proc.kill("SIGKILL");

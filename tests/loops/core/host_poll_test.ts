@@ -53,7 +53,7 @@ function* besideSpinner(work: () => Coroutine<void>): Coroutine<[number, number]
 Deno.test("A busy loop still serves loopback I/O promptly", async () => {
   await withLoop(() => new SelectorEventLoop(), async (loop) => {
     const server = await loop.runUntilComplete(loop.createServer(() => new Echo(), "127.0.0.1", 0));
-    const [, port] = server.sockets[0].getsockname() as [string, number];
+    const [, port] = server.sockets[0].getsockname();
     const ROUND_TRIPS = 20;
     const [ms, spins] = await loop.runUntilComplete(besideSpinner(function* () {
       const [reader, writer] = yield* openConnection("127.0.0.1", port);

@@ -166,9 +166,10 @@ export function* local<P extends Rec = Rec>(
   return yield* open(loop, backend, { localAddr: ["127.0.0.1", 0] }, protocol);
 }
 
-/** The bound address of an endpoint. */
+/** The bound `[host, port]` of an endpoint (without IPv6's flowinfo and scope id). */
 export function addrOf(t: UdpTransport): [string, number] {
-  return t.getExtraInfo("sockname") as [string, number];
+  const [host, port] = t.getExtraInfo("sockname");
+  return [host, port];
 }
 
 /** Polls `cond` until it holds; fails after `timeout` seconds naming `what`. */

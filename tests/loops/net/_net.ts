@@ -8,9 +8,11 @@ import {
   BufferedProtocol,
   type Coroutine,
   type Future,
+  type InetAddress,
   Protocol,
   SelectorEventLoop,
   sleep,
+  type SocketExtraInfo,
   type Transport,
 } from "../../../mod.ts";
 import { type ExceptionWatcher, hostTick, withLoop } from "../../_helpers.ts";
@@ -141,7 +143,7 @@ export function* connectRecorder(
   loop: SelectorEventLoop,
   port: number,
   eofResult?: boolean,
-): Coroutine<[Transport, Recorder]> {
+): Coroutine<[Transport<SocketExtraInfo<InetAddress>>, Recorder]> {
   const [t, p] = yield* loop.createConnection(
     () => new Recorder(loop, eofResult),
     "127.0.0.1",

@@ -9,7 +9,7 @@ try {
   const a = await loop.runUntilComplete(
     loop.createServer(() => new Protocol(), "127.0.0.1", 0, { reusePort: true }),
   );
-  const port = (a.sockets[0].getsockname() as [string, number])[1];
+  const port = a.sockets[0].getsockname()[1];
   const b = await loop.runUntilComplete(
     loop.createServer(() => new Protocol(), "127.0.0.1", port, { reusePort: true }),
   );

@@ -30,7 +30,9 @@ export function tempSocketPath(name = "s.sock"): string {
 }
 
 /** A listening socket on 127.0.0.1 (any port) or on a fresh Unix path. */
-export function listening(family = AF_INET): Socket {
+export function listening(): Socket<typeof AF_INET>;
+export function listening<F extends number>(family: F): Socket<F>;
+export function listening(family: number = AF_INET): Socket {
   const sock = new Socket(family);
   sock.bind(family === AF_UNIX ? tempSocketPath() : ["127.0.0.1", 0]);
   sock.listen();

@@ -85,11 +85,11 @@ Deno.test("createConnection() to an unresolvable host fails with GaiError", asyn
 Deno.test("createConnection() with happyEyeballsDelay connects, and fails like the plain path", async () => {
   await onLoop(function* (loop) {
     const server = yield* loop.createServer(() => new Protocol(), "127.0.0.1", 0);
-    const port = (server.sockets[0].getsockname() as [string, number])[1];
+    const port = server.sockets[0].getsockname()[1];
     const [t, p] = yield* loop.createConnection(() => new Recorder(loop), "localhost", port, {
       happyEyeballsDelay: 0.05,
     });
-    assert.equal((t.getExtraInfo("peername") as [string, number])[1], port);
+    assert.equal(t.getExtraInfo("peername")[1], port);
     t.close();
     yield* p.lost;
     server.close();
@@ -254,7 +254,7 @@ Deno.test("createConnection() takes a service name or numeric string as port, an
   await t.step("a numeric string and a service name reach the server", async () => {
     await onLoop(function* (loop) {
       const server = yield* loop.createServer(() => new Protocol(), "127.0.0.1", 0);
-      const port = (server.sockets[0].getsockname() as [string, number])[1];
+      const port = server.sockets[0].getsockname()[1];
       const [t1] = yield* loop.createConnection(() => new Protocol(), "127.0.0.1", String(port));
       assert.deepEqual(t1.getExtraInfo("peername"), ["127.0.0.1", port]);
       t1.close();
@@ -272,7 +272,7 @@ Deno.test("createConnection() takes a service name or numeric string as port, an
   await t.step("host null connects to the loopback addresses, port 0 is refused", async () => {
     await onLoop(function* (loop) {
       const server = yield* loop.createServer(() => new Protocol(), "127.0.0.1", 0);
-      const port = (server.sockets[0].getsockname() as [string, number])[1];
+      const port = server.sockets[0].getsockname()[1];
       const [t1] = yield* loop.createConnection(() => new Protocol(), null, port);
       assert.deepEqual(t1.getExtraInfo("peername"), ["127.0.0.1", port]);
       t1.close();

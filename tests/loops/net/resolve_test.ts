@@ -223,7 +223,7 @@ Deno.test("The address getaddrinfo reports is the one connected to", async () =>
     const server = await loop.runUntilComplete(
       loop.createServer(() => new Protocol(), "127.0.0.1", 0),
     );
-    const port = (server.sockets[0].getsockname() as [string, number])[1];
+    const port = server.sockets[0].getsockname()[1];
     try {
       const [t] = await loop.runUntilComplete(
         loop.createConnection(() => new Protocol(), "127.1", port),

@@ -218,7 +218,7 @@ Deno.test("createServer() binds several hosts, and every interface for host null
         ["127.0.0.1", "127.0.0.2", "127.0.0.1"],
         0,
       );
-      const names = server.sockets.map((s) => s.getsockname() as [string, number]);
+      const names = server.sockets.map((s) => s.getsockname());
       assert.deepEqual(names.map((n) => n[0]), ["127.0.0.1", "127.0.0.2"], "duplicates dropped");
       for (const [host, port] of names) {
         const [tr] = yield* loop.createConnection(() => new Protocol(), host, port);
@@ -231,7 +231,7 @@ Deno.test("createServer() binds several hosts, and every interface for host null
     await onLoop(function* (loop) {
       const server = yield* loop.createServer(() => new Protocol(), null, 0);
       assert.equal(server.sockets.length, 1);
-      const [host, port] = server.sockets[0].getsockname() as [string, number];
+      const [host, port] = server.sockets[0].getsockname();
       assert.ok(host === "::" || host === "0.0.0.0", host);
       const c = yield* client(loop, port);
       c.transport!.close();
@@ -242,7 +242,7 @@ Deno.test("createServer() binds several hosts, and every interface for host null
   await t.step("host null, family AF_INET: 0.0.0.0", async () => {
     await onLoop(function* (loop) {
       const server = yield* loop.createServer(() => new Protocol(), null, 0, { family: AF_INET });
-      assert.equal((server.sockets[0].getsockname() as [string, number])[0], "0.0.0.0");
+      assert.equal(server.sockets[0].getsockname()[0], "0.0.0.0");
       yield* shutdown(server);
     });
   });

@@ -89,7 +89,7 @@ Deno.test("loop.sock*() talk to a Python asyncio echo server", async () => {
 Deno.test("a Python asyncio client talks to a sock*-only echo server", async () => {
   await onLoop(function* (loop) {
     using listener = listening();
-    const port = (listener.getsockname() as [string, number])[1];
+    const [, port] = listener.getsockname();
     const child = new Deno.Command("python3", {
       args: ["-c", PY_ECHO_CLIENT, String(port)],
       stdout: "piped",

@@ -64,11 +64,11 @@ Deno.test("Socket.fileno() is unique, stable, and -1 once closed", () => {
 
 Deno.test("Socket.bind() records the address and listen() binds it", async (t) => {
   await t.step("TCP: the real port appears after listen()", () => {
-    using sock = new Socket();
+    using sock = new Socket(AF_INET);
     sock.bind(["127.0.0.1", 0]);
     assert.deepEqual(sock.getsockname(), ["127.0.0.1", 0]);
     sock.listen();
-    const [host, port] = sock.getsockname() as [string, number];
+    const [host, port] = sock.getsockname();
     assert.equal(host, "127.0.0.1");
     assert.ok(port > 0);
     sock.listen(); // listening again is a no-op
@@ -79,9 +79,9 @@ Deno.test("Socket.bind() records the address and listen() binds it", async (t) =
     assert.deepEqual(sock.getsockname(), ["0.0.0.0", 0]);
   });
   await t.step("listen() without bind() takes any port", () => {
-    using sock = new Socket();
+    using sock = new Socket(AF_INET);
     sock.listen();
-    assert.ok((sock.getsockname() as [string, number])[1] > 0);
+    assert.ok(sock.getsockname()[1] > 0);
   });
   await t.step("Unix", () => {
     const path = tempSocketPath();
@@ -112,10 +112,10 @@ Deno.test("Socket.bind() records the address and listen() binds it", async (t) =
     assert.throws(() => unix.listen(), (e: unknown) => (e as OSError).code === "EINVAL");
   });
   await t.step("a numeric host is read as getaddrinfo reads it", () => {
-    using sock = new Socket();
+    using sock = new Socket(AF_INET);
     sock.bind(["127.0.0.010", 0]); // inet_aton: 127.0.0.8
     sock.listen();
-    assert.equal((sock.getsockname() as [string, number])[0], "127.0.0.8");
+    assert.equal(sock.getsockname()[0], "127.0.0.8");
   });
   await t.step("a port in use fails at listen()", () => {
     using first = listening();
@@ -253,10 +253,10 @@ Deno.test("loop.sock*() work from async functions, after the loop went idle", as
 Deno.test("loop.sockConnect() resolves a host name within the socket's family", async () => {
   await onLoop(function* (loop) {
     using listener = listening();
-    const port = (listener.getsockname() as [string, number])[1];
+    const [, port] = listener.getsockname();
     using client = new Socket(AF_INET);
     yield* loop.sockConnect(client, ["localhost", port]);
-    assert.equal((client.getpeername() as [string, number])[0], "127.0.0.1");
+    assert.equal(client.getpeername()[0], "127.0.0.1");
     const [conn] = yield* accept(loop, listener);
     conn.close();
   });

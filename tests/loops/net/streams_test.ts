@@ -36,7 +36,7 @@ Deno.test("openConnection() and startServer() echo lines from a generator corout
     }
     writer.writelines([enc.encode("a"), enc.encode("b\n")]);
     assert.equal(dec.decode(yield* reader.readuntil("\n")), "ab\n");
-    const peer = writer.getExtraInfo("peername") as [string, number];
+    const peer = writer.getExtraInfo("peername");
     assert.deepEqual(peer, ["127.0.0.1", portOf(server)]);
     assert.ok(writer.canWriteEof());
     writer.close();

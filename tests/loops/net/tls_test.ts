@@ -65,7 +65,7 @@ Deno.test("createServer({ ssl }) and createConnection({ ssl }) echo over TLS", a
     assert.equal(t.getExtraInfo("peercert"), undefined, "Deno does not expose certificates");
     assert.equal(t.getExtraInfo("compression"), null);
     assert.equal(t.getExtraInfo("alpnProtocol"), null);
-    assert.equal((t.getExtraInfo("peername") as [string, number])[1], port);
+    assert.equal(t.getExtraInfo("peername")[1], port);
     const st = accepted[0].transport!;
     assert.equal(st.getExtraInfo("sslcontext"), sctx);
     assert.deepEqual(st.getExtraInfo("peername"), t.getExtraInfo("sockname"));

@@ -10,7 +10,6 @@ import {
   RuntimeError,
   sleep,
   StreamTransport,
-  type TransportSocket,
   wrapFuture,
 } from "../../../mod.ts";
 import { bad } from "../../_helpers.ts";
@@ -266,14 +265,14 @@ Deno.test("Transport.getExtraInfo() gives peername, sockname and socket", async 
     const [server, port] = yield* echoServer(loop, () => serverSide = new Recorder(loop));
     const [t, client] = yield* connectRecorder(loop, port);
     yield* until(() => serverSide !== null && serverSide.made.done(), "accept");
-    const peer = t.getExtraInfo("peername") as [string, number];
-    const local = t.getExtraInfo("sockname") as [string, number];
+    const peer = t.getExtraInfo("peername");
+    const local = t.getExtraInfo("sockname");
     assert.deepEqual(peer, ["127.0.0.1", port]);
     assert.equal(local[0], "127.0.0.1");
     const st = serverSide!.transport!;
     assert.deepEqual(st.getExtraInfo("peername"), local);
     assert.deepEqual(st.getExtraInfo("sockname"), peer);
-    const sock = t.getExtraInfo("socket") as TransportSocket;
+    const sock = t.getExtraInfo("socket");
     assert.equal(sock.family, "AF_INET");
     assert.deepEqual(sock.getpeername(), peer);
     assert.deepEqual(sock.getsockname(), local);

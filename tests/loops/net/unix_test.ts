@@ -272,7 +272,7 @@ Deno.test("sslShutdownTimeout must be a positive number, and needs ssl", async (
   });
   await onLoop(function* (loop) {
     const server = yield* loop.createServer(() => new Protocol(), "127.0.0.1", 0);
-    const port = server.sockets[0].getsockname() as [string, number];
+    const port = server.sockets[0].getsockname();
     const [t, p] = yield* loop.createConnection(() => new Protocol(), "127.0.0.1", port[1]);
     const err = thrownBy(() =>
       loop.startTls(t, p, new SSLContext("clientAuth"), { sslShutdownTimeout: 0 })

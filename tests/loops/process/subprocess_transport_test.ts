@@ -8,7 +8,6 @@ import {
   DEVNULL,
   ProcessLookupError,
   ReadPipeTransport,
-  type ReadTransport,
   SelectorEventLoop,
   STDOUT,
   SubprocessProtocol,
@@ -63,7 +62,7 @@ Deno.test("SubprocessTransport gives the pid, the pipes and the Deno.ChildProces
     assert.equal(t.getReturncode(), null);
     assert.equal(t.getExtraInfo("nope", 7), 7);
     assert.match(String(t), /^<DenoSubprocessTransport pid=\d+ running stdin=/);
-    const stdin = t.getPipeTransport(0) as WritePipeTransport;
+    const stdin = t.getPipeTransport(0)!;
     stdin.write(enc.encode("through cat"));
     stdin.close();
     yield* p.lost;
@@ -110,7 +109,7 @@ Deno.test("SelectorEventLoop.subprocessExec() honours DEVNULL, inherit and stder
         { stdin: null, stderr: STDOUT },
       );
       assert.equal(tr.getPipeTransport(2), null);
-      const fd1 = tr.getPipeTransport(1) as ReadTransport;
+      const fd1 = tr.getPipeTransport(1)!;
       assert.ok(fd1.isReading());
       yield* p.lost;
       assert.equal(p.text(1), "one\ntwo\nthree\n");
@@ -243,7 +242,7 @@ Deno.test("SubprocessTransport: a flooding child is not read while the pipe is p
         super.pipeDataReceived(fd, data);
         if (!paused && this.received(1) >= 256 * 1024) {
           paused = true;
-          (this.transport!.getPipeTransport(1) as ReadTransport).pauseReading();
+          this.transport!.getPipeTransport(1)!.pauseReading();
         }
       }
     }
@@ -259,7 +258,7 @@ Deno.test("SubprocessTransport: a flooding child is not read while the pipe is p
     assert.ok(p.received(1) <= atPause + 64 * 1024, `read ${p.received(1) - atPause} more bytes`);
     assert.equal(tr.getReturncode(), null, "head is blocked on the full pipe");
     assert.equal(p.events.includes("exited"), false);
-    (tr.getPipeTransport(1) as ReadTransport).resumeReading();
+    tr.getPipeTransport(1)!.resumeReading();
     yield* p.lost;
     assert.equal(p.received(1), total);
     assert.equal(tr.getReturncode(), 0);
@@ -269,7 +268,7 @@ Deno.test("SubprocessTransport: a flooding child is not read while the pipe is p
 Deno.test("SubprocessTransport: killing a child that is being written to ends cleanly", async () => {
   await onLoop(function* (loop, exceptions) {
     const [tr, p] = yield* loop.subprocessExec(() => new ProcRecorder(loop), "sleep", ["30"]);
-    const stdin = tr.getPipeTransport(0) as WritePipeTransport;
+    const stdin = tr.getPipeTransport(0)!;
     stdin.write(new Uint8Array(1024 * 1024)); // far more than the pipe holds: a write blocks
     yield* until(() => stdin.getWriteBufferSize() < 1024 * 1024, "the first write to start");
     tr.kill();
@@ -287,7 +286,7 @@ Deno.test("SubprocessTransport: an idle stdin is closed when the child exits", a
     const [tr, p] = yield* loop.subprocessExec(() => new ProcRecorder(loop), "true", []);
     yield* p.lost;
     assert.equal(p.pipeErrors[0], null);
-    assert.ok((tr.getPipeTransport(0) as WritePipeTransport).isClosing());
+    assert.ok((tr.getPipeTransport(0)!).isClosing());
   });
 });
 
@@ -409,7 +408,7 @@ Deno.test("SubprocessTransport: a plain SubprocessProtocol needs no overrides", 
     };
     poll();
     assert.equal(yield* code, 0);
-    yield* until(() => (tr.getPipeTransport(1) as ReadTransport).isClosing(), "stdout to close");
+    yield* until(() => tr.getPipeTransport(1)!.isClosing(), "stdout to close");
   });
 });
 
@@ -420,7 +419,7 @@ Deno.test("SelectorEventLoop.subprocessExec() runs a Deno script (Deno.execPath(
         "console.log(t.toUpperCase()); console.error('note'); Deno.exit(7);",
     );
     const [tr, p] = yield* loop.subprocessExec(() => new ProcRecorder(loop), program, args);
-    const stdin = tr.getPipeTransport(0) as WritePipeTransport;
+    const stdin = tr.getPipeTransport(0)!;
     stdin.write(enc.encode("shout"));
     stdin.writeEof();
     yield* p.lost;
@@ -441,7 +440,7 @@ Deno.test("SubprocessTransport: a child that exits after the loop closed is note
       loop.subprocessExec(() => p, "sleep", ["0.05"], { stdin: null, stdout: null, stderr: null }),
     );
     loop.close();
-    await (tr.getExtraInfo("subprocess") as Deno.ChildProcess).status;
+    await tr.getExtraInfo("subprocess").status;
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.equal(tr.getReturncode(), 0);
     assert.deepEqual(p.events, ["made"], "no callback after the loop closed");
