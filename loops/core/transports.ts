@@ -398,6 +398,9 @@ export abstract class BaseTransport<E extends ExtraInfo = ExtraInfo> {
    */
   getExtraInfo<K extends keyof ExtraInfo>(name: K): E[K];
   /**
+   * Optional information about the transport, with a default for a key it
+   * does not have.
+   *
    * @typeParam K The key.
    * @typeParam D The default's type.
    * @param name The key.
@@ -406,6 +409,8 @@ export abstract class BaseTransport<E extends ExtraInfo = ExtraInfo> {
    */
   getExtraInfo<K extends keyof ExtraInfo, D>(name: K, defaultValue: D): E[K] | D;
   /**
+   * Information under a key outside `ExtraInfo` (its value is `unknown`).
+   *
    * @param name Any other key.
    * @param defaultValue Returned when the transport has no such key.
    * @returns The value, or `defaultValue`.

@@ -153,6 +153,9 @@ export class StreamWriter<E extends ExtraInfo = ExtraInfo> {
    */
   getExtraInfo<K extends keyof ExtraInfo>(name: K): E[K];
   /**
+   * Optional information about the transport, with a default for a key it
+   * does not have.
+   *
    * @typeParam K The key.
    * @typeParam D The default's type.
    * @param name The key.
@@ -161,6 +164,8 @@ export class StreamWriter<E extends ExtraInfo = ExtraInfo> {
    */
   getExtraInfo<K extends keyof ExtraInfo, D>(name: K, defaultValue: D): E[K] | D;
   /**
+   * Information under a key outside `ExtraInfo` (its value is `unknown`).
+   *
    * @param name Any other key.
    * @param defaultValue Returned when the transport has no such key.
    * @returns The value, or `defaultValue`.
