@@ -151,7 +151,7 @@ export {
   type SSLPurpose,
   type VerifyMode,
 } from "./loops/net/ssl.ts";
-export type { ConnectAcceptedSocketOptions } from "./loops/core/io_options.ts";
+export type { ConnectAcceptedSocketOptions, SendfileOptions } from "./loops/core/io_options.ts";
 export type {
   CreateConnectionOptions,
   CreateServerOptions,
@@ -276,6 +276,9 @@ export {
   type WorkerPoolExecutorOptions,
 } from "./loops/executor/worker_pool_executor.ts";
 export {
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
   type FileDescriptorLike,
   Socket,
   type SocketAddress,

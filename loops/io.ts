@@ -8,6 +8,7 @@
  *
  * - `net/loop_net.ts`: connections, servers, TLS, Unix sockets, UDP, the resolver;
  * - `net/sock_ops.ts`: `sock*` operations and readiness callbacks;
+ * - `net/sendfile.ts`: `sendfile` and `sockSendfile`;
  * - `process/loop_process.ts`: pipes and subprocesses (`process/signals.ts`: signal handlers);
  * - `executor/loop_executor.ts`: `runInExecutor` and the default executor.
  *
@@ -31,9 +32,13 @@ import {
   sockAccept,
   sockConnect,
   sockRecv,
+  sockRecvfrom,
+  sockRecvfromInto,
   sockRecvInto,
   sockSendall,
+  sockSendto,
 } from "./net/sock_ops.ts";
+import { sendfile, sockSendfile } from "./net/sendfile.ts";
 import { resolveSsl } from "./net/ssl.ts";
 import * as proc from "./process/loop_process.ts";
 import { pipeKind } from "./process/pipe_ends.ts";
@@ -157,6 +162,10 @@ export function createIoServices(
       check("createDatagramEndpoint");
       return net.createDatagramEndpoint(loop, protocolFactory, options);
     },
+    // The transport exists, so the loop supported making it: no check of its own.
+    sendfile(transport, file, offset, count, options) {
+      return sendfile(loop, transport, file, offset, count, options);
+    },
 
     // ---- sockets and readiness (net/sock_ops.ts)
     sockRecv(sock, nbytes) {
@@ -179,6 +188,26 @@ export function createIoServices(
       check("sockAccept");
       // Only a `Socket` passes; the connection it accepts is one too.
       return sockAccept(loop, sock) as unknown as Future<[S, AddressOf<S["family"]>]>;
+    },
+    sockSendfile(sock, file, offset, count, options) {
+      check("sockSendall");
+      return sockSendfile(loop, sock, file, offset, count, options);
+    },
+    // UDP sockets: the matrix's receive and send rows apply.
+    sockRecvfrom<S extends SocketLike>(sock: S, bufsize: number) {
+      check("sockRecv");
+      // The address is typed by the socket's family (the socket is a `Socket`).
+      return sockRecvfrom(loop, sock, bufsize) as Future<[Uint8Array, AddressOf<S["family"]>]>;
+    },
+    sockRecvfromInto<S extends SocketLike>(sock: S, buf: Uint8Array, nbytes?: number) {
+      check("sockRecv");
+      return sockRecvfromInto(loop, sock, buf, nbytes) as Future<
+        [number, AddressOf<S["family"]>]
+      >;
+    },
+    sockSendto(sock, data, address) {
+      check("sockSendall");
+      return sockSendto(loop, sock, data, address);
     },
     addReader(fd, callback, ...args) {
       check("addReader", { kind: objectKind(fd) });

@@ -15,6 +15,7 @@ import type {
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
+  SendfileOptions,
   StartTlsOptions,
 } from "./io_options.ts";
 import type {
@@ -38,6 +39,7 @@ import type { BaseProtocol } from "./protocols.ts";
 import type { Task, TaskOptions } from "./tasks.ts";
 import type {
   AddressOf,
+  BaseTransport,
   DatagramTransport,
   ExtraInfo,
   PipeExtraInfo,
@@ -309,6 +311,7 @@ export type IoMethodName =
   | "createUnixConnection"
   | "createUnixServer"
   | "connectAcceptedSocket"
+  | "sendfile"
   | "createDatagramEndpoint"
   | "connectReadPipe"
   | "connectWritePipe"
@@ -323,6 +326,10 @@ export type IoMethodName =
   | "sockSendall"
   | "sockConnect"
   | "sockAccept"
+  | "sockSendfile"
+  | "sockRecvfrom"
+  | "sockRecvfromInto"
+  | "sockSendto"
   | "addSignalHandler"
   | "removeSignalHandler";
 
@@ -1019,6 +1026,70 @@ export abstract class AbstractEventLoop {
   }
 
   /**
+   * Sends a file over a stream transport, from `offset` (0: from the file's
+   * current position) for `count` bytes (null: to the end), and resolves
+   * with the number of bytes sent. The file's position is left just after
+   * what was sent (also when it fails part-way: `file.seek(0,
+   * Deno.SeekMode.Current)` tells how much went), as asyncio leaves it.
+   *
+   * Deno has no zero-copy sendfile, so the native attempt of a TCP or Unix
+   * transport fails with `SendfileNotAvailableError`, and with `fallback`
+   * (the default) the file is read in 16 KiB blocks and written to the
+   * transport, waiting whenever its write buffer is over the high water
+   * mark; meanwhile the transport does not read (its protocol gets nothing)
+   * and `pauseWriting`/`resumeWriting` are not passed on. A TLS transport
+   * goes straight to the fallback, as in asyncio.
+   *
+   * @param transport A stream transport of this loop (TCP, TLS or Unix).
+   * @param file A file opened for reading.
+   * @param offset Where to start reading (0: where the file is).
+   * @param count How many bytes to send (null or omitted: up to the end).
+   * @param options `fallback` (default `true`).
+   * @returns A future of the number of bytes sent.
+   * @throws {RuntimeError} If the transport is closing, or cannot send a
+   *   file (a datagram, pipe or subprocess transport), or with
+   *   `fallback: false` on a TLS transport.
+   * @throws {TypeError} If `file` is not a `Deno.FsFile`, or `offset`/`count`
+   *   is not an integer.
+   * @throws {RangeError} If `offset` is negative or `count` not positive.
+   * @throws {SendfileNotAvailableError} (through the future) With
+   *   `fallback: false` on a TCP or Unix transport.
+   * @throws {ConnectionError} (through the future) If the connection is
+   *   lost while sending.
+   *
+   * @example Sending a file to a server
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, openConnection, run, startServer } from "@asyncio/deno";
+   * const path = Deno.makeTempFileSync();
+   * Deno.writeTextFileSync(path, "hello, file");
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   const received = loop.createFuture<string>();
+   *   await using server = await startServer(async (reader, writer) => {
+   *     received.setResult(new TextDecoder().decode(await reader.read()));
+   *     writer.close();
+   *   }, "127.0.0.1", 0);
+   *   const [, writer] = await openConnection("127.0.0.1", server.sockets[0].getsockname()[1]);
+   *   using file = Deno.openSync(path);
+   *   const sent = await loop.sendfile(writer.transport, file);
+   *   writer.close();
+   *   assert(sent === 11 && await received === "hello, file");
+   *   assert(file.seekSync(0, Deno.SeekMode.Current) === 11);
+   * });
+   * ```
+   */
+  sendfile(
+    transport: BaseTransport,
+    file: Deno.FsFile,
+    offset?: number,
+    count?: number | null,
+    options?: SendfileOptions,
+  ): Future<number> {
+    return services(this, "sendfile").sendfile(transport, file, offset, count, options);
+  }
+
+  /**
    * Wraps the read end of a pipe in a transport: `connectionMade`, then
    * `dataReceived` for each chunk, `eofReceived` at EOF, then
    * `connectionLost(null)`; `pauseReading()` really stops reading.
@@ -1512,6 +1583,176 @@ export abstract class AbstractEventLoop {
    */
   sockAccept<S extends SocketLike>(sock: S): Future<[S, AddressOf<S["family"]>]> {
     return services(this, "sockAccept").sockAccept(sock);
+  }
+
+  /**
+   * Sends a file over a connected stream `Socket` (as `sendfile` does over a
+   * transport): from `offset` (0: from the file's current position) for
+   * `count` bytes (null: to the end); resolves with the number of bytes
+   * sent and leaves the file's position just after them, as asyncio does.
+   *
+   * Deno has no zero-copy sendfile: the native attempt fails with
+   * `SendfileNotAvailableError`, and with `fallback` (the default) the file
+   * is read in 256 KiB blocks, each sent with `sockSendall`.
+   *
+   * @param sock A connected stream `Socket`.
+   * @param file A file opened for reading.
+   * @param offset Where to start reading (0: where the file is).
+   * @param count How many bytes to send (null or omitted: up to the end).
+   * @param options `fallback` (default `true`).
+   * @returns A future of the number of bytes sent.
+   * @throws {TypeError} If `sock` is not a `Socket` or `file` not a
+   *   `Deno.FsFile`, or `offset`/`count` is not an integer.
+   * @throws {RangeError} For a `SOCK_DGRAM` socket, a negative `offset` or a
+   *   `count` that is not positive.
+   * @throws {RuntimeError} If the loop is closed, or a transport owns `sock`.
+   * @throws {SendfileNotAvailableError} (through the future) With `fallback: false`.
+   * @throws {OSError} (through the future) What `sockSendall` fails with.
+   *
+   * @example Part of a file over a socket
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * const path = Deno.makeTempFileSync();
+   * Deno.writeTextFileSync(path, "hello, file");
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using listener = new Socket(AF_INET);
+   *   listener.bind(["127.0.0.1", 0]);
+   *   listener.listen();
+   *   using client = new Socket(AF_INET);
+   *   await loop.sockConnect(client, listener.getsockname());
+   *   const [conn] = await loop.sockAccept(listener);
+   *   using _ = conn;
+   *   using file = Deno.openSync(path);
+   *   assert(await loop.sockSendfile(client, file, 7, 4) === 4);
+   *   assert(new TextDecoder().decode(await loop.sockRecv(conn, 100)) === "file");
+   *   assert(file.seekSync(0, Deno.SeekMode.Current) === 11);
+   * });
+   * ```
+   */
+  sockSendfile(
+    sock: SocketLike,
+    file: Deno.FsFile,
+    offset?: number,
+    count?: number | null,
+    options?: SendfileOptions,
+  ): Future<number> {
+    return services(this, "sockSendfile").sockSendfile(sock, file, offset, count, options);
+  }
+
+  /**
+   * Receives one datagram on a `SOCK_DGRAM` `Socket`: its first `bufsize`
+   * bytes (the rest of a longer datagram is dropped, as in asyncio) and the
+   * address it came from. Concurrent calls are served in order; a datagram
+   * that arrives for a call that was cancelled goes to the next one.
+   *
+   * @typeParam S The socket type: the address is typed by its family.
+   * @param sock A `SOCK_DGRAM` `Socket`.
+   * @param bufsize The most bytes to return.
+   * @returns A future of `[data, address]`.
+   * @throws {TypeError} If `sock` is not a `SOCK_DGRAM` `Socket`, or
+   *   `bufsize` is not an integer.
+   * @throws {RangeError} If `bufsize` is negative.
+   * @throws {OSError} `EBADF` once closed; a receive error through the future.
+   * @throws {RuntimeError} If the loop is closed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using a = new Socket(AF_INET, SOCK_DGRAM);
+   *   a.bind(["127.0.0.1", 0]);
+   *   using b = new Socket(AF_INET, SOCK_DGRAM);
+   *   b.bind(["127.0.0.1", 0]);
+   *   await loop.sockSendto(b, new Uint8Array([1, 2, 3]), a.getsockname());
+   *   const [data, from] = await loop.sockRecvfrom(a, 2);
+   *   assert.deepEqual([...data], [1, 2]); // the third byte is dropped
+   *   assert.deepEqual(from, b.getsockname());
+   * });
+   * ```
+   */
+  sockRecvfrom<S extends SocketLike>(
+    sock: S,
+    bufsize: number,
+  ): Future<[Uint8Array, AddressOf<S["family"]>]> {
+    return services(this, "sockRecvfrom").sockRecvfrom(sock, bufsize);
+  }
+
+  /**
+   * Receives one datagram into `buf` (as `sockRecvfrom`): at most `nbytes`
+   * bytes (0 or omitted: `buf.length`).
+   *
+   * @typeParam S The socket type: the address is typed by its family.
+   * @param sock A `SOCK_DGRAM` `Socket`.
+   * @param buf Where to copy the bytes.
+   * @param nbytes The most bytes to copy (0: `buf.length`).
+   * @returns A future of `[count, address]`.
+   * @throws {TypeError} If `sock` is not a `SOCK_DGRAM` `Socket` or `buf` not bytes.
+   * @throws {RangeError} If `nbytes` is negative or greater than `buf.length`.
+   * @throws {OSError} `EBADF` once closed; a receive error through the future.
+   * @throws {RuntimeError} If the loop is closed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using a = new Socket(AF_INET, SOCK_DGRAM);
+   *   a.bind(["127.0.0.1", 0]);
+   *   using b = new Socket(AF_INET, SOCK_DGRAM);
+   *   await loop.sockSendto(b, new TextEncoder().encode("hello"), a.getsockname());
+   *   const buf = new Uint8Array(16);
+   *   const [n] = await loop.sockRecvfromInto(a, buf);
+   *   assert(new TextDecoder().decode(buf.subarray(0, n)) === "hello");
+   * });
+   * ```
+   */
+  sockRecvfromInto<S extends SocketLike>(
+    sock: S,
+    buf: Uint8Array,
+    nbytes?: number,
+  ): Future<[number, AddressOf<S["family"]>]> {
+    return services(this, "sockRecvfromInto").sockRecvfromInto(sock, buf, nbytes);
+  }
+
+  /**
+   * Sends one datagram to `address` from a `SOCK_DGRAM` `Socket` (bound to
+   * any address and port first if it never was), and resolves with its
+   * length once the OS has taken it. As asyncio's, it calls `sock.sendto()`
+   * and, while that would block (a send in flight), tries again when the
+   * socket becomes writable.
+   *
+   * @param sock A `SOCK_DGRAM` `Socket`.
+   * @param data The bytes (one datagram).
+   * @param address `[host, port]` (`AF_INET6`: also with flowinfo and scope id).
+   * @returns A future of the number of bytes sent.
+   * @throws {TypeError} If `sock` is not a `SOCK_DGRAM` `Socket`, or the
+   *   address does not fit its family.
+   * @throws {OSError} `EBADF` once closed; a send error through the future.
+   * @throws {RuntimeError} If the loop is closed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket(AF_INET, SOCK_DGRAM);
+   *   server.bind(["127.0.0.1", 0]);
+   *   using client = new Socket(AF_INET, SOCK_DGRAM); // bound by its first send
+   *   const n = await loop.sockSendto(client, new Uint8Array(100), server.getsockname());
+   *   assert(n === 100 && client.getsockname()[1] !== 0);
+   *   const [data] = await loop.sockRecvfrom(server, 1024);
+   *   assert(data.length === 100);
+   * });
+   * ```
+   */
+  sockSendto(sock: SocketLike, data: Uint8Array, address: SocketAddress): Future<number> {
+    return services(this, "sockSendto").sockSendto(sock, data, address);
   }
 
   /**

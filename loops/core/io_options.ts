@@ -157,7 +157,7 @@ export interface CreateDatagramEndpointOptions {
   allowBroadcast?: boolean | null;
   /** An existing socket: not available on Deno, so this throws. */
   sock?: unknown;
-  /** Forces the route to the socket, for tests. @internal */
+  /** @ignore Forces the route to the socket, for tests. */
   _backend?: "deno" | "node";
 }
 
@@ -172,4 +172,15 @@ export interface ConnectAcceptedSocketOptions {
   sslHandshakeTimeout?: number | null;
   /** Only meaningful with `ssl`: a RangeError without it. */
   sslShutdownTimeout?: number | null;
+}
+
+/** Options of `loop.sendfile()` and `loop.sockSendfile()`. */
+export interface SendfileOptions {
+  /**
+   * Read and send the file in blocks when no native sendfile is available
+   * (default `true`; on Deno there never is one). `false`: fail instead, with
+   * `SendfileNotAvailableError` (or `RuntimeError` for a TLS transport, which
+   * has only the fallback).
+   */
+  fallback?: boolean;
 }

@@ -1,20 +1,22 @@
 // The bodies of the loop's low-level socket methods (`sockConnect`,
-// `sockAccept`, `sockRecv`, `sockRecvInto`, `sockSendall`) and of its
-// readiness methods (`addReader`, `addWriter`, `removeReader`,
+// `sockAccept`, `sockRecv`, `sockRecvInto`, `sockSendall`; for UDP
+// `sockRecvfrom`, `sockRecvfromInto`, `sockSendto`) and of its readiness
+// methods (`addReader`, `addWriter`, `removeReader`,
 // `removeWriter`). The loop checks the platform matrix first; these validate
 // the arguments synchronously, then start the work.
 
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import { type Coroutine, Handle } from "../core/events.ts";
 import { CancelledError, NotImplementedError, RuntimeError } from "../core/exceptions.ts";
-import type { Future } from "../core/futures.ts";
-import { OSError } from "./os_errors.ts";
+import { type Future, wrapFuture } from "../core/futures.ts";
+import { BlockingIOError, OSError } from "./os_errors.ts";
 import { connectHost, ensureResolved, SOCK_STREAM } from "./resolve.ts";
-import { Socket, socketByFileno } from "./socket.ts";
+import { checkNbytes, Socket, socketByFileno } from "./socket.ts";
+import type { DatagramAddress } from "./socket_dgram.ts";
 import type { ObjectKind } from "../../platform/matrix_rows.ts";
 import { closedError } from "./readiness.ts";
 import { checkCount, checkSocketAddress, fromDenoAddr, type SocketAddress } from "./sock_addr.ts";
-import { closeQuietly } from "./socket_io.ts";
+import { closeQuietly, listenersReleased } from "./socket_io.ts";
 import { errnoOf, mapIoError, refusedPortZero } from "./errors.ts";
 import { hostCall } from "./host_call.ts";
 import { sourceTraceback } from "../core/stack.ts";
@@ -80,6 +82,92 @@ export function sockSendall(loop: BaseEventLoop, sock: unknown, data: unknown): 
   return s._io.sendall(loop, toBytes(data).slice());
 }
 
+// ---- UDP ----------------------------------------------------------------------
+
+function datagramSocket(loop: BaseEventLoop, sock: unknown, what: string): Socket {
+  checkOpenLoop(loop);
+  const s = asSocket(sock);
+  checkNotOwned(s);
+  s._datagram(what);
+  return s;
+}
+
+/** `loop.sockRecvfrom`. */
+export function sockRecvfrom(
+  loop: BaseEventLoop,
+  sock: unknown,
+  bufsize: unknown,
+): Future<[Uint8Array, DatagramAddress]> {
+  const s = datagramSocket(loop, sock, "sockRecvfrom");
+  checkCount(bufsize, "bufsize");
+  return s._dgram!.recv<Uint8Array>(loop, bufsize as number, null);
+}
+
+/** `loop.sockRecvfromInto`. */
+export function sockRecvfromInto(
+  loop: BaseEventLoop,
+  sock: unknown,
+  buf: unknown,
+  nbytes: unknown = 0,
+): Future<[number, DatagramAddress]> {
+  const s = datagramSocket(loop, sock, "sockRecvfromInto");
+  const into = toBytes(buf, "buf");
+  const n = checkNbytes(nbytes, into);
+  return s._dgram!.recv<number>(loop, n, into);
+}
+
+/**
+ * `loop.sockSendto`, as asyncio's: `sock.sendto()` at once; while it would
+ * block (a send in flight), again each time the socket becomes writable.
+ * The future settles with the outcome of the datagram's own send.
+ */
+export function sockSendto(
+  loop: BaseEventLoop,
+  sock: unknown,
+  data: unknown,
+  address: unknown,
+): Future<number> {
+  checkOpenLoop(loop);
+  const s = asSocket(sock);
+  // Only `sendto()` and `fileno()` are asked of `sock`, as asyncio asks only
+  // them (its tests pass a mock standing in for the socket); the socket with
+  // that number is the one whose readiness is waited for.
+  const real = socketByFileno(s.fileno()) ?? s;
+  checkNotOwned(real);
+  const io = real._datagram("sockSendto");
+  const bytes = toBytes(data);
+  checkSocketAddress(real.family, address, "address");
+  io.use(loop);
+  const fut = loop.createFuture<number>();
+  const attempt = (): void => {
+    if (fut.done()) return;
+    let n: number;
+    try {
+      n = s.sendto(bytes, address as [string, number]);
+    } catch (e) {
+      // Again once writable, in a later iteration (level-triggered, as a
+      // selector's writer: never in a tight loop).
+      if (e instanceof BlockingIOError) {
+        io.whenWritable(() => {
+          if (!fut.done() && !loop.isClosed()) loop.callSoon(attempt);
+        });
+      } else fut.setException(e);
+      return;
+    }
+    io.takeSendOutcome().then((err) => {
+      if (fut.done() || loop.isClosed()) return;
+      if (err === null) fut.setResult(n);
+      else fut.setException(err);
+    });
+  };
+  attempt();
+  if (!fut.done()) {
+    loop._pendingIo++;
+    fut.addDoneCallback(() => loop._pendingIo--);
+  }
+  return fut;
+}
+
 /** `loop.sockAccept`. */
 export function sockAccept(loop: BaseEventLoop, sock: unknown): Future<[Socket, SocketAddress]> {
   checkOpenLoop(loop);
@@ -107,6 +195,12 @@ export function sockConnect(loop: BaseEventLoop, sock: unknown, address: unknown
   const s = asSocket(sock);
   checkNotOwned(s);
   if (s._state === "closed") throw closedError("sockConnect");
+  if (s._dgram !== null) {
+    throw new NotImplementedError(
+      "sockConnect on a SOCK_DGRAM socket: Deno cannot connect a UDP socket; give the " +
+        "address to each sockSendto, or use createDatagramEndpoint({ remoteAddr })",
+    );
+  }
   const addr = checkSocketAddress(s.family, address, "address");
   const signal = s._beginConnect();
   return connectSocket(loop, s, addr, signal);
@@ -141,6 +235,9 @@ function* openConn(
   addr: SocketAddress,
   closing: AbortSignal,
 ): Coroutine<Deno.Conn> {
+  // A listener this process closed is gone for good before we connect.
+  const released = listenersReleased();
+  if (released !== null) yield* wrapFuture(released, loop);
   if (typeof addr === "string") {
     try {
       // Deno cannot abort a Unix connect; a late connection is closed.
@@ -251,7 +348,8 @@ export function addWatch(
   if (sock._state === "closed") throw closedError(what);
   const cb = callback as (...a: unknown[]) => unknown;
   const trace = loop.getDebug() ? sourceTraceback() : undefined;
-  sock._io.addWatch(loop, reading, new Handle(cb, args.length > 0 ? args : null, loop, trace));
+  const io = sock._dgram ?? sock._io;
+  io.addWatch(loop, reading, new Handle(cb, args.length > 0 ? args : null, loop, trace));
 }
 
 /**
@@ -268,6 +366,7 @@ export function removeWatch(loop: BaseEventLoop, fileobj: unknown, reading: bool
   const sock = watchedSocket(fileobj, reading ? "removeReader" : "removeWriter");
   if (sock === null || sock._state === "closed") return false;
   checkNotOwned(sock);
-  if (sock._io.loop !== loop) return false;
-  return sock._io.removeWatch(reading);
+  const io = sock._dgram ?? sock._io;
+  if (io.loop !== loop) return false;
+  return io.removeWatch(reading);
 }

@@ -11,7 +11,7 @@
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import { RuntimeError } from "../core/exceptions.ts";
 import type { Future } from "../core/futures.ts";
-import { BlockingIOError } from "./os_errors.ts";
+import { BlockingIOError, BrokenPipeError } from "./os_errors.ts";
 import { ByteQueue } from "./_byte_queue.ts";
 import { closedError, Watchable } from "./readiness.ts";
 import { SendQueue } from "./_send_queue.ts";
@@ -21,6 +21,22 @@ import type { StreamConn } from "./transports/stream.ts";
 /** Size of one host read. */
 const READ_SIZE = 64 * 1024;
 const EMPTY = new Uint8Array(0);
+
+// Listening sockets closed while an accept was in flight. Deno releases such
+// a socket (its port) only once that accept has settled, a moment after
+// close(): a connection made meanwhile would be reset instead of refused.
+const releasing = new Set<Promise<void>>();
+
+/**
+ * Settles once every listening socket closed so far has released its port
+ * (null when none is pending): a connect from this process waits for it, so
+ * closing a listener is final for it, as on every OS.
+ *
+ * @ignore
+ */
+export function listenersReleased(): Promise<void> | null {
+  return releasing.size === 0 ? null : Promise.all(releasing).then(() => {});
+}
 
 /** Someone waiting for bytes: `sockRecv` (`into` null) or `sockRecvInto`. */
 interface RecvWaiter {
@@ -37,7 +53,7 @@ export interface AcceptWaiter {
   reject(e: Error): void;
 }
 
-/** The buffers, pending host operations and watches of one socket. @internal */
+/** @ignore The buffers, pending host operations and watches of one socket. */
 export class SocketIo extends Watchable {
   #conn: Deno.Conn | null = null;
   #listener: Deno.Listener | null = null;
@@ -59,11 +75,16 @@ export class SocketIo extends Watchable {
   #acceptSettled: (() => void)[] = [];
   // sending
   #sends: SendQueue;
+  // shutdown(): reads end (emulated); the write side is shut once the sends are out
+  #readShut = false;
+  #writeShut = false;
+  #writeShutDone = false;
 
   constructor(what: () => string) {
     super(what);
     this.#sends = new SendQueue(what, () => {
       this._arm(this._writer);
+      this.#maybeShutWrite();
     });
   }
 
@@ -110,7 +131,7 @@ export class SocketIo extends Watchable {
 
   override _readable(): boolean {
     if (this.#listener !== null) return this.#conns.length > 0 || this.#acceptError !== null;
-    return this.#buffer.size > 0 || this.#eof || this.#readError !== null;
+    return this.#buffer.size > 0 || this.#eof || this.#readError !== null || this.#readShut;
   }
 
   override _wantRead(): boolean {
@@ -131,7 +152,7 @@ export class SocketIo extends Watchable {
     return this.#reading || this.#accepting;
   }
 
-  /** Starts the wanted read or accept; the loop calls it. @internal */
+  /** @ignore Starts the wanted read or accept; the loop calls it. */
   override _startIo(): void {
     this._queued = false;
     if (this.#reading || this.#accepting || !this._wantRead()) return;
@@ -191,6 +212,7 @@ export class SocketIo extends Watchable {
 
   /** Up to `n` buffered bytes; empty at EOF; a pending read error is thrown once. */
   take(n: number): Uint8Array {
+    if (this.#readShut) return EMPTY;
     if (this.#buffer.size > 0) return this.#buffer.take(n);
     this.#throwPending();
     return EMPTY;
@@ -198,6 +220,7 @@ export class SocketIo extends Watchable {
 
   /** Copies buffered bytes into `into`; returns the count (0 at EOF). */
   takeInto(into: Uint8Array): number {
+    if (this.#readShut) return 0;
     if (this.#buffer.size > 0) return this.#buffer.takeInto(into);
     this.#throwPending();
     return 0;
@@ -346,6 +369,11 @@ export class SocketIo extends Watchable {
   /** `sockSendall`: `data` (a private copy) is sent after everything queued before. */
   sendall(loop: BaseEventLoop, data: Uint8Array): Future<void> {
     this.use(loop);
+    if (this.#writeShut) {
+      const fut = loop.createFuture<void>();
+      fut.setException(this.#brokenPipe("send"));
+      return fut;
+    }
     return this.#sends.sendall(loop, this.#conn!, data);
   }
 
@@ -354,7 +382,48 @@ export class SocketIo extends Watchable {
     if (this._loop === null) {
       throw new RuntimeError(`send on ${this._what()}: the socket was never used with a loop`);
     }
+    if (this.#writeShut) throw this.#brokenPipe("send");
     return this.#sends.sendNow(this._loop, this.#conn!, data);
+  }
+
+  #brokenPipe(what: string): BrokenPipeError {
+    return new BrokenPipeError(`${what} on ${this._what()}: Broken pipe (the write side is shut)`, {
+      code: "EPIPE",
+      errno: errnoOf("EPIPE"),
+    });
+  }
+
+  /**
+   * `Socket.shutdown()`: `read` ends reading (what was received and not
+   * taken is dropped, later reads see end of stream: Deno cannot shut the
+   * read side down, so this is emulated); `write` shuts the write side down
+   * once everything sent before has gone out (the peer sees end of stream).
+   */
+  shutdown(read: boolean, write: boolean): void {
+    if (read && !this.#readShut) {
+      this.#readShut = true;
+      this.#buffer.clear();
+      this.#dispatch();
+    }
+    if (write && !this.#writeShut) {
+      this.#writeShut = true;
+      this.#maybeShutWrite();
+    }
+  }
+
+  #maybeShutWrite(): void {
+    const conn = this.#conn;
+    if (!this.#writeShut || this.#writeShutDone || this.#sends.busy || conn === null) return;
+    if (this.#closed || this.#detached) return;
+    this.#writeShutDone = true;
+    const loop = this._loop;
+    if (loop !== null) loop._pendingIo++;
+    conn.closeWrite().then(
+      () => {},
+      () => {}, // the connection already ended: nothing left to shut
+    ).finally(() => {
+      if (loop !== null) loop._pendingIo--;
+    });
   }
 
   // ---- handing over and closing ---------------------------------------------
@@ -407,7 +476,14 @@ export class SocketIo extends Watchable {
         if (draining === null) closeQuietly(conn);
         else draining.then(() => closeQuietly(conn));
       }
-      if (this.#listener !== null) closeQuietly(this.#listener);
+      if (this.#listener !== null) {
+        closeQuietly(this.#listener);
+        if (this.#accepting) {
+          const released = this.listenerReleased();
+          releasing.add(released);
+          released.then(() => releasing.delete(released));
+        }
+      }
     }
   }
 }

@@ -30,6 +30,7 @@ const IO_METHODS = [
   "createUnixConnection",
   "createUnixServer",
   "connectAcceptedSocket",
+  "sendfile",
   "createDatagramEndpoint",
   "connectReadPipe",
   "connectWritePipe",
@@ -44,6 +45,10 @@ const IO_METHODS = [
   "sockSendall",
   "sockConnect",
   "sockAccept",
+  "sockSendfile",
+  "sockRecvfrom",
+  "sockRecvfromInto",
+  "sockSendto",
   "addSignalHandler",
   "removeSignalHandler",
 ] as const satisfies readonly IoMethodName[];

@@ -98,26 +98,28 @@ export function soonOrNow(loop: AbstractEventLoop, fn: () => void): void {
  *    `_release()` frees what the transport holds.
  *
  * @typeParam E The map of the `getExtraInfo` keys the transport serves.
- * @internal
+ * @ignore
  */
 export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends BaseTransport<E> {
-  /** @internal */ _loop: BaseEventLoop;
-  /** @internal */ _protocol: BaseProtocol;
-  /** `close()` was called or the transport failed. @internal */
+  /** @ignore */ _loop: BaseEventLoop;
+  /** @ignore */ _protocol: BaseProtocol;
+  /** @ignore `close()` was called or the transport failed. */
   _closing = false;
-  /** `connectionLost` has run. @internal */
+  /** @ignore `connectionLost` has run. */
   _closed = false;
-  /** `connectionLost` is scheduled (or will never be called). @internal */
+  /** @ignore `connectionLost` is scheduled (or will never be called). */
   _lostScheduled = false;
   /**
    * asyncio's `_conn_lost`: non-zero once the transport can no longer
-   * write; counts the writes dropped since. @internal
+   * write; counts the writes dropped since.
+   *
+   * @ignore
    */
   _connLost = 0;
-  /** Called right after `protocol.connectionLost(exc)` (the subprocess transport's pipes). @internal */
+  /** @ignore Called right after `protocol.connectionLost(exc)` (the subprocess transport's pipes). */
   _onLost: ((exc: Error | null) => void) | undefined = undefined;
 
-  /** @internal */
+  /** @ignore */
   constructor(loop: BaseEventLoop, protocol: BaseProtocol, extra: ExtraInfo) {
     super();
     this._loop = loop;
@@ -161,12 +163,12 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
     return `<${[this.constructor.name, ...this._describe()].join(" ")}>`;
   }
 
-  /** The words of `toString()` after the class name. @internal */
+  /** @ignore The words of `toString()` after the class name. */
   _describe(): string[] {
     return [this._state()];
   }
 
-  /** `"open"`, `"closing"` or `"closed"` (once `connectionLost` has run). @internal */
+  /** @ignore `"open"`, `"closing"` or `"closed"` (once `connectionLost` has run). */
   _state(): string {
     return this._closed ? "closed" : this._closing ? "closing" : "open";
   }
@@ -177,7 +179,9 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
    * Schedules `connectionMade` (unless told not to), then the start of
    * reading, then `onReady`: in that order, as loop callbacks. As in
    * asyncio, an exception from `connectionMade` is reported and the
-   * transport goes on. @internal
+   * transport goes on.
+   *
+   * @ignore
    */
   _start(onReady?: () => void, connectionMade = true): void {
     this._loop.callSoon(() => {
@@ -190,12 +194,12 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
     if (onReady !== undefined) this._loop.callSoon(onReady);
   }
 
-  /** Starts receiving, once `connectionMade` ran; a write-only transport does nothing. @internal */
+  /** @ignore Starts receiving, once `connectionMade` ran; a write-only transport does nothing. */
   _startReading(): void {}
 
   // ---- reporting ------------------------------------------------------------
 
-  /** Reports `exception` to the loop's exception handler, with asyncio's context keys. @internal */
+  /** @ignore Reports `exception` to the loop's exception handler, with asyncio's context keys. */
   _report(message: string, exception: unknown): void {
     this._loop.callExceptionHandler({
       message,
@@ -207,7 +211,9 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
 
   /**
    * Calls the protocol; what it throws is reported (`Exception in
-   * protocol.<name>()`) and the transport goes on. @internal
+   * protocol.<name>()`) and the transport goes on.
+   *
+   * @ignore
    */
   _callProtocol(name: string, call: () => void): void {
     try {
@@ -219,7 +225,9 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
 
   /**
    * Reports an error to the exception handler (unless `_quiet(exc)`), then
-   * closes at once with it. @internal
+   * closes at once with it.
+   *
+   * @ignore
    */
   _fatalError(exc: unknown, message: string): void {
     const error = exc instanceof Error ? exc : new Error(String(exc));
@@ -227,17 +235,19 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
     this._forceClose(error);
   }
 
-  /** Whether a fatal error goes to `connectionLost` only, unreported. @internal */
+  /** @ignore Whether a fatal error goes to `connectionLost` only, unreported. */
   _quiet(_exc: Error): boolean {
     return false;
   }
 
-  /** Closes at once: buffered data is dropped, `connectionLost(exc)` follows. @internal */
+  /** @ignore Closes at once: buffered data is dropped, `connectionLost(exc)` follows. */
   abstract _forceClose(exc: Error | null): void;
 
   /**
    * Counts a write made after the transport could no longer write, and
-   * warns as asyncio does once there were several. @internal
+   * warns as asyncio does once there were several.
+   *
+   * @ignore
    */
   _dropWrite(warning: string): void {
     if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) console.warn(warning);
@@ -248,7 +258,9 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
 
   /**
    * Schedules `connectionLost(exc)` as a loop callback (at once if the loop
-   * is closed); later calls do nothing. @internal
+   * is closed); later calls do nothing.
+   *
+   * @ignore
    */
   _scheduleConnectionLost(exc: Error | null): void {
     if (this._lostScheduled) return;
@@ -259,7 +271,9 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
 
   /**
    * Calls `protocol.connectionLost(exc)` then `_onLost`, reporting what
-   * throws; then the transport is closed and `_release()` runs. @internal
+   * throws; then the transport is closed and `_release()` runs.
+   *
+   * @ignore
    */
   _callConnectionLost(exc: Error | null): void {
     try {
@@ -281,7 +295,7 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
     }
   }
 
-  /** Releases what the transport holds, after `connectionLost`. @internal */
+  /** @ignore Releases what the transport holds, after `connectionLost`. */
   _release(): void {}
 }
 
@@ -293,7 +307,7 @@ export abstract class TransportBase<E extends ExtraInfo = ExtraInfo> extends Bas
  * grew and `_maybeResumeProtocol()` after it shrank.
  *
  * @typeParam E The map of the `getExtraInfo` keys the transport serves.
- * @internal
+ * @ignore
  */
 export abstract class FlowControlTransport<E extends ExtraInfo = ExtraInfo>
   extends TransportBase<E> {
@@ -336,7 +350,12 @@ export abstract class FlowControlTransport<E extends ExtraInfo = ExtraInfo>
     this._forceClose(null);
   }
 
-  /** After the buffer grew: `pauseWriting()` once it is over the high mark. @internal */
+  /** @ignore Whether the protocol was told `pauseWriting()` and not yet `resumeWriting()`. */
+  get _protocolPaused(): boolean {
+    return this.#protocolPaused;
+  }
+
+  /** @ignore After the buffer grew: `pauseWriting()` once it is over the high mark. */
   _maybePauseProtocol(): void {
     if (this.#protocolPaused || this.getWriteBufferSize() <= this.#high) return;
     this.#protocolPaused = true;
@@ -345,7 +364,9 @@ export abstract class FlowControlTransport<E extends ExtraInfo = ExtraInfo>
 
   /**
    * After the buffer shrank: `resumeWriting()`, as a loop callback, once it
-   * is down to the low mark. @internal
+   * is down to the low mark.
+   *
+   * @ignore
    */
   _maybeResumeProtocol(): void {
     if (!this.#protocolPaused || this.getWriteBufferSize() > this.#low) return;

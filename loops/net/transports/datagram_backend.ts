@@ -20,6 +20,7 @@
 //   checked before binding.
 
 import dgram from "node:dgram";
+import dns from "node:dns";
 import { NotImplementedError } from "../../core/exceptions.ts";
 import { OSError } from "../os_errors.ts";
 import type {
@@ -30,6 +31,7 @@ import type {
 } from "../../core/transports.ts";
 import { hasUnstableNet } from "../deno_features.ts";
 import { errnoOf } from "../errors.ts";
+import { AF_INET6, ipFamily } from "../resolve.ts";
 
 /** The name of a UDP route. */
 export type BackendName = "deno" | "node";
@@ -87,6 +89,15 @@ export function openBackend(name: BackendName, req: BindRequest): Promise<Datagr
   } catch (e) {
     return Promise.reject(e);
   }
+}
+
+/**
+ * Binds a UDP socket on the named route at once, as Python's `bind()` does
+ * (a `Socket` of type `SOCK_DGRAM`): the host must be numeric. Throws what
+ * the bind failed with (Deno's or Node's error, not yet mapped).
+ */
+export function openBackendSync(name: BackendName, req: BindRequest): DatagramBackend {
+  return name === "deno" ? DenoBackend.open(req) : NodeBackend.openSync(req);
 }
 
 // ---- Deno.listenDatagram ------------------------------------------------------
@@ -171,6 +182,15 @@ class DenoBackend implements DatagramBackend {
 
 // ---- node:dgram ---------------------------------------------------------------
 
+type LookupCallback = (err: Error | null, address: string, family: number) => void;
+
+/** node:dgram's `lookup`: a numeric host answered at once, a name by `dns.lookup`. */
+function numericLookup(host: string, options: unknown, callback: LookupCallback): void {
+  const family = ipFamily(host);
+  if (family !== 0) callback(null, host, family === AF_INET6 ? 6 : 4);
+  else dns.lookup(host, options as dns.LookupOptions, callback as never);
+}
+
 function checkNetPermission(host: string, port: number): void {
   const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   const descriptor = { name: "net", host: where } as const;
@@ -218,6 +238,40 @@ class NodeBackend implements DatagramBackend {
         resolve(new NodeBackend(sock));
       });
     });
+  }
+
+  /**
+   * Binds at once. node:dgram binds right after its `lookup` answers, and
+   * reports a bind error through an "error" event in the same call: with a
+   * lookup that answers a numeric host synchronously (names still go to
+   * `dns.lookup`), `bind()` has bound, or failed, when it returns.
+   */
+  static openSync(req: BindRequest): NodeBackend {
+    checkNetPermission(req.host, req.port);
+    const sock = dgram.createSocket({ type: req.ipv6 ? "udp6" : "udp4", lookup: numericLookup });
+    let failure: unknown = null;
+    const fail = (e: unknown) => failure ??= e;
+    sock.once("error", fail);
+    try {
+      sock.bind({ address: req.host, port: req.port });
+      if (failure === null && req.broadcast) sock.setBroadcast(true);
+    } catch (e) {
+      failure ??= e;
+    }
+    sock.off("error", fail);
+    if (failure === null) {
+      try {
+        return new NodeBackend(sock);
+      } catch (e) {
+        failure = e; // not bound after all: sock.address() failed
+      }
+    }
+    try {
+      sock.close();
+    } catch {
+      // Not bound: nothing to close.
+    }
+    throw failure;
   }
 
   private constructor(sock: dgram.Socket) {

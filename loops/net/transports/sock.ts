@@ -14,7 +14,7 @@ import type {
 } from "../../core/io_options.ts";
 import { OSError } from "../os_errors.ts";
 import type { BaseProtocol } from "../../core/protocols.ts";
-import { AF_UNIX } from "../resolve.ts";
+import { AF_UNIX, SOCK_STREAM } from "../resolve.ts";
 import { finishServer, Server, type ServerListener } from "../server.ts";
 import type { Socket, SocketOwner } from "../socket.ts";
 import type { SSLContext } from "../ssl.ts";
@@ -58,6 +58,13 @@ function rejectWithSock(options: Record<string, unknown>, names: string[]): void
   }
 }
 
+// asyncio's ValueError "A Stream Socket was expected, got ...".
+function checkStreamSock(sock: Socket): void {
+  if (sock.type !== SOCK_STREAM) {
+    throw new RangeError(`options.sock must be a stream socket (SOCK_STREAM): got ${sock}`);
+  }
+}
+
 // asyncio's ValueError "A UNIX Domain Stream Socket was expected, got ...".
 function checkUnixSock(sock: Socket): void {
   if (sock.family !== AF_UNIX) {
@@ -87,6 +94,7 @@ export function checkConnectionSock(
 ): Socket {
   const sock = asSocket(sockOption, "options.sock");
   if (unix) checkUnixSock(sock);
+  checkStreamSock(sock);
   rejectWithSock(options as Record<string, unknown>, [
     "family",
     "proto",
@@ -168,6 +176,7 @@ export function checkServerSock(
 ): Socket {
   const sock = asSocket(sockOption, "options.sock");
   if (unix) checkUnixSock(sock);
+  checkStreamSock(sock);
   if (options.ssl !== undefined && options.ssl !== null) {
     throw new NotImplementedError(
       "options.ssl with options.sock: Deno only serves TLS on listeners it creates with " +

@@ -519,7 +519,18 @@ export class StreamTransport<A extends Address = Address>
     this.#setProtocolKind(protocol);
   }
 
-  /** `<StreamTransport socket open>`: the kind, then the state. @internal */
+  /**
+   * What `loop.sendfile()` does with the transport (asyncio's
+   * `_sendfile_compatible`): a TLS transport goes straight to the fallback,
+   * the others try the native path first.
+   *
+   * @ignore
+   */
+  get _sendfileCompatible(): "tryNative" | "fallback" {
+    return this.#kind === "ssl" ? "fallback" : "tryNative";
+  }
+
+  /** @ignore `<StreamTransport socket open>`: the kind, then the state. */
   override _describe(): string[] {
     return [this.#kind, this._state()];
   }
