@@ -240,6 +240,7 @@ export type { CreateDatagramEndpointOptions } from "./loops/core/io_options.ts";
 export {
   type ClientConnectedCallback,
   DEFAULT_LIMIT,
+  openStreams,
   openConnection,
   type OpenConnectionOptions,
   openUnixConnection,

@@ -31,6 +31,7 @@ import {
   separators,
 } from "./stream_limits.ts";
 import { toBytes } from "./transports/stream.ts";
+import { readableOf } from "./web_streams.ts";
 
 // What the pending read waits for.
 const NONE = 0;
@@ -107,6 +108,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   #deliverNow = false; // inside _run(): completions deliver at once
   // the read completed last, which may still give its bytes back
   #lastDone: ReadFuture | null = null;
+  #readable: ReadableStream<Uint8Array> | null = null;
 
   /**
    * Creates a reader.
@@ -124,6 +126,36 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** The buffer limit in bytes. */
   get limit(): number {
     return this.#limit;
+  }
+
+  /**
+   * The reader as a byte `ReadableStream<Uint8Array>` (the same one each
+   * time). It reads only when its consumer asks (a BYOB read gets at most
+   * its view's size; a default read up to `limit` bytes, in a buffer of its
+   * own), so data nobody asked for stays in the reader, which pauses the
+   * transport past 2 × `limit`: backpressure reaches the connection. It
+   * closes at EOF and errors with the connection's error. Cancelling it
+   * closes the transport (as cancelling Deno's `conn.readable` closes the
+   * connection). Use either the stream or the reader's own reads: only one
+   * read may wait at a time.
+   *
+   * @example Reading a connection as a web stream
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { openConnection, run, startServer } from "@asyncio/deno";
+   * await run(async () => {
+   *   await using server = await startServer((_reader, writer) => {
+   *     writer.write(new TextEncoder().encode("hello, stream"));
+   *     writer.close();
+   *   }, "127.0.0.1", 0);
+   *   const [reader, writer] = await openConnection("127.0.0.1", server.sockets[0].getsockname()[1]);
+   *   assert(await new Response(reader.readable).text() === "hello, stream");
+   *   writer.close();
+   * });
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    return this.#readable ??= readableOf(this, () => this.#transport);
   }
 
   /** The exception set by `setException()` (the connection's error), or null. */
@@ -152,7 +184,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#transport = transport;
   }
 
-  /** Switches to the transport of a TLS upgrade. @internal */
+  /** @ignore Switches to the transport of a TLS upgrade. */
   _replaceTransport(transport: Transport): void {
     this.#transport = transport;
     this.#paused = false;
@@ -180,7 +212,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this._feed(toBytes(data), false);
   }
 
-  /** `feedData` for a chunk the caller gives up (kept without a copy). @internal */
+  /** @ignore `feedData` for a chunk the caller gives up (kept without a copy). */
   _feed(data: Uint8Array, adopt = true): void {
     if (this.#eof) throw new RuntimeError("feedData() after feedEof()");
     if (data.length === 0) return;
@@ -229,7 +261,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /**
    * The woken read decides on the buffer (the loop calls it). A read that
    * still cannot complete waits again, unless the stream failed meanwhile
-   * (asyncio would wait forever then). @internal
+   * (asyncio would wait forever then).
+   *
+   * @ignore
    */
   _run(): void {
     const how = this.#wake;
@@ -449,7 +483,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** The pending read was cancelled: forget it (read(-1) puts its bytes back). @internal */
+  /** @ignore The pending read was cancelled: forget it (read(-1) puts its bytes back). */
   _readCancelled(fut: Future<Uint8Array>): void {
     if (this.#fut !== fut) return;
     if (this.#acc.length > 0) this.#buffer.unshift(concatBytes(this.#acc));
@@ -458,12 +492,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#acc = [];
   }
 
-  /** Whether `fut` may give its bytes back (no read started since). @internal */
+  /** @ignore Whether `fut` may give its bytes back (no read started since). */
   _mayUnread(fut: Future<Uint8Array>): boolean {
     return this.#lastDone === fut && this.#fut === null;
   }
 
-  /** Puts the bytes of a cancelled read back in front. @internal */
+  /** @ignore Puts the bytes of a cancelled read back in front. */
   _unread(bytes: Uint8Array): void {
     this.#lastDone = null;
     this.#buffer.unshift(bytes);

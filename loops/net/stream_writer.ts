@@ -12,6 +12,7 @@ import type { ExtraInfo, Transport } from "../core/transports.ts";
 import type { StreamReader } from "./stream_reader.ts";
 import type { StreamReaderProtocol } from "./stream_protocol.ts";
 import { describe } from "../core/checks.ts";
+import { writableOf } from "./web_streams.ts";
 
 /** Options of `StreamWriter.startTls()`. */
 export type StreamStartTlsOptions = Omit<StartTlsOptions, "serverSide">;
@@ -60,6 +61,7 @@ export class StreamWriter<E extends ExtraInfo = ExtraInfo> {
   #protocol: StreamReaderProtocol;
   #reader: StreamReader | null;
   #loop: AbstractEventLoop;
+  #writable: WritableStream<Uint8Array> | null = null;
 
   /**
    * Wraps a transport. `openConnection` and `startServer` create writers;
@@ -94,6 +96,35 @@ export class StreamWriter<E extends ExtraInfo = ExtraInfo> {
   /** The transport (after `startTls()`, the TLS one). */
   get transport(): Transport<E> {
     return this.#transport;
+  }
+
+  /**
+   * The writer as a `WritableStream<Uint8Array>` (the same one each time):
+   * each chunk is copied and written, and the write resolves once `drain()`
+   * does, so a producer (`pipeTo`) waits while the transport's buffer is
+   * over its high water mark. Closing the stream closes the writer and
+   * waits until it is closed; aborting it aborts the transport (buffered
+   * data is dropped). Write errors (a lost connection) error the stream.
+   *
+   * @example Piping into a connection
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, openConnection, run, startServer } from "@asyncio/deno";
+   * await run(async () => {
+   *   const received = getRunningLoop().createFuture<string>();
+   *   await using server = await startServer(async (reader, writer) => {
+   *     received.setResult(new TextDecoder().decode(await reader.read()));
+   *     writer.close();
+   *   }, "127.0.0.1", 0);
+   *   const [, writer] = await openConnection("127.0.0.1", server.sockets[0].getsockname()[1]);
+   *   const words = ReadableStream.from(["web ", "streams"]).pipeThrough(new TextEncoderStream());
+   *   await words.pipeTo(writer.writable); // closes the writer at the end
+   *   assert(await received === "web streams");
+   * });
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.#writable ??= writableOf(this);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Streams: asyncio's high-level connection API. `openConnection` and
  * `openUnixConnection` give a `[StreamReader, StreamWriter]` pair;
- * `startServer` and `startUnixServer` call back with one pair per client.
+ * `startServer` and `startUnixServer` call back with one pair per client;
+ * `openStreams` makes a pair over a connection Deno already made.
  * They accept asyncio's keyword arguments as an options object (`limit` plus
  * the options of `createConnection`, `createServer`, ...).
  *
@@ -27,7 +28,7 @@ import type {
   CreateUnixServerOptions,
 } from "../core/io_options.ts";
 import { type AwaitableCoroutine, awaitableCoroutines } from "../core/tasks.ts";
-import type { SocketExtraInfo, StreamAddress } from "../core/transports.ts";
+import type { SocketExtraInfo, StreamAddress, Transport } from "../core/transports.ts";
 import { StreamReader } from "./stream_reader.ts";
 import { checkLimit, DEFAULT_LIMIT } from "./stream_limits.ts";
 import { type ClientConnectedCallback, StreamReaderProtocol } from "./stream_protocol.ts";
@@ -133,6 +134,64 @@ export function* openConnection<S = undefined>(
   const protocol = new StreamReaderProtocol(reader, null, { loop });
   const [transport] = yield* loop.createConnection(() => protocol, host, port, rest);
   return [reader, new StreamWriter(transport, protocol, reader, loop)];
+}
+
+/**
+ * Wraps a connection Deno already made (`Deno.connect`, `Deno.connectTls`,
+ * a listener's `accept()`, a Unix connection) in a reader and a writer, as
+ * `openConnection` does for the connections it makes; the writer then owns
+ * the connection (closing it closes the connection). With `reader.readable`
+ * and `writer.writable` the pair plugs into web streams.
+ *
+ * A coroutine function, lazy as in asyncio: calling it runs nothing and
+ * looks up no loop; it starts when driven (`yield*` in a coroutine, `await`
+ * in an async function while a loop runs, `loop.runUntilComplete(x)`,
+ * `createTask(x)`, `run(x)`), on that loop.
+ *
+ * @param conn The connection.
+ * @param options `limit`: the reader's buffer limit (default 64 KiB).
+ * @returns A coroutine of `[reader, writer]` (awaitable too).
+ * @throws {RuntimeError} (when driven) If no loop is running.
+ * @throws {TypeError} (when driven) If `conn` is not a `Deno.Conn`.
+ * @throws {RangeError} (when driven) If `options.limit` is not positive.
+ *
+ * @example An echo over a connection from Deno.connect
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStreams, run } from "@asyncio/deno";
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const echo = (async () => {
+ *   const conn = await listener.accept();
+ *   await conn.readable.pipeTo(conn.writable);
+ * })();
+ * await run(async () => {
+ *   const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ *   const [reader, writer] = await openStreams(conn);
+ *   writer.write(new TextEncoder().encode("ping\n"));
+ *   assert(new TextDecoder().decode(await reader.readline()) === "ping\n");
+ *   writer.close();
+ *   await writer.waitClosed();
+ * });
+ * await echo;
+ * ```
+ */
+export function openStreams(
+  conn: Deno.Conn,
+  options?: StreamLimitOption,
+): AwaitableCoroutine<[StreamReader, StreamWriter<SocketExtraInfo>]>;
+export function* openStreams(
+  conn: Deno.Conn,
+  options: StreamLimitOption = {},
+): Coroutine<[StreamReader, StreamWriter<SocketExtraInfo>]> {
+  const loop = getRunningLoop();
+  const [limit] = splitLimit(options);
+  const reader = new StreamReader({ limit, loop });
+  const protocol = new StreamReaderProtocol(reader, null, { loop });
+  const [transport] = yield* loop.connectAcceptedSocket(() => protocol, conn);
+  return [
+    reader,
+    new StreamWriter(transport as Transport<SocketExtraInfo>, protocol, reader, loop),
+  ];
 }
 
 /**
@@ -304,4 +363,4 @@ function serverParts<O extends StreamLimitOption>(
   return [loop, factory, rest];
 }
 
-awaitableCoroutines(openConnection, startServer, openUnixConnection, startUnixServer);
+awaitableCoroutines(openConnection, openStreams, startServer, openUnixConnection, startUnixServer);
