@@ -368,7 +368,9 @@ export abstract class BaseTransport<E extends ExtraInfo = ExtraInfo> {
    * `Transport`); a TypeScript class has one parent. So the library's
    * transports extend their implementation base and list their interface
    * here, and `instanceof` holds for it, as for a class registered with
-   * Python's `ABC.register()`. @internal
+   * Python's `ABC.register()`.
+   *
+   * @ignore
    */
   static readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [];
 
@@ -421,7 +423,7 @@ export abstract class BaseTransport<E extends ExtraInfo = ExtraInfo> {
     return Object.hasOwn(extra, name) ? extra[name as keyof ExtraInfo] : defaultValue;
   }
 
-  /** What `getExtraInfo` serves; concrete transports fill it in. @internal */
+  /** @ignore What `getExtraInfo` serves; concrete transports fill it in. */
   _extra: ExtraInfo = {};
 
   /** Whether the transport is closing or closed. */
@@ -449,6 +451,14 @@ export abstract class BaseTransport<E extends ExtraInfo = ExtraInfo> {
   /** The current protocol. */
   getProtocol(): BaseProtocol {
     return abstract("getProtocol");
+  }
+
+  /**
+   * `using transport = ...`: `close()` at the end of the scope (buffered
+   * data is still sent, then `connectionLost(null)` is called).
+   */
+  [Symbol.dispose](): void {
+    this.close();
   }
 }
 
@@ -580,7 +590,7 @@ export abstract class WriteTransport<E extends ExtraInfo = ExtraInfo> extends Ba
  * ```
  */
 export abstract class Transport<E extends ExtraInfo = ExtraInfo> extends WriteTransport<E> {
-  /** A `Transport` is a `ReadTransport` too. @internal */
+  /** @ignore A `Transport` is a `ReadTransport` too. */
   static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
     ReadTransport,
   ];

@@ -135,9 +135,18 @@ export class InlineExecutor implements Executor {
     this.#shutdown = true;
     return wait ? Promise.all(this.#running).then(() => {}) : Promise.resolve();
   }
+
+  /**
+   * `await using executor = ...`: `shutdown(true)` at the end of the scope.
+   *
+   * @returns A promise settled once the submitted work has settled.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown(true);
+  }
 }
 
-/** Throws TypeError unless `value` is an executor. @internal */
+/** @ignore Throws TypeError unless `value` is an executor. */
 export function checkExecutor(value: unknown, name: string): asserts value is Executor {
   if (!isExecutor(value)) {
     throw new TypeError(
@@ -149,7 +158,9 @@ export function checkExecutor(value: unknown, name: string): asserts value is Ex
 /**
  * Submits `work` to `executor` and returns a future of `loop` for the
  * result. Cancelling the future aborts the submission's signal, which
- * drops the work if it has not started. @internal
+ * drops the work if it has not started.
+ *
+ * @ignore
  */
 export function submitToExecutor<R>(
   loop: AbstractEventLoop,
@@ -175,7 +186,9 @@ export function submitToExecutor<R>(
 
 /**
  * Shuts `executor` down and waits; after `timeout` seconds, warns and
- * shuts it down without waiting. @internal
+ * shuts it down without waiting.
+ *
+ * @ignore
  */
 export function* shutdownExecutor(
   executor: Executor | null,

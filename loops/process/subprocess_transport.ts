@@ -134,7 +134,7 @@ class MergedReadTransport extends ReadTransport<PipeExtraInfo> {
  */
 export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
   implements SubprocessTransport<SubprocessExtraInfo> {
-  /** A `SubprocessTransport`. @internal */
+  /** @ignore A `SubprocessTransport`. */
   static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
     SubprocessTransport,
   ];
@@ -147,7 +147,7 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
   #exitedOnHost = false;
   #exitWaiters: Future<number>[] | null = [];
 
-  /** Wraps a spawned child and its pipes. Call `_start()` next. @internal */
+  /** @ignore Wraps a spawned child and its pipes. Call `_start()` next. */
   constructor(
     loop: BaseEventLoop,
     child: Deno.ChildProcess,
@@ -191,7 +191,9 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
 
   /**
    * Schedules `connectionMade`, starts the pipes, calls `onReady` once
-   * `connectionMade` ran, and waits for the child's exit. @internal
+   * `connectionMade` ran, and waits for the child's exit.
+   *
+   * @ignore
    */
   override _start(onReady: () => void): void {
     const loop = this._loop;
@@ -239,12 +241,12 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
     this.#tryFinish();
   };
 
-  /** Data from one of the child's pipes. @internal */
+  /** @ignore Data from one of the child's pipes. */
   _pipeDataReceived(fd: number, data: Uint8Array): void {
     this.#callProtocol("pipeDataReceived", fd, data);
   }
 
-  /** A pipe transport was lost; the fd is lost once all its pipes are. @internal */
+  /** @ignore A pipe transport was lost; the fd is lost once all its pipes are. */
   _pipeLost(
     slot: { readonly fd: number; open: number; exc: Error | null },
     exc: Error | null,
@@ -256,7 +258,7 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
     this.#tryFinish();
   }
 
-  /** The stdin pipe crossed a water mark: tell the protocol. @internal */
+  /** @ignore The stdin pipe crossed a water mark: tell the protocol. */
   _flowControl(method: "pauseWriting" | "resumeWriting"): void {
     this.#callProtocol(method);
   }
@@ -270,7 +272,9 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
 
   /**
    * `connectionLost(null)` (unless the loop is closed), then the child is
-   * released and `_wait()` resolves. @internal
+   * released and `_wait()` resolves.
+   *
+   * @ignore
    */
   override _callConnectionLost(): void {
     try {
@@ -297,7 +301,9 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
 
   /**
    * A future of the return code: at once if the child has exited, else once
-   * the transport has finished (`connectionLost` ran). @internal
+   * the transport has finished (`connectionLost` ran).
+   *
+   * @ignore
    */
   _wait(): Future<number> {
     const fut = this._loop.createFuture<number>();
@@ -391,19 +397,16 @@ export class DenoSubprocessTransport extends TransportBase<SubprocessExtraInfo>
     }
   }
 
-  /** `using t = ...` closes the transport at the end of the scope. */
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  /** Closes at once: the same as `close()` (asyncio's `_process_exited` path ends it). @internal */
+  /** @ignore Closes at once: the same as `close()` (asyncio's `_process_exited` path ends it). */
   _forceClose(_exc: Error | null): void {
     this.close();
   }
 
   /**
    * `<DenoSubprocessTransport pid=42 returncode=0 stdin=...>`: closed (once
-   * `close()` was called), pid, return code and pipes. @internal
+   * `close()` was called), pid, return code and pipes.
+   *
+   * @ignore
    */
   override _describe(): string[] {
     const info = [];
