@@ -230,19 +230,17 @@ export {
 export { renderMatrix } from "./platform/matrix_table.ts";
 export {
   type ChildExitCallback,
-  type ChildWatcherFactory,
   type ChildWatcherLike,
   type DefaultEventLoopPolicyOptions,
-  isChildWatcherLike,
 } from "./policy/policy.ts";
 export { UdpTransport } from "./loops/net/transports/datagram.ts";
 export type { CreateDatagramEndpointOptions } from "./loops/core/io_options.ts";
 export {
   type ClientConnectedCallback,
   DEFAULT_LIMIT,
-  openStreams,
   openConnection,
   type OpenConnectionOptions,
+  openStreams,
   openUnixConnection,
   type OpenUnixConnectionOptions,
   type Separator,
@@ -277,10 +275,10 @@ export {
   type WorkerPoolExecutorOptions,
 } from "./loops/executor/worker_pool_executor.ts";
 export {
+  type FileDescriptorLike,
   SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
-  type FileDescriptorLike,
   Socket,
   type SocketAddress,
   type SocketState,
@@ -291,7 +289,6 @@ export {
   PromiseChildWatcher,
   returncodeOf,
 } from "./loops/process/child_watcher.ts";
-import "./policy/default_child_watcher.ts";
 export {
   createSubprocessExec,
   type CreateSubprocessOptions,
@@ -305,7 +302,6 @@ export {
   SubprocessStreamProtocol,
 } from "./loops/process/subprocess.ts";
 export { DenoSubprocessTransport } from "./loops/process/subprocess_transport.ts";
-import "./policy/subprocess_watcher.ts";
 export {
   AI_ADDRCONFIG,
   AI_ALL,

@@ -6,7 +6,7 @@
 
 import type { AbstractEventLoop } from "../loops/core/events.ts";
 import { NotImplementedError } from "../loops/core/exceptions.ts";
-import type { ChildWatcherLike } from "./child_watcher_registry.ts";
+import type { ChildWatcherLike } from "../loops/process/realm_child_watcher.ts";
 
 /**
  * The policy interface: it manages the event loop of the current context
@@ -89,24 +89,26 @@ export abstract class AbstractEventLoopPolicy {
   setChildWatcher(_watcher: ChildWatcherLike | null): void {
     throw notImplemented(this, "setChildWatcher");
   }
+
+  // The abstract methods stay abstract for TypeScript (a subclass that lacks
+  // one does not compile), and exist at run time as asyncio's do: a policy
+  // that does not provide one throws NotImplementedError, not "is not a
+  // function".
+  static {
+    for (const method of ["getEventLoop", "setEventLoop", "newEventLoop"] as const) {
+      Object.defineProperty(this.prototype, method, {
+        value: {
+          [method](this: object): never {
+            throw notImplemented(this, method);
+          },
+        }[method],
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
 }
 
 function notImplemented(policy: object, method: string): NotImplementedError {
   return new NotImplementedError(`${policy.constructor.name} does not implement ${method}()`);
-}
-
-// The abstract methods stay abstract for TypeScript (a subclass that lacks
-// one does not compile), and exist at run time as asyncio's do: a policy
-// that does not provide one throws NotImplementedError, not "is not a
-// function".
-for (const method of ["getEventLoop", "setEventLoop", "newEventLoop"] as const) {
-  Object.defineProperty(AbstractEventLoopPolicy.prototype, method, {
-    value: {
-      [method](this: object): never {
-        throw notImplemented(this, method);
-      },
-    }[method],
-    writable: true,
-    configurable: true,
-  });
 }

@@ -59,23 +59,18 @@
  * @module
  */
 
-import {
-  _getRunningLoop,
-  _setDefaultLoopProvider,
-  type AbstractEventLoop,
-} from "../loops/core/events.ts";
+import { _getRunningLoop, _setCurrentLoop, type AbstractEventLoop } from "../loops/core/events.ts";
+import { _setChildWatcher } from "../loops/process/realm_child_watcher.ts";
 import { describe } from "../loops/core/checks.ts";
 import { AbstractEventLoopPolicy } from "./abstract_policy.ts";
-import { DefaultEventLoopPolicy } from "./default_policy.ts";
+import { _bindPolicy, _unbindPolicy, DefaultEventLoopPolicy } from "./default_policy.ts";
 
 export { AbstractEventLoopPolicy } from "./abstract_policy.ts";
 export { DefaultEventLoopPolicy, type DefaultEventLoopPolicyOptions } from "./default_policy.ts";
-export {
-  type ChildExitCallback,
-  type ChildWatcherFactory,
-  type ChildWatcherLike,
-  isChildWatcherLike,
-} from "./child_watcher_registry.ts";
+export type {
+  ChildExitCallback,
+  ChildWatcherLike,
+} from "../loops/process/realm_child_watcher.ts";
 
 let policy: AbstractEventLoopPolicy | null = null;
 
@@ -92,11 +87,23 @@ let policy: AbstractEventLoopPolicy | null = null;
  * ```
  */
 export function getEventLoopPolicy(): AbstractEventLoopPolicy {
-  return policy ??= new DefaultEventLoopPolicy();
+  if (policy === null) {
+    const made = new DefaultEventLoopPolicy();
+    _bindPolicy(made); // adopts the realm's loop and watcher, if any
+    policy = made;
+  }
+  return policy;
 }
 
 /**
- * Sets the current policy; `null` restores the default one.
+ * Sets the current policy; `null` restores the default one (made on next
+ * use). The realm's current loop and child watcher are the policy's, as in
+ * asyncio: the old policy takes its loop and watcher back (neither is
+ * closed), and a `DefaultEventLoopPolicy` brings the loop and watcher set
+ * on it before (a fresh one brings none: its `getEventLoop()` creates a
+ * loop on first use). Another policy class leaves the realm without a
+ * current loop: `new Future()` outside a running loop does not ask it
+ * (docs/differences.md).
  *
  * @param newPolicy A policy or null.
  * @throws {TypeError} If it is not an `AbstractEventLoopPolicy`.
@@ -118,7 +125,11 @@ export function setEventLoopPolicy(newPolicy: AbstractEventLoopPolicy | null): v
       `policy must be an AbstractEventLoopPolicy or null: got ${describe(newPolicy)}`,
     );
   }
+  if (policy instanceof DefaultEventLoopPolicy) _unbindPolicy(policy);
+  _setCurrentLoop(undefined);
+  _setChildWatcher(null);
   policy = newPolicy;
+  if (policy instanceof DefaultEventLoopPolicy) _bindPolicy(policy);
 }
 
 /**
@@ -193,5 +204,3 @@ export function setEventLoop(loop: AbstractEventLoop | null): void {
 export function newEventLoop(): AbstractEventLoop {
   return getEventLoopPolicy().newEventLoop();
 }
-
-_setDefaultLoopProvider(() => getEventLoopPolicy().getEventLoop());

@@ -142,11 +142,11 @@ export function callbackName(cb: unknown): string {
  * ```
  */
 export class Handle {
-  /** @internal */ _callback: AnyFn | null;
-  /** @internal */ _args: unknown[] | null;
-  /** @internal */ _loop: HandleOwner;
-  /** @internal */ _cancelled = false;
-  /** @internal */ _sourceTraceback: string | undefined;
+  /** @ignore */ _callback: AnyFn | null;
+  /** @ignore */ _args: unknown[] | null;
+  /** @ignore */ _loop: HandleOwner;
+  /** @ignore */ _cancelled = false;
+  /** @ignore */ _sourceTraceback: string | undefined;
 
   /**
    * Created by the loop; not meant to be constructed directly.
@@ -193,7 +193,7 @@ export class Handle {
     this.cancel();
   }
 
-  /** Runs the callback; errors go to the loop's exception handler. @internal */
+  /** @ignore Runs the callback; errors go to the loop's exception handler. */
   _run(): void {
     const cb = this._callback;
     if (cb === null) return;
@@ -206,7 +206,7 @@ export class Handle {
     }
   }
 
-  /** @internal */
+  /** @ignore */
   _report(exception: unknown): void {
     const context: ExceptionContext = {
       message: `Exception in callback ${this.toString()}`,
@@ -240,9 +240,9 @@ export class Handle {
  * ```
  */
 export class TimerHandle extends Handle {
-  /** @internal */ _when: number;
-  /** @internal */ _seq = 0;
-  /** @internal whether it sits in the loop's heap */ _scheduled = false;
+  /** @ignore */ _when: number;
+  /** @ignore */ _seq = 0;
+  /** @ignore whether it sits in the loop's heap */ _scheduled = false;
 
   /** Created by the loop; not meant to be constructed directly. */
   constructor(
@@ -397,7 +397,7 @@ export interface IoServices extends Pick<AbstractEventLoop, IoMethodName> {
  * ```
  */
 export abstract class AbstractEventLoop {
-  /** The I/O services the loop was built with, or null (no I/O). @internal */
+  /** @ignore The I/O services the loop was built with, or null (no I/O). */
   _services: IoServices | null = null;
 
   /** Schedules `callback(...args)` for the next iteration. */
@@ -2002,26 +2002,61 @@ export function getRunningLoop(): AbstractEventLoop {
   return runningLoop;
 }
 
-/** The running loop or null. @internal */
+/** @ignore The running loop or null. */
 export function _getRunningLoop(): AbstractEventLoop | null {
   return runningLoop;
 }
 
-/** Records the running loop; used by the loops themselves. @internal */
+/** @ignore Records the running loop; used by the loops themselves. */
 export function _setRunningLoop(loop: AbstractEventLoop | null): void {
   runningLoop = loop;
 }
 
-// How `Future`, `ensureFuture` and friends find a loop when none runs. The
-// policy module installs `getEventLoop` here; loops/ never imports policy/.
-let defaultLoopProvider: () => AbstractEventLoop = getRunningLoop;
+// The current loop of this realm: what `setEventLoop()` set, or what the
+// default policy's `getEventLoop()` created. `undefined` until the first
+// `setEventLoop()` (the default policy creates a loop only then, in the main
+// realm); `null` after `setEventLoop(null)`. The policy layer is the facade
+// that reads and writes it; the core uses it where asyncio calls
+// `get_event_loop()`: `new Future()`, `ensureFuture()`, `gather()` and the
+// stream classes without a loop, outside a running loop.
+let currentLoop: AbstractEventLoop | null | undefined = undefined;
 
-/** The running loop, else the policy's loop for this realm. @internal */
-export function _getEventLoop(): AbstractEventLoop {
-  return runningLoop ?? defaultLoopProvider();
+/**
+ * The realm's current loop: `undefined` if none was ever set (or the policy
+ * was replaced since), `null` after `setEventLoop(null)`.
+ *
+ * @returns The loop, `null` or `undefined`.
+ * @ignore
+ */
+export function _getCurrentLoop(): AbstractEventLoop | null | undefined {
+  return currentLoop;
 }
 
-/** Installs the fallback used by `_getEventLoop`. @internal */
-export function _setDefaultLoopProvider(provider: () => AbstractEventLoop): void {
-  defaultLoopProvider = provider;
+/**
+ * Sets the realm's current loop (`undefined`: as if none was ever set).
+ *
+ * @param loop The loop, `null` or `undefined`.
+ * @ignore
+ */
+export function _setCurrentLoop(loop: AbstractEventLoop | null | undefined): void {
+  currentLoop = loop;
+}
+
+/**
+ * The running loop, else the realm's current loop (asyncio 3.14's
+ * `get_event_loop()`, which no longer creates one).
+ *
+ * @returns The loop.
+ * @throws {RuntimeError} When no loop runs and none is current.
+ * @ignore
+ */
+export function _getEventLoop(): AbstractEventLoop {
+  const loop = runningLoop ?? currentLoop;
+  if (loop === null || loop === undefined) {
+    throw new RuntimeError(
+      "There is no current event loop: create one with newEventLoop() and setEventLoop(), " +
+        "get it with getEventLoop(), or use run()",
+    );
+  }
+  return loop;
 }

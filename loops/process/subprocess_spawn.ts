@@ -1,7 +1,7 @@
 // Spawning a child for loop.subprocessExec()/subprocessShell(): the
 // coroutine behind them, and the registration of each child with the
-// policy's child watcher (found through a hook policy/ installs, since
-// loops/ never imports policy/).
+// realm's child watcher (realm_child_watcher.ts; the policy's
+// getChildWatcher()/setChildWatcher() read and write the same watcher).
 
 import type { BaseEventLoop } from "../core/base_event_loop.ts";
 import type { Coroutine } from "../core/events.ts";
@@ -11,40 +11,62 @@ import { mapIoError } from "../net/errors.ts";
 import type { SpawnPlan } from "./subprocess_options.ts";
 import { DenoSubprocessTransport } from "./subprocess_transport.ts";
 import { startTransport } from "../net/transports/base.ts";
+import { currentPlatform } from "../../platform/detect.ts";
+import { checkSupported } from "../../platform/matrix.ts";
+import { _getChildWatcher } from "./realm_child_watcher.ts";
 
-/** What the subprocess layer needs of the policy's child watcher. */
+/** What the subprocess layer needs of the realm's child watcher. */
 interface WatcherLike {
   addChildHandler(pid: number, callback: () => void): void;
   registerProcess?(child: Deno.ChildProcess): number;
   isActive?(): boolean;
 }
 
-let watcherProvider: (() => WatcherLike | null) | null = null;
+// The realm's child watcher, where this machine has child watchers (not on
+// Windows, as DefaultEventLoopPolicy.getChildWatcher() says); none if it
+// cannot be had.
+function realmWatcher(): WatcherLike | null {
+  try {
+    checkSupported("getChildWatcher", "selector", currentPlatform());
+    return _getChildWatcher();
+  } catch {
+    return null;
+  }
+}
+
+let watcherProvider: (() => WatcherLike | null) | null = realmWatcher;
 
 /**
- * Installs how the subprocess layer finds the policy's child watcher
- * (`loops/` never imports `policy/`; policy/subprocess_watcher.ts installs
- * it). `null` uninstalls. @internal
+ * Replaces how the subprocess layer finds the child watcher it registers
+ * children with (tests; default: the realm's watcher). `null`: none.
+ *
+ * @param provider Returns the watcher or `null`; or `null`.
+ * @ignore
  */
 export function _setChildWatcherProvider(provider: (() => WatcherLike | null) | null): void {
   watcherProvider = provider;
 }
 
-/** The installed provider, or `null`. @internal */
+/**
+ * The provider in use, or `null`.
+ *
+ * @returns The provider.
+ * @ignore
+ */
 export function _getChildWatcherProvider(): (() => WatcherLike | null) | null {
   return watcherProvider;
 }
 
 function noop(): void {}
 
-// The policy's child watcher, checked before anything is spawned, as
+// The realm's child watcher, checked before anything is spawned, as
 // asyncio's Unix loop does: one that says it is not active refuses the
-// child (RuntimeError). No watcher (Windows, a policy without one): null.
+// child (RuntimeError). No watcher (Windows): null.
 function activeWatcher(): WatcherLike | null {
   const watcher = watcherProvider === null ? null : watcherProvider();
   if (watcher !== null && watcher.isActive?.() === false) {
     throw new RuntimeError(
-      "The policy's child watcher is not active, so subprocess support is not installed: " +
+      "The child watcher is not active, so subprocess support is not installed: " +
         "attach it to a loop that is not closed (or use one that is always active)",
     );
   }

@@ -8,7 +8,6 @@ import {
   type ChildWatcherLike,
   currentPlatform,
   DefaultEventLoopPolicy,
-  isChildWatcherLike,
   newEventLoop,
   NotImplementedError,
   type Platform,
@@ -23,11 +22,27 @@ import {
   _defaultChildWatcherFactory,
   _setDefaultChildWatcherFactory,
   type ChildWatcherFactory,
-} from "../../policy/child_watcher_registry.ts";
+  isChildWatcherLike,
+} from "../../loops/process/realm_child_watcher.ts";
+import { _peekChildWatcher } from "../../loops/process/realm_child_watcher.ts";
+import { _getCurrentLoop } from "../../loops/core/events.ts";
 import { bad, thrownBy } from "../_helpers.ts";
 import { RecordingWatcher } from "./_recording_watcher.ts";
 
-/** Runs `fn` with `factory` registered as the default watcher factory, then restores the old one. */
+/**
+ * Runs `fn` in a fresh realm state (no current loop, no child watcher:
+ * what `setEventLoopPolicy(null)` leaves) and leaves a fresh one behind.
+ */
+async function fresh(fn: () => void | Promise<void>): Promise<void> {
+  setEventLoopPolicy(null);
+  try {
+    await fn();
+  } finally {
+    setEventLoopPolicy(null);
+  }
+}
+
+/** Runs `fn` (in a fresh realm state) with `factory` as the realm's default watcher factory. */
 async function withFactory(
   factory: ChildWatcherFactory | null,
   fn: () => void | Promise<void>,
@@ -35,7 +50,7 @@ async function withFactory(
   const previous = _defaultChildWatcherFactory();
   _setDefaultChildWatcherFactory(factory);
   try {
-    await fn();
+    await fresh(fn);
   } finally {
     _setDefaultChildWatcherFactory(previous);
   }
@@ -144,51 +159,54 @@ Deno.test("AbstractEventLoopPolicy's loop methods throw NotImplementedError unle
 
 Deno.test("DefaultEventLoopPolicy.setChildWatcher() sets the watcher getChildWatcher() returns", async (t) => {
   for (const platform of [linux, darwin, currentPlatform()]) {
-    await t.step(`${platform.os}${platform.simulated ? " (simulated)" : ""}`, () => {
-      const policy = new DefaultEventLoopPolicy({ platform });
-      const first = new RecordingWatcher("first");
-      policy.setChildWatcher(first);
-      assert.equal(policy.getChildWatcher(), first);
-      assert.deepEqual(first.calls, [], "setting a watcher does not attach it");
-      // Setting the same watcher again keeps it open.
-      policy.setChildWatcher(first);
-      assert.equal(first.closed, false);
-      // A new watcher replaces the old one, which is closed.
-      const second = new RecordingWatcher("second");
-      policy.setChildWatcher(second);
-      assert.equal(first.closed, true);
-      assert.equal(policy.getChildWatcher(), second);
-      policy.setChildWatcher(null);
-      assert.equal(second.closed, true);
-    });
+    await t.step(`${platform.os}${platform.simulated ? " (simulated)" : ""}`, () =>
+      fresh(() => {
+        const policy = new DefaultEventLoopPolicy({ platform });
+        const first = new RecordingWatcher("first");
+        policy.setChildWatcher(first);
+        assert.equal(policy.getChildWatcher(), first);
+        assert.deepEqual(first.calls, [], "setting a watcher does not attach it");
+        // Setting the same watcher again keeps it open.
+        policy.setChildWatcher(first);
+        assert.equal(first.closed, false);
+        // A new watcher replaces the old one, which is closed.
+        const second = new RecordingWatcher("second");
+        policy.setChildWatcher(second);
+        assert.equal(first.closed, true);
+        assert.equal(policy.getChildWatcher(), second);
+        policy.setChildWatcher(null);
+        assert.equal(second.closed, true);
+      }));
   }
 });
 
-Deno.test("DefaultEventLoopPolicy.setChildWatcher() refuses what is not a watcher", () => {
-  const policy = new DefaultEventLoopPolicy({ platform: linux });
-  const kept = new RecordingWatcher();
-  policy.setChildWatcher(kept);
-  assert.throws(() => policy.setChildWatcher(bad({ close() {}, attachLoop() {} })), {
-    name: "TypeError",
-    message:
-      /^watcher must be a child watcher or null \(missing addChildHandler, removeChildHandler\): got Object object/,
-  });
-  assert.throws(() => policy.setChildWatcher(bad(7)), TypeError);
-  assert.equal(policy.getChildWatcher(), kept, "a refused watcher changes nothing");
-  assert.equal(kept.closed, false);
-  assert.equal(isChildWatcherLike(kept), true);
-  assert.equal(isChildWatcherLike({ close() {} }), false);
-});
+Deno.test("DefaultEventLoopPolicy.setChildWatcher() refuses what is not a watcher", () =>
+  fresh(() => {
+    const policy = new DefaultEventLoopPolicy({ platform: linux });
+    const kept = new RecordingWatcher();
+    policy.setChildWatcher(kept);
+    assert.throws(() => policy.setChildWatcher(bad({ close() {}, attachLoop() {} })), {
+      name: "TypeError",
+      message:
+        /^watcher must be a child watcher or null \(missing addChildHandler, removeChildHandler\): got Object object/,
+    });
+    assert.throws(() => policy.setChildWatcher(bad(7)), TypeError);
+    assert.equal(policy.getChildWatcher(), kept, "a refused watcher changes nothing");
+    assert.equal(kept.closed, false);
+    assert.equal(isChildWatcherLike(kept), true);
+    assert.equal(isChildWatcherLike({ close() {} }), false);
+  }));
 
-Deno.test("DefaultEventLoopPolicy.setEventLoop() attaches the child watcher", () => {
-  const policy = new DefaultEventLoopPolicy({ platform: linux });
-  const watcher = new RecordingWatcher();
-  policy.setChildWatcher(watcher);
-  using loop = new TestLoop();
-  policy.setEventLoop(loop);
-  policy.setEventLoop(null);
-  assert.deepEqual(watcher.attached(), [loop, null]);
-});
+Deno.test("DefaultEventLoopPolicy.setEventLoop() attaches the child watcher", () =>
+  fresh(() => {
+    const policy = new DefaultEventLoopPolicy({ platform: linux });
+    const watcher = new RecordingWatcher();
+    policy.setChildWatcher(watcher);
+    using loop = new TestLoop();
+    policy.setEventLoop(loop);
+    policy.setEventLoop(null);
+    assert.deepEqual(watcher.attached(), [loop, null]);
+  }));
 
 Deno.test("DefaultEventLoopPolicy.getChildWatcher() without a watcher or factory throws RuntimeError", async () => {
   await withFactory(null, () => {
@@ -209,13 +227,43 @@ Deno.test("DefaultEventLoopPolicy.getChildWatcher() creates the default watcher 
     const watcher = policy.getChildWatcher();
     assert.equal(made.length, 1);
     assert.equal(watcher, made[0]);
-    assert.deepEqual(made[0].attached(), [loop], "attached to the policy's current loop");
+    assert.deepEqual(made[0].attached(), [loop], "attached to the policy's loop");
     assert.equal(policy.getChildWatcher(), watcher);
     assert.equal(made.length, 1);
     // Another policy has its own watcher.
     const other = new DefaultEventLoopPolicy({ platform: linux });
     assert.notEqual(other.getChildWatcher(), watcher);
     assert.deepEqual(made[1].attached(), [null], "no loop set on that policy yet");
+  });
+});
+
+Deno.test("DefaultEventLoopPolicy: the installed policy's loop and watcher are the realm's", async () => {
+  const made: RecordingWatcher[] = [];
+  await withFactory(() => made[made.push(new RecordingWatcher("default")) - 1], () => {
+    const policy = new DefaultEventLoopPolicy({ platform: linux });
+    const watcher = new RecordingWatcher("set before install");
+    policy.setChildWatcher(watcher);
+    using loop = new TestLoop();
+    policy.setEventLoop(loop);
+    assert.equal(_peekChildWatcher(), null, "not installed: the realm has none");
+    assert.equal(_getCurrentLoop(), undefined);
+    setEventLoopPolicy(policy);
+    assert.equal(_peekChildWatcher(), watcher, "installed: the watcher set on it is the realm's");
+    assert.equal(_getCurrentLoop(), loop);
+    assert.equal(policy.getEventLoop(), loop);
+    // A watcher set now goes to the realm.
+    const next = new RecordingWatcher("set after install");
+    policy.setChildWatcher(next);
+    assert.equal(watcher.closed, true);
+    assert.equal(_peekChildWatcher(), next);
+    // Replaced: the policy takes its loop and watcher back, the realm is empty.
+    setEventLoopPolicy(null);
+    assert.equal(_peekChildWatcher(), null);
+    assert.equal(_getCurrentLoop(), undefined);
+    assert.equal(policy.getChildWatcher(), next);
+    assert.equal(policy.getEventLoop(), loop);
+    assert.equal(next.closed, false, "neither is closed");
+    assert.equal(made.length, 0);
   });
 });
 

@@ -91,7 +91,7 @@ Deno.test("setEventLoopPolicy(null) restores the default; a non-policy is refuse
   });
 });
 
-Deno.test("each DefaultEventLoopPolicy manages its own loop", async () => {
+Deno.test("each DefaultEventLoopPolicy manages its own loop; the installed one's is the realm's", async () => {
   await withFreshPolicy(() => {
     const p1 = new DefaultEventLoopPolicy();
     const p2 = new DefaultEventLoopPolicy();
@@ -101,9 +101,33 @@ Deno.test("each DefaultEventLoopPolicy manages its own loop", async () => {
       assert.notEqual(l1, l2);
       assert.equal(p1.getEventLoop(), l1);
       assert.throws(() => p1.setEventLoop(bad(3)), TypeError);
+      setEventLoopPolicy(p2);
+      assert.equal(getEventLoop(), l2);
+      assert.equal(new Future().getLoop(), l2, "outside a running loop: the realm's loop");
+      setEventLoopPolicy(p1);
+      assert.equal(new Future().getLoop(), l1);
+      assert.equal(p2.getEventLoop(), l2, "a replaced policy keeps its loop");
     } finally {
       l1.close();
       l2.close();
+    }
+  });
+});
+
+Deno.test("setEventLoopPolicy() starts the realm afresh, as asyncio's new policy", async () => {
+  await withFreshPolicy(() => {
+    const before = getEventLoop();
+    setEventLoop(null);
+    assert.throws(() => getEventLoop(), RuntimeError, "after setEventLoop(null)");
+    setEventLoopPolicy(new DefaultEventLoopPolicy());
+    assert.throws(() => new Future(), RuntimeError, "no loop until one is made or set");
+    const after = getEventLoop();
+    try {
+      assert.notEqual(after, before);
+      assert.equal(new Future().getLoop(), after);
+    } finally {
+      before.close();
+      after.close();
     }
   });
 });
@@ -159,8 +183,10 @@ Deno.test("a custom policy is used by the module functions", async (t) => {
       try {
         assert.equal(loop.time(), 7);
         assert.equal(getEventLoop(), loop);
-        // Futures created without a loop and outside any running loop use it.
-        assert.equal(new Future().getLoop(), loop);
+        // Futures created without a loop outside a running loop use the
+        // realm's current loop, which only DefaultEventLoopPolicy keeps
+        // (docs/differences.md): a policy of its own is not asked.
+        assert.throws(() => new Future(), RuntimeError);
       } finally {
         loop.close();
       }

@@ -6,7 +6,7 @@ import { DefaultEventLoopPolicy } from "../../../mod.ts";
 import {
   _defaultChildWatcherFactory,
   _setDefaultChildWatcherFactory,
-} from "../../../policy/child_watcher_registry.ts";
+} from "../../../loops/process/realm_child_watcher.ts";
 import { bad } from "../../_helpers.ts";
 import { RecordingWatcher } from "../../policy/_recording_watcher.ts";
 import { type CellContext, type FeatureEntry, neverMade, Probe, settle } from "./context.ts";
