@@ -313,7 +313,7 @@ export interface ModuleTask<F extends WorkFunction = WorkFunction> {
   readonly module: string | URL;
   /** The name of the exported function. */
   readonly export: string;
-  /** Never set: carries the function type. @internal */
+  /** @ignore Never set: carries the function type. */
   readonly _fn?: F;
 }
 

@@ -8,12 +8,12 @@
 import type { ModuleTask, WorkFunction } from "../core/io_types.ts";
 export type { ModuleTask, WorkFunction };
 
-/** A function task or a module task, with its arguments. @internal */
+/** @ignore A function task or a module task, with its arguments. */
 export type WorkMessage =
   | { id: number; source: string; name: string; args: unknown[] }
   | { id: number; module: string; export: string; args: unknown[] };
 
-/** An error as a plain, cloneable record. @internal */
+/** @ignore An error as a plain, cloneable record. */
 export interface ErrorRecord {
   $error: true;
   name: string;
@@ -23,7 +23,7 @@ export interface ErrorRecord {
   props?: Record<string, unknown>;
 }
 
-/** What a worker answers. @internal */
+/** @ignore What a worker answers. */
 export type ReplyMessage =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: unknown }

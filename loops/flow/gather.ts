@@ -44,8 +44,8 @@ export type GatherResults<A extends readonly unknown[]> = {
  * ```
  */
 export class GatheringFuture<T extends unknown[]> extends Future<T> {
-  /** @internal */ _children: Future<unknown>[];
-  /** @internal */ _cancelRequested = false;
+  /** @ignore */ _children: Future<unknown>[];
+  /** @ignore */ _cancelRequested = false;
   #returnExceptions: boolean;
   #finished = 0;
 
@@ -56,7 +56,7 @@ export class GatheringFuture<T extends unknown[]> extends Future<T> {
     this.#returnExceptions = returnExceptions;
   }
 
-  /** asyncio's gather `_done_callback`, once per child occurrence. @internal */
+  /** @ignore asyncio's gather `_done_callback`, once per child occurrence. */
   _childDone(fut: Future<unknown>): void {
     this.#finished++;
     if (this.done()) {

@@ -22,12 +22,12 @@ import { Deque } from "./deque.ts";
 
 // asyncio's _LoopBoundMixin: a primitive binds to the running loop the first
 // time it needs one (to create a waiter future) and refuses any other loop.
-/** Something bound to a loop on first use. @internal */
+/** @ignore Something bound to a loop on first use. */
 export interface _LoopBound {
   _loop: AbstractEventLoop | null;
 }
 
-/** The loop `owner` is bound to, binding it to the running loop first. @internal */
+/** @ignore The loop `owner` is bound to, binding it to the running loop first. */
 export function _boundLoop(owner: _LoopBound): AbstractEventLoop {
   const loop = getRunningLoop();
   if (owner._loop === null) owner._loop = loop;
@@ -86,9 +86,9 @@ class Held implements Disposable {
  * ```
  */
 export class Lock {
-  /** @internal */ _waiters: Deque<Future<true>> | null = null;
-  /** @internal */ _locked = false;
-  /** @internal the loop this lock is bound to */ _loop: AbstractEventLoop | null = null;
+  /** @ignore */ _waiters: Deque<Future<true>> | null = null;
+  /** @ignore */ _locked = false;
+  /** @ignore the loop this lock is bound to */ _loop: AbstractEventLoop | null = null;
 
   /**
    * Creates an unlocked lock.
@@ -214,9 +214,9 @@ function extraArgument(cls: string, takes: string, arg: unknown): never {
  * ```
  */
 export class Event {
-  /** @internal */ _waiters: Deque<Future<true>> = new Deque();
-  /** @internal */ _value = false;
-  /** @internal the loop this event is bound to */ _loop: AbstractEventLoop | null = null;
+  /** @ignore */ _waiters: Deque<Future<true>> = new Deque();
+  /** @ignore */ _value = false;
+  /** @ignore the loop this event is bound to */ _loop: AbstractEventLoop | null = null;
 
   /**
    * Creates an event whose flag is not set.
@@ -311,9 +311,9 @@ export class Event {
  * ```
  */
 export class Condition {
-  /** @internal */ _lock: Lock;
-  /** @internal */ _waiters: Deque<Future<boolean>> = new Deque();
-  /** @internal the loop this condition is bound to */ _loop: AbstractEventLoop | null = null;
+  /** @ignore */ _lock: Lock;
+  /** @ignore */ _waiters: Deque<Future<boolean>> = new Deque();
+  /** @ignore the loop this condition is bound to */ _loop: AbstractEventLoop | null = null;
 
   /**
    * Creates a condition on `lock`, or on a new `Lock`.
@@ -464,7 +464,7 @@ export class Condition {
     this._notify(n);
   }
 
-  /** Wakes up to `n` waiters that are not woken already. @internal */
+  /** @ignore Wakes up to `n` waiters that are not woken already. */
   _notify(n: number): void {
     const waiters = this._waiters;
     let woken = 0;
@@ -521,9 +521,9 @@ export class Condition {
  * ```
  */
 export class Semaphore {
-  /** @internal */ _waiters: Deque<Future<true>> | null = null;
-  /** @internal */ _value: number;
-  /** @internal the loop this semaphore is bound to */ _loop: AbstractEventLoop | null = null;
+  /** @ignore */ _waiters: Deque<Future<true>> | null = null;
+  /** @ignore */ _value: number;
+  /** @ignore the loop this semaphore is bound to */ _loop: AbstractEventLoop | null = null;
 
   /**
    * Creates a semaphore holding `value` units.
@@ -733,10 +733,10 @@ type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof
  * ```
  */
 export class Barrier {
-  /** @internal */ _cond: Condition = new Condition();
-  /** @internal */ _parties: number;
-  /** @internal */ _state: BarrierState = FILLING;
-  /** @internal how many tasks are in the barrier */ _count = 0;
+  /** @ignore */ _cond: Condition = new Condition();
+  /** @ignore */ _parties: number;
+  /** @ignore */ _state: BarrierState = FILLING;
+  /** @ignore how many tasks are in the barrier */ _count = 0;
 
   /**
    * Creates a barrier for `parties` tasks.

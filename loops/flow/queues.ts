@@ -293,13 +293,13 @@ function wakeUpNext(waiters: Deque<Future<void>>): void {
  * ```
  */
 export class Queue<T> {
-  /** @internal */ _maxsize: number;
-  /** @internal */ _queue: ItemStore<T>;
-  /** @internal */ _getters: Deque<Future<void>> = new Deque();
-  /** @internal */ _putters: Deque<Future<void>> = new Deque();
-  /** @internal */ _unfinishedTasks = 0;
-  /** @internal */ _isShutdown = false;
-  /** @internal the loop this queue is bound to */ _loop: AbstractEventLoop | null = null;
+  /** @ignore */ _maxsize: number;
+  /** @ignore */ _queue: ItemStore<T>;
+  /** @ignore */ _getters: Deque<Future<void>> = new Deque();
+  /** @ignore */ _putters: Deque<Future<void>> = new Deque();
+  /** @ignore */ _unfinishedTasks = 0;
+  /** @ignore */ _isShutdown = false;
+  /** @ignore the loop this queue is bound to */ _loop: AbstractEventLoop | null = null;
   #finished: Event | null = null;
 
   /**
@@ -478,7 +478,7 @@ export class Queue<T> {
     }
   }
 
-  /** What `toString()` shows after the class name. @internal */
+  /** @ignore What `toString()` shows after the class name. */
   _format(): string {
     let result = `maxsize=${this._maxsize}`;
     if (this._queue.length > 0) {

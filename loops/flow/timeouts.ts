@@ -72,7 +72,7 @@ export class Timeout {
   #signal: AbortSignal | undefined;
   #unlinkSignal: (() => void) | null = null;
   #aborted = false;
-  /** @internal the TimeoutError message */ _message = "Timeout expired";
+  /** @ignore the TimeoutError message */ _message = "Timeout expired";
 
   /**
    * Creates a scope with an absolute deadline in the loop's `time()` scale.
@@ -140,7 +140,7 @@ export class Timeout {
     this.#task!.cancel();
   };
 
-  /** Runs `body` inside the scope (asyncio's `__aenter__` .. `__aexit__`). @internal */
+  /** @ignore Runs `body` inside the scope (asyncio's `__aenter__` .. `__aexit__`). */
   *_run<T>(body: () => unknown): Coroutine<T> {
     if (this.#state !== CREATED) throw new RuntimeError("Timeout has already been entered");
     const task = currentTask();

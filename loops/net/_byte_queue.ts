@@ -1,7 +1,7 @@
 // The receive buffer of a Socket: byte chunks read from Deno, taken out in
 // any sizes without copying when a chunk can be handed out whole or sliced.
 
-/** A FIFO of bytes made of chunks. @internal */
+/** @ignore A FIFO of bytes made of chunks. */
 export class ByteQueue {
   #chunks: Uint8Array[] = [];
   #size = 0;

@@ -14,7 +14,7 @@ interface WriteEntry {
   fut: Future<void> | null;
 }
 
-/** The ordered writes of one connection. @internal */
+/** @ignore The ordered writes of one connection. */
 export class SendQueue {
   #what: () => string;
   #onIdle: () => void;

@@ -17,7 +17,7 @@ let nextFileno = FIRST_FILENO;
 /**
  * A new `fileno()` number: unique in this process and never reused (Deno
  * exposes no descriptors; sockets and server sockets share this counter).
- * @internal
+ * @ignore
  */
 export function allocateFileno(): number {
   return nextFileno++;
@@ -38,7 +38,7 @@ export const FAMILY_NAMES: Record<number, string> = {
  *
  * @throws {TypeError} If its shape does not fit the family.
  * @throws {GaiError} If an IP literal belongs to the other family.
- * @internal
+ * @ignore
  */
 export function checkSocketAddress(family: number, address: unknown, name: string): SocketAddress {
   if (family === AF_UNIX) {
@@ -76,7 +76,7 @@ export function checkSocketAddress(family: number, address: unknown, name: strin
   return family === AF_INET6 ? [host, port, Number(a[2] ?? 0), Number(a[3] ?? 0)] : [host, port];
 }
 
-/** A Deno address as a `SocketAddress` of `family`. @internal */
+/** @ignore A Deno address as a `SocketAddress` of `family`. */
 export function fromDenoAddr(addr: Deno.Addr, family: number): SocketAddress {
   if (addr.transport === "unix" || addr.transport === "unixpacket") {
     return (addr as Deno.UnixAddr).path ?? "";
@@ -85,7 +85,7 @@ export function fromDenoAddr(addr: Deno.Addr, family: number): SocketAddress {
   return family === AF_INET6 ? [hostname, port, 0, 0] : [hostname, port];
 }
 
-/** Throws unless `n` is a non-negative integer. @internal */
+/** @ignore Throws unless `n` is a non-negative integer. */
 export function checkCount(n: unknown, name: string): void {
   if (typeof n !== "number" || !Number.isInteger(n)) {
     throw new TypeError(`${name} must be an integer: got ${describe(n)}`);

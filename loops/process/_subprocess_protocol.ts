@@ -41,7 +41,7 @@ export class SubprocessStreamProtocol extends SubprocessProtocol {
   stdout: StreamReader | null = null;
   /** The reader of the child's stderr, when it is a pipe. */
   stderr: StreamReader | null = null;
-  /** @internal */ _loop: AbstractEventLoop;
+  /** @ignore */ _loop: AbstractEventLoop;
   #limit: number;
   #transport: SubprocessTransport | null = null;
   #processExited = false;
@@ -138,17 +138,17 @@ export class SubprocessStreamProtocol extends SubprocessProtocol {
     this.#flow.lost(exc);
   }
 
-  /** What `stdin.drain()` waits for. @internal */
+  /** @ignore What `stdin.drain()` waits for. */
   _drainHelper(): Future<void> {
     return this.#flow.drainHelper();
   }
 
-  /** What `stdin.waitClosed()` returns. @internal */
+  /** @ignore What `stdin.waitClosed()` returns. */
   _getCloseWaiter(): Future<void> {
     return this.#stdinClosed;
   }
 
-  /** Not a server connection (StreamWriter asks). @internal */
+  /** @ignore Not a server connection (StreamWriter asks). */
   _isServerSide(): boolean {
     return false;
   }

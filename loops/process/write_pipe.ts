@@ -67,7 +67,7 @@ const MAX_PIPE_WRITE = 64 * 1024;
 export class WritePipeTransport<W extends WritePipe = WritePipe>
   extends FlowControlTransport<PipeExtraInfo<W>>
   implements WriteTransport<PipeExtraInfo<W>> {
-  /** A `WriteTransport`. @internal */
+  /** @ignore A `WriteTransport`. */
   static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
     WriteTransport,
   ];
@@ -77,7 +77,7 @@ export class WritePipeTransport<W extends WritePipe = WritePipe>
   #inFlight = 0;
   #ending = false; // the pipe is being (or was) released
 
-  /** Wraps `pipe` (it takes a stream's writer at once). Call `_start()` next. @internal */
+  /** @ignore Wraps `pipe` (it takes a stream's writer at once). Call `_start()` next. */
   constructor(
     loop: BaseEventLoop,
     pipe: W,
@@ -243,7 +243,7 @@ export class WritePipeTransport<W extends WritePipe = WritePipe>
    * Closes at once, dropping buffered data; `connectionLost(exc)` follows.
    * A write still in flight is not waited for (a blocked FIFO write may
    * only end when the reader reads or goes away); it settles unobserved.
-   * @internal
+   * @ignore
    */
   _forceClose(exc: Error | null): void {
     if (this.#ending) return;
@@ -257,7 +257,7 @@ export class WritePipeTransport<W extends WritePipe = WritePipe>
     this._scheduleConnectionLost(exc);
   }
 
-  /** `<WritePipeTransport open bufsize=0>`: the state, then the buffer size. @internal */
+  /** @ignore `<WritePipeTransport open bufsize=0>`: the state, then the buffer size. */
   override _describe(): string[] {
     return [this._state(), `bufsize=${this.getWriteBufferSize()}`];
   }

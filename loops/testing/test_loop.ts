@@ -190,14 +190,14 @@ export class TestLoop extends BaseEventLoop {
     }
   }
 
-  /** @internal */
+  /** @ignore */
   override _runOnce(): number {
     const n = super._runOnce();
     if (n > 0) this.#ioIdleSince = -1;
     return n;
   }
 
-  /** @internal */
+  /** @ignore */
   override _idle(delay: number): number {
     if (!this.#autoAdvance || delay === Infinity) return Infinity;
     if (this._pendingIo > 0 || this._ioStarts.length > 0) {
