@@ -591,8 +591,9 @@ Deno.test({
 });
 
 // CPython 3.12 test_sendfile.py SendfileMixin.test_sendfile_prevents_bare_write
-// Skipped as CPython skips it where `os.sendfile` is missing ("Don't have native sendfile
-// support"): Deno has no sendfile, so the native path, which the case is about, never runs.
+// DEVIATION: skipped as CPython skips it where `os.sendfile` is missing ("Don't have native
+// sendfile support"): Deno has no sendfile (docs/differences.md, zero-copy `sendfile`), so the
+// native path, which the case is about, never runs.
 Deno.test({ name: "SendfileMixin.test_sendfile_prevents_bare_write", ignore: true, fn() {} });
 
 // CPython 3.12 test_sendfile.py SendfileMixin.test_sendfile_no_fallback_for_fallback_transport
