@@ -19,10 +19,20 @@ import type { StreamTransport } from "./transports/stream.ts";
 /** Seconds to wait before accepting again after an accept error (asyncio's value). */
 const ACCEPT_RETRY_DELAY = 1;
 
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
 /**
  * What a listener may add for `Server`: its `fileno()` (a `Socket` it
  * serves), and a promise that settles once its socket is really released
- * (its host accept has settled). @internal
+ * (its host accept has settled).
+ *
+ * @ignore
  */
 export interface ServerListener extends Deno.Listener {
   _fileno?(): number;
@@ -34,15 +44,32 @@ export interface ServerListener extends Deno.Listener {
 export { AbstractServer, type ServerSocket };
 
 /**
- * A coroutine that turns an accepted connection into a started transport
- * (the loop supplies it: plain, TLS, Unix). @internal
+ * Turns an accepted connection into a started transport (the loop supplies
+ * it: plain, TLS, Unix). A plain connection starts at once and the handler
+ * returns null; one that must wait first (a TLS handshake) returns the
+ * coroutine that finishes it, which the server runs as a task given an
+ * abort signal (`closeClients()` ends the handshake).
+ *
+ * @ignore
  */
 export type AcceptHandler = (
   conn: Deno.Conn,
   protocol: BaseProtocol,
   server: Server,
-  signal: AbortSignal,
-) => Coroutine<unknown>;
+) => ((signal: AbortSignal) => Coroutine<unknown>) | null;
+
+/** One listener's accepts: the one in flight, and the callbacks made once for all of them. */
+interface Accepts {
+  listener: ServerListener;
+  /** The host accept in flight, or null. */
+  inFlight: Promise<Deno.Conn> | null;
+  /** The connection accepted last, until the loop hands it over (`_run`). */
+  conn: Deno.Conn | null;
+  onAccepted: (conn: Deno.Conn) => void;
+  onFailed: (e: unknown) => void;
+  /** The loop's runnable: starts the connection, then the next accept. */
+  _run: () => void;
+}
 
 /**
  * A server: listening sockets plus the connections accepted from them.
@@ -66,7 +93,8 @@ export type AcceptHandler = (
  * @example Serving until the scope ends
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { Protocol } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
@@ -93,12 +121,12 @@ export class Server<
   #serveForeverFut: Future<void> | null = null;
   #sockets: ServerSocket<A>[];
   #onClose: (() => void) | null;
-  /** The host accept in flight on each listener. */
-  #acceptsInFlight = new Map<ServerListener, Promise<unknown>>();
+  /** Each listener's accepts (made when serving starts). */
+  #accepts: Accepts[] | null = null;
   /** Whether the closed listeners' sockets are released (their accepts settled). */
   #released = false;
 
-  /** @internal Created by the loop. */
+  /** @ignore Created by the loop. */
   constructor(
     loop: BaseEventLoop,
     listeners: ServerListener[],
@@ -131,11 +159,12 @@ export class Server<
     return this.#serving;
   }
 
-  /** Starts accepting connections now (asyncio's `_start_serving`). @internal */
+  /** @ignore Starts accepting connections now (asyncio's `_start_serving`). */
   _startServing(): void {
     if (this.#serving || this.#closed) return;
     this.#serving = true;
-    for (const listener of this.#listeners) this.#queueAccept(listener);
+    this.#accepts ??= this.#listeners.map((listener) => this.#acceptsOf(listener));
+    for (const accepts of this.#accepts) this.#queueAccept(accepts);
   }
 
   /**
@@ -147,7 +176,8 @@ export class Server<
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
@@ -183,7 +213,8 @@ export class Server<
    * @example Serving until `close()`
    * ```ts
    * import assert from "node:assert/strict";
-   * import { CancelledError, getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * import { CancelledError, getRunningLoop, run } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0, {
@@ -225,40 +256,59 @@ export class Server<
   // only while it runs): a server whose loop is not running then has no
   // accept in flight, so close() releases its socket at once and a later
   // connect is refused. (Not the loop's I/O queue: a server waiting for
-  // clients is no pending work that virtual time should wait for.)
-  #queueAccept(listener: ServerListener): void {
-    if (this.#closed || this.#loop.isClosed()) return;
-    this.#loop.callSoon(() => this.#accept(listener));
-  }
-
-  #accept(listener: ServerListener): void {
-    if (this.#closed || !this.#serving || this.#loop.isClosed()) return;
-    if (this.#acceptsInFlight.has(listener)) return;
-    const accepting = listener.accept();
-    this.#acceptsInFlight.set(listener, accepting);
-    accepting.then(
-      (conn) => {
-        this.#acceptsInFlight.delete(listener);
+  // clients is no pending work that virtual time should wait for.) An
+  // accepted connection goes back to the loop through the ready queue, and
+  // the next accept starts from there: the callbacks are made once per
+  // listener, so accepting allocates nothing of ours.
+  #acceptsOf(listener: ServerListener): Accepts {
+    const accepts: Accepts = {
+      listener,
+      inFlight: null,
+      conn: null,
+      onAccepted: (conn) => {
+        accepts.inFlight = null;
         if (this.#closed || this.#loop.isClosed()) {
           conn.close();
           return;
         }
-        this.#loop.callSoon(() => this.#onConnection(conn));
-        this.#queueAccept(listener);
+        accepts.conn = conn;
+        this.#loop._callSoonRunnable(accepts);
       },
-      (e) => {
-        this.#acceptsInFlight.delete(listener);
+      onFailed: (e) => {
+        accepts.inFlight = null;
         if (this.#closed || this.#loop.isClosed()) return; // close() cancelled it
         this.#loop.callExceptionHandler({
           message: "socket.accept() failed; retrying in 1 second",
           exception: mapIoError(e, "accept"),
           server: this,
         });
-        this.#loop.callLater(ACCEPT_RETRY_DELAY, () => this.#queueAccept(listener));
+        this.#loop.callLater(ACCEPT_RETRY_DELAY, () => this.#queueAccept(accepts));
       },
-    );
+      _run: () => {
+        const conn = accepts.conn;
+        accepts.conn = null;
+        if (conn !== null) this.#onConnection(conn);
+        this.#accept(accepts);
+      },
+    };
+    return accepts;
   }
 
+  #queueAccept(accepts: Accepts): void {
+    if (this.#closed || this.#loop.isClosed()) return;
+    this.#loop.callSoon(() => this.#accept(accepts));
+  }
+
+  #accept(accepts: Accepts): void {
+    if (this.#closed || !this.#serving || this.#loop.isClosed()) return;
+    if (accepts.inFlight !== null || accepts.conn !== null) return;
+    const accepting = accepts.listener.accept();
+    accepts.inFlight = accepting;
+    accepting.then(accepts.onAccepted, accepts.onFailed);
+  }
+
+  // A plain connection starts here (its transport attached at once); one
+  // with a handshake to finish first runs it as a task.
   #onConnection(conn: Deno.Conn): void {
     if (this.#closed) {
       conn.close();
@@ -276,34 +326,51 @@ export class Server<
       });
       return;
     }
+    let finish: ((signal: AbortSignal) => Coroutine<unknown>) | null;
+    try {
+      finish = this.#onAccept(conn, protocol, this);
+    } catch (e) {
+      closeQuietly(conn);
+      this.#acceptFailed(e, protocol);
+      return;
+    }
+    if (finish === null) return;
     this.#accepting++;
     const abort = new AbortController();
     this.#pending.add(abort);
-    const task = new Task(this.#acceptCoro(conn, protocol, abort.signal), { loop: this.#loop });
+    const task = new Task(this.#acceptCoro(conn, finish, abort.signal), { loop: this.#loop });
     task.then(() => this.#accepted(abort), (e) => {
       this.#accepted(abort);
       if (this.#loop.isClosed() || e instanceof CancelledError) return;
-      // As asyncio: a connection that could not start for a network reason
-      // (a failed or timed-out TLS handshake, a client gone) is reported in
-      // debug mode only. Other errors are bugs and always reported.
-      if (e instanceof OSError && !this.#loop.getDebug()) return;
-      this.#loop.callExceptionHandler({
-        message: "Error on transport creation for incoming connection",
-        exception: e,
-        protocol,
-        server: this,
-      });
+      this.#acceptFailed(e, protocol);
     });
   }
 
-  // A connection that closeClients() ended before its accept handler ran
-  // is closed here; one in its TLS handshake, by the handler (the signal).
-  *#acceptCoro(conn: Deno.Conn, protocol: BaseProtocol, signal: AbortSignal): Coroutine<unknown> {
+  // As asyncio: a connection that could not start for a network reason (a
+  // failed or timed-out TLS handshake, a client gone) is reported in debug
+  // mode only. Other errors are bugs and always reported.
+  #acceptFailed(e: unknown, protocol: BaseProtocol): void {
+    if (e instanceof OSError && !this.#loop.getDebug()) return;
+    this.#loop.callExceptionHandler({
+      message: "Error on transport creation for incoming connection",
+      exception: e,
+      protocol,
+      server: this,
+    });
+  }
+
+  // A connection that closeClients() ended before its handshake started is
+  // closed here; one in its handshake, by the handler (the signal).
+  *#acceptCoro(
+    conn: Deno.Conn,
+    finish: (signal: AbortSignal) => Coroutine<unknown>,
+    signal: AbortSignal,
+  ): Coroutine<unknown> {
     if (signal.aborted) {
       conn.close();
       return null;
     }
-    return yield* this.#onAccept(conn, protocol, this, signal);
+    return yield* finish(signal);
   }
 
   // waitClosed() also waits for connections still being set up, as asyncio
@@ -315,12 +382,12 @@ export class Server<
     this.#maybeWakeup();
   }
 
-  /** Records a transport of this server. @internal */
+  /** @ignore Records a transport of this server. */
   _attach(transport: StreamTransport): void {
     this.#transports.add(transport);
   }
 
-  /** Forgets a transport once its connection is lost. @internal */
+  /** @ignore Forgets a transport once its connection is lost. */
   _detach(transport: StreamTransport): void {
     this.#transports.delete(transport);
     this.#maybeWakeup();
@@ -339,7 +406,13 @@ export class Server<
     if (this.#closed) return;
     this.#closed = true;
     this.#serving = false;
-    const releases: Promise<unknown>[] = [...this.#acceptsInFlight.values()];
+    const releases: Promise<unknown>[] = [];
+    for (const accepts of this.#accepts ?? []) {
+      if (accepts.inFlight !== null) releases.push(accepts.inFlight);
+      // Accepted, not yet handed over: nobody will.
+      if (accepts.conn !== null) closeQuietly(accepts.conn);
+      accepts.conn = null;
+    }
     for (const listener of this.#listeners) {
       try {
         listener.close();
@@ -416,7 +489,8 @@ export class Server<
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { getRunningLoop, Protocol, run } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   const server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
@@ -449,7 +523,9 @@ export class Server<
  * The end of every `createServer`-like coroutine: starts serving (unless
  * `startServing` is false) and lets one iteration pass, as asyncio's
  * `sleep(0)`. If the caller is cancelled there, the server is closed rather
- * than left listening with nobody holding it. @internal
+ * than left listening with nobody holding it.
+ *
+ * @ignore
  */
 export function* finishServer(server: Server, startServing: boolean): Coroutine<Server> {
   if (!startServing) return server;

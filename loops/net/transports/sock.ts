@@ -21,7 +21,7 @@ import type { SSLContext } from "../ssl.ts";
 import { asSocket, checkNotOwned } from "../sock_ops.ts";
 import { errnoOf } from "../errors.ts";
 import { StreamTransport } from "./stream.ts";
-import { SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
+import { acceptPlain, SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
 import { startTransport } from "./base.ts";
 import { checkBacklog, checkUnixBacklog } from "./unix.ts";
 
@@ -229,7 +229,7 @@ export function* sockServer(
     protocolFactory,
     (c, p, srv) => {
       if (keepAlive) (c as Deno.TcpConn).setKeepAlive?.(true);
-      return startStream(loop, c, p, { kind, owner: srv });
+      return acceptPlain(loop, c, p, srv, kind);
     },
   );
   claim.server = server;

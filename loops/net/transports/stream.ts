@@ -37,8 +37,29 @@ export interface TransportOwner {
   _detach(transport: StreamTransport): void;
 }
 
-/** Size of the reusable read buffer. */
-const READ_BUFFER_SIZE = 64 * 1024;
+// The read buffer. A pending `conn.read(buf)` holds `buf` for as long as the
+// connection waits for data (Deno cannot wait for readiness without lending
+// a buffer), so an idle connection costs what its next read lends. Our own
+// buffer (not a BufferedProtocol's) therefore has two sizes, chosen by what
+// the connection does:
+// - a read that fills the buffer means more data is waiting: the next read
+//   takes READ_BUFFER_MAX (a burst after an idle wait costs one small read
+//   more than with a fixed buffer, never a climb through sizes);
+// - the next read takes READ_BUFFER_MIN again after a read that got at most
+//   a sixteenth of its buffer, or once a burst of data that came after an
+//   idle wait (READ_IDLE_MS or longer, or the first data of the connection)
+//   has been read to the end: that next read will most likely wait.
+// A connection that keeps receiving (no long waits, reads of more than a
+// sixteenth) keeps its large buffer: one read per message, as with a fixed
+// one. A connection whose last burst ended exactly on a full read waits with
+// the large buffer until its next data. Measured in bench/README.md ("Memory
+// per connection").
+/** What an idle connection's pending read holds. */
+const READ_BUFFER_MIN = 256;
+/** The largest read buffer (as asyncio's max_size of a read, 256 KiB, is to asyncio). */
+const READ_BUFFER_MAX = 64 * 1024;
+/** A wait for data at least this long (ms) marks the connection as one that idles. */
+const READ_IDLE_MS = 20;
 /** Largest single write when coalescing buffered chunks. */
 const MAX_COALESCED_WRITE = 1024 * 1024;
 
@@ -83,7 +104,9 @@ function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, Protocol, run, StreamTransport } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { Protocol } from "@asyncio/deno/protocols";
+ * import { StreamTransport } from "./stream.ts";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
@@ -97,11 +120,11 @@ function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
 export class StreamTransport<A extends Address = Address>
   extends FlowControlTransport<SocketExtraInfo<A>>
   implements Transport<SocketExtraInfo<A>> {
-  /** A `Transport`. @internal */
+  /** @ignore A `Transport`. */
   static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
     Transport,
   ];
-  /** @internal */ _conn: StreamConn;
+  /** @ignore */ _conn: StreamConn;
   #owner: TransportOwner | null;
   #buffered = false;
   #kind: string;
@@ -109,6 +132,12 @@ export class StreamTransport<A extends Address = Address>
   // read side
   #readBuf: Uint8Array = EMPTY;
   #readTarget: Uint8Array = EMPTY;
+  /** The size of our next read into our own buffer. */
+  #readSize = READ_BUFFER_MIN;
+  /** When the read in flight started (performance.now()). */
+  #readStart = 0;
+  /** The data being read came after an idle wait: once drained, read small again. */
+  #afterIdle = true;
   // The BufferedProtocol whose buffer the read in flight fills (null: our own
   // buffer). If setProtocol() switched protocols meanwhile, the bytes are
   // delivered to the new one as data instead.
@@ -121,16 +150,16 @@ export class StreamTransport<A extends Address = Address>
   #eofReceived = false;
 
   // write side
-  #chunks: Uint8Array[] = [];
+  #chunks: Uint8Array[] | null = null; // made when first needed, as #drainWaiters
   #sending: Uint8Array = EMPTY;
   #chunkBytes = 0;
   #inFlight = 0;
   #eofRequested = false;
   #eofWritten = false;
   #canWriteEof: boolean;
-  #drainWaiters: (() => void)[] = [];
+  #drainWaiters: (() => void)[] | null = null;
 
-  /** @internal */
+  /** @ignore */
   constructor(
     loop: BaseEventLoop,
     conn: StreamConn,
@@ -144,9 +173,21 @@ export class StreamTransport<A extends Address = Address>
     this.#owner = options.owner ?? null;
     this.#kind = options.kind ?? "socket";
     this.#canWriteEof = options.canWriteEof ?? typeof conn.closeWrite === "function";
+    // TCP_NODELAY on every TCP connection, as asyncio's transports set it
+    // (base_events._set_nodelay); Deno leaves Nagle's algorithm on. Without
+    // it a reply written in two pieces (as after a small first read, see
+    // READ_BUFFER_MIN) waits for the peer's delayed ACK: 40 ms on Linux.
+    const tcp = conn as { setNoDelay?: (on: boolean) => void };
+    if (typeof tcp.setNoDelay === "function") {
+      try {
+        tcp.setNoDelay(true);
+      } catch {
+        // Already closed: the first read or write reports it.
+      }
+    }
   }
 
-  /** The first read, once `connectionMade` ran. @internal */
+  /** @ignore The first read, once `connectionMade` ran. */
   override _startReading(): void {
     this.#startRead();
   }
@@ -169,7 +210,7 @@ export class StreamTransport<A extends Address = Address>
     this._loop._queueIo(this);
   }
 
-  /** Starts the queued read; the loop calls it. @internal */
+  /** @ignore Starts the queued read; the loop calls it. */
   _startIo(): void {
     this.#readQueued = false;
     if (this.#readInFlight || this.#hasPending || this.#paused || this._closing) return;
@@ -186,8 +227,9 @@ export class StreamTransport<A extends Address = Address>
         return;
       }
     } else {
-      if (this.#readBuf.length === 0) this.#readBuf = new Uint8Array(READ_BUFFER_SIZE);
+      if (this.#readBuf.length !== this.#readSize) this.#readBuf = new Uint8Array(this.#readSize);
       target = this.#readBuf;
+      this.#readStart = performance.now();
     }
     this.#readTarget = target;
     this.#readInFlight = true;
@@ -199,10 +241,24 @@ export class StreamTransport<A extends Address = Address>
     this.#readInFlight = false;
     this._loop._pendingIo--;
     if (this._closed || this._closing || this._loop.isClosed()) return;
+    if (this.#readFor === null && n !== null) this.#sizeNextRead(n);
     this.#pendingN = n;
     this.#hasPending = true;
     if (!this.#paused) this._loop._callSoonRunnable(this);
   };
+
+  // Sizes our next read (see READ_BUFFER_MIN): the largest after a read
+  // that filled the buffer; the smallest after a read that got little, or
+  // once data that came after an idle wait has been read to the end.
+  #sizeNextRead(n: number): void {
+    const size = this.#readTarget.length;
+    if (performance.now() - this.#readStart >= READ_IDLE_MS) this.#afterIdle = true;
+    if (n >= size) this.#readSize = READ_BUFFER_MAX;
+    else if (this.#afterIdle || n <= size >> 4) {
+      this.#readSize = READ_BUFFER_MIN;
+      this.#afterIdle = false;
+    }
+  }
 
   #onReadError = (e: unknown): void => {
     this.#readInFlight = false;
@@ -215,7 +271,7 @@ export class StreamTransport<A extends Address = Address>
     else this._fatalError(exc, `Fatal read error on ${this.#kind} transport`);
   };
 
-  /** Delivers the chunk (or EOF) read last; the loop calls it. @internal */
+  /** @ignore Delivers the chunk (or EOF) read last; the loop calls it. */
   _run(): void {
     if (!this.#hasPending || this.#paused || this._closing) return;
     this.#hasPending = false;
@@ -306,7 +362,7 @@ export class StreamTransport<A extends Address = Address>
     if (this.#inFlight === 0 && this.#chunkBytes === 0) this.#send(bytes);
     else {
       const copy = bytes.slice();
-      this.#chunks.push(copy);
+      (this.#chunks ??= []).push(copy);
       this.#chunkBytes += copy.length;
     }
     this._maybePauseProtocol();
@@ -352,9 +408,9 @@ export class StreamTransport<A extends Address = Address>
       return;
     }
     this._maybeResumeProtocol();
-    if (this.#drainWaiters.length > 0) {
+    if (this.#drainWaiters !== null) {
       const waiters = this.#drainWaiters;
-      this.#drainWaiters = [];
+      this.#drainWaiters = null;
       for (const w of waiters) w();
     }
     if (this._closing) this._scheduleConnectionLost(null);
@@ -362,7 +418,7 @@ export class StreamTransport<A extends Address = Address>
   }
 
   #takeChunks(): Uint8Array {
-    const chunks = this.#chunks;
+    const chunks = this.#chunks!; // #chunkBytes > 0
     if (chunks.length === 1 || chunks[0].length >= MAX_COALESCED_WRITE) {
       const first = chunks.shift()!;
       this.#chunkBytes -= first.length;
@@ -448,20 +504,20 @@ export class StreamTransport<A extends Address = Address>
     }
   }
 
-  /** Closes at once, dropping buffered data. @internal */
+  /** @ignore Closes at once, dropping buffered data. */
   _forceClose(exc: Error | null): void {
     if (this._lostScheduled) return;
-    this.#chunks = [];
+    this.#chunks = null;
     this.#chunkBytes = 0;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
+    const waiters = this.#drainWaiters ?? [];
+    this.#drainWaiters = null;
     for (const w of waiters) w();
     if (!this._closing) this._closing = true;
     this._connLost++;
     this._scheduleConnectionLost(exc);
   }
 
-  /** Closes the connection and leaves the server, after `connectionLost`. @internal */
+  /** @ignore Closes the connection and leaves the server, after `connectionLost`. */
   override _release(): void {
     try {
       this._conn.close();
@@ -477,7 +533,9 @@ export class StreamTransport<A extends Address = Address>
   /**
    * Hands the connection over for a TLS upgrade: stops reading, waits until
    * the write buffer is flushed, and retires this transport without closing
-   * the connection or calling the protocol. @internal
+   * the connection or calling the protocol.
+   *
+   * @ignore
    */
   *_detachForTls(): Generator<unknown, StreamConn, unknown> {
     if (this._closing) throw new RuntimeError("startTls(): the transport is closing");
@@ -492,7 +550,7 @@ export class StreamTransport<A extends Address = Address>
     this.pauseReading();
     if (this.getWriteBufferSize() > 0) {
       const drained = this._loop.createFuture<void>();
-      this.#drainWaiters.push(() => {
+      (this.#drainWaiters ??= []).push(() => {
         if (!drained.done()) drained.setResult(undefined);
       });
       yield* drained;

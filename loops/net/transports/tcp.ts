@@ -48,6 +48,51 @@ function addrOf(addr: Deno.Addr): InetAddress | string {
   return (addr as Deno.UnixAddr).path ?? "";
 }
 
+// `getExtraInfo("socket")` of a stream transport. Classes, not object
+// literals of closures: every connection has one, so its methods are
+// shared (a server holding many idle connections pays a few fields each).
+class ConnSocket implements TransportSocket<InetAddress | string> {
+  readonly family: string;
+  #local: InetAddress | string;
+  #peer: InetAddress | string;
+
+  constructor(local: InetAddress | string, peer: InetAddress | string) {
+    this.family = typeof peer === "string"
+      ? "AF_UNIX"
+      : peer[0].includes(":")
+      ? "AF_INET6"
+      : "AF_INET";
+    this.#local = local;
+    this.#peer = peer;
+  }
+
+  getsockname(): InetAddress | string {
+    return this.#local;
+  }
+
+  getpeername(): InetAddress | string {
+    return this.#peer;
+  }
+}
+
+/** A TCP connection's socket: the options Deno can set, too. */
+class TcpConnSocket extends ConnSocket {
+  #conn: Deno.TcpConn;
+
+  constructor(conn: Deno.TcpConn, local: InetAddress | string, peer: InetAddress | string) {
+    super(local, peer);
+    this.#conn = conn;
+  }
+
+  setNoDelay(on: boolean): void {
+    this.#conn.setNoDelay(on);
+  }
+
+  setKeepAlive(on: boolean): void {
+    this.#conn.setKeepAlive(on);
+  }
+}
+
 /** The extra info of a stream transport over `conn`. */
 export function streamExtra(
   conn: Deno.Conn,
@@ -56,21 +101,9 @@ export function streamExtra(
   const peername = addrOf(conn.remoteAddr);
   const sockname = addrOf(conn.localAddr);
   const tcp = conn as Deno.TcpConn;
-  const socket: TransportSocket<InetAddress | string> = {
-    family: typeof peername === "string"
-      ? "AF_UNIX"
-      : peername[0].includes(":")
-      ? "AF_INET6"
-      : "AF_INET",
-    getsockname: () => sockname,
-    getpeername: () => peername,
-    ...(typeof tcp.setNoDelay === "function"
-      ? {
-        setNoDelay: (on: boolean) => tcp.setNoDelay(on),
-        setKeepAlive: (on: boolean) => tcp.setKeepAlive(on),
-      }
-      : {}),
-  };
+  const socket = typeof tcp.setNoDelay === "function"
+    ? new TcpConnSocket(tcp, sockname, peername)
+    : new ConnSocket(sockname, peername);
   const extra: SocketExtraInfo<InetAddress | string> = { peername, sockname, socket };
   if (ssl !== null) {
     extra.sslcontext = ssl;
@@ -81,6 +114,54 @@ export function streamExtra(
   return extra;
 }
 
+/** What a stream transport is made with: its TLS context, kind, owner and more extra info. */
+export interface StreamOptions {
+  ssl?: SSLContext | null;
+  kind?: string;
+  owner?: (TransportOwner & { _attach(t: StreamTransport): void }) | null;
+  extra?: Record<string, unknown>;
+}
+
+/** The transport over `conn`, attached to its owner; not started yet. */
+export function streamTransport(
+  loop: BaseEventLoop,
+  conn: Deno.Conn,
+  protocol: BaseProtocol,
+  options: StreamOptions = {},
+): StreamTransport {
+  const ssl = options.ssl ?? null;
+  const extra = streamExtra(conn, ssl);
+  const transport = new StreamTransport(
+    loop,
+    conn,
+    protocol,
+    options.extra === undefined ? extra : { ...extra, ...options.extra },
+    {
+      owner: options.owner ?? null,
+      kind: options.kind ?? (ssl === null ? "socket" : "ssl"),
+      canWriteEof: ssl === null && typeof conn.closeWrite === "function",
+    },
+  );
+  options.owner?._attach(transport);
+  return transport;
+}
+
+/**
+ * A server's plain connection: its transport, started at once
+ * (`connectionMade`, then reading, as loop callbacks). Nothing waits for
+ * it, so no coroutine, task or future is made for it.
+ */
+export function acceptPlain(
+  loop: BaseEventLoop,
+  conn: Deno.Conn,
+  protocol: BaseProtocol,
+  owner: Server,
+  kind?: string,
+): null {
+  streamTransport(loop, conn, protocol, { owner, kind })._start();
+  return null;
+}
+
 /**
  * Creates the protocol (unless given) and the transport over `conn`, starts
  * it (`connectionMade`, then reading) and waits until that has happened.
@@ -89,13 +170,7 @@ export function* startStream<P extends BaseProtocol>(
   loop: BaseEventLoop,
   conn: Deno.Conn,
   protocolOrFactory: P | (() => P),
-  options: {
-    ssl?: SSLContext | null;
-    kind?: string;
-    owner?: (TransportOwner & { _attach(t: StreamTransport): void }) | null;
-    extra?: Record<string, unknown>;
-    connectionMade?: boolean;
-  } = {},
+  options: StreamOptions & { connectionMade?: boolean } = {},
 ): Coroutine<[StreamTransport, P]> {
   let protocol: P;
   try {
@@ -104,19 +179,7 @@ export function* startStream<P extends BaseProtocol>(
     closeQuietly(conn);
     throw e;
   }
-  const ssl = options.ssl ?? null;
-  const transport = new StreamTransport(
-    loop,
-    conn,
-    protocol,
-    { ...streamExtra(conn, ssl), ...options.extra },
-    {
-      owner: options.owner ?? null,
-      kind: options.kind ?? (ssl === null ? "socket" : "ssl"),
-      canWriteEof: ssl === null && typeof conn.closeWrite === "function",
-    },
-  );
-  options.owner?._attach(transport);
+  const transport = streamTransport(loop, conn, protocol, options);
   const connectionMade = options.connectionMade ?? true;
   yield* startTransport(loop, {
     _start: (onReady) => transport._start(onReady, connectionMade),
@@ -430,41 +493,40 @@ export function* tcpServer(
   }
   const keepAlive = options.keepAlive === true;
   const timeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-  const server = new Server(loop, listeners, protocolFactory, (conn, protocol, srv, signal) => {
+  const server = new Server(loop, listeners, protocolFactory, (conn, protocol, srv) => {
     if (keepAlive) (conn as Deno.TcpConn).setKeepAlive?.(true);
-    return acceptStream(loop, conn, protocol, srv, ssl, timeout, signal);
+    if (ssl === null) return acceptPlain(loop, conn, protocol, srv);
+    return (signal) => acceptTls(loop, conn as Deno.TlsConn, protocol, srv, ssl, timeout, signal);
   });
   return yield* finishServer(server, options.startServing ?? true);
 }
 
-function* acceptStream(
+// A server's TLS connection: the handshake, then the transport.
+function* acceptTls(
   loop: BaseEventLoop,
-  conn: Deno.Conn,
+  conn: Deno.TlsConn,
   protocol: BaseProtocol,
   server: Server,
-  ssl: SSLContext | null,
+  ssl: SSLContext,
   timeout: number,
   signal: AbortSignal,
 ): Coroutine<[StreamTransport, BaseProtocol] | null> {
-  const extra: Record<string, unknown> = {};
-  if (ssl !== null) {
-    // Server.closeClients()/abortClients() end a connection in its handshake:
-    // closing it interrupts the handshake, which then ends quietly. (Deno
-    // keeps the socket until the client sends something or goes away.)
-    const abort = () => closeQuietly(conn);
-    signal.addEventListener("abort", abort);
-    try {
-      const tls = conn as Deno.TlsConn;
-      const info = yield* handshake(loop, tls, timeout, "TLS handshake with client");
-      extra.alpnProtocol = info.alpnProtocol;
-    } catch (e) {
-      if (signal.aborted && !(e instanceof CancelledError)) return null;
-      throw e;
-    } finally {
-      signal.removeEventListener("abort", abort);
-    }
+  // Server.closeClients()/abortClients() end a connection in its handshake:
+  // closing it interrupts the handshake, which then ends quietly. (Deno
+  // keeps the socket until the client sends something or goes away.)
+  const abort = () => closeQuietly(conn);
+  signal.addEventListener("abort", abort);
+  let alpnProtocol: string | null;
+  try {
+    alpnProtocol =
+      (yield* handshake(loop, conn, timeout, "TLS handshake with client")).alpnProtocol;
+  } catch (e) {
+    if (signal.aborted && !(e instanceof CancelledError)) return null;
+    throw e;
+  } finally {
+    signal.removeEventListener("abort", abort);
   }
-  return yield* startStream(loop, conn, protocol, { ssl, owner: server, extra });
+  return yield* startStream(loop, conn, protocol, { ssl, owner: server, extra: { alpnProtocol } });
 }
 
 /** `startTls`: the coroutine behind the loop method. */

@@ -22,7 +22,7 @@ import { hostCall } from "../host_call.ts";
 import { errnoOf, mapIoError } from "../errors.ts";
 import { describe } from "../../core/checks.ts";
 import type { StreamTransport } from "./stream.ts";
-import { startStream } from "./tcp.ts";
+import { acceptPlain, startStream } from "./tcp.ts";
 
 /** `createUnixConnection`: the coroutine behind the loop method. */
 export function* unixConnection<P extends BaseProtocol>(
@@ -46,7 +46,7 @@ export function* unixConnection<P extends BaseProtocol>(
 /**
  * Checks a listen backlog as Python's `socket.listen` takes it: an integer
  * (anything else is a TypeError); a negative one means 0. Returns it.
- * @internal
+ * @ignore
  */
 export function checkBacklog(backlog: unknown, name = "options.backlog"): number {
   if (typeof backlog !== "number" || !Number.isInteger(backlog)) {
@@ -134,7 +134,7 @@ function putBack(aside: string, path: string): void {
  * How closing a guarded Unix listener treats the file at its path: Deno's
  * unlink removes only the listener's own socket file (`inode`, taken when
  * guarded), and only while `removeOwn` is on; any other file is kept.
- * @internal
+ * @ignore
  */
 export interface SocketFileGuard {
   readonly path: string;
@@ -145,7 +145,9 @@ export interface SocketFileGuard {
 /**
  * Wraps `listener.close()` (and tracks its pending accept) so that Deno's
  * unlink of the path keeps asyncio's rule; call it right after
- * `Deno.listen`, before any accept. @internal
+ * `Deno.listen`, before any accept.
+ *
+ * @ignore
  */
 export function guardSocketFile(
   listener: Deno.UnixListener,
@@ -201,7 +203,7 @@ export function* unixServer(
     loop,
     [listener],
     protocolFactory,
-    (conn, protocol, srv) => startStream(loop, conn, protocol, { kind: "unix socket", owner: srv }),
+    (conn, protocol, srv) => acceptPlain(loop, conn, protocol, srv, "unix socket"),
   );
   return yield* finishServer(server, options.startServing ?? true);
 }
