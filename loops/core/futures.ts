@@ -23,7 +23,9 @@ const STATE_NAMES = ["pending", "cancelled", "finished"];
 
 /**
  * A done callback that is an object: a task waiting on the future registers
- * itself, so a wake-up allocates no closure and no handle. @internal
+ * itself, so a wake-up allocates no closure and no handle.
+ *
+ * @ignore
  */
 export interface Waker {
   /** Schedules the wake-up for when the loop next runs callbacks (what `callSoon(cb, fut)` does). */
@@ -37,14 +39,16 @@ type DoneCallback = ((fut: any) => unknown) | Waker;
 
 /**
  * Runs a done callback at once, in the current loop callback (the stream
- * reader delivers a read to the task that waits for it this way). @internal
+ * reader delivers a read to the task that waits for it this way).
+ *
+ * @ignore
  */
 export function runDoneCallback(cb: DoneCallback, fut: Future<unknown>): void {
   if (typeof cb === "function") cb(fut);
   else cb._wakeNow(fut);
 }
 
-/** The rarely used state of a future or task (see `Future._rare`). @internal */
+/** @ignore The rarely used state of a future or task (see `Future._rare`). */
 export interface FutureRare {
   cancelMessage?: string;
   cancelledExc?: CancelledError | null;
@@ -65,7 +69,9 @@ const NO_OPTIONS: FutureOptions = Object.freeze({});
  * group's tasks): registered as their waker, it runs `onDone(fut)` for each
  * future at that future's own place in the ready queue, as asyncio's
  * `call_soon` of the callback would, but with itself as the runnable: no
- * handle and no argument array per future. @internal
+ * handle and no argument array per future.
+ *
+ * @ignore
  */
 export class SharedDoneCallback implements Waker {
   #loop: AbstractEventLoop & { _callSoonRunnable?(r: { _run(): void }): void };
@@ -84,7 +90,7 @@ export class SharedDoneCallback implements Waker {
     else fut.addDoneCallback((f) => this.#onDone(f));
   }
 
-  /** @internal */
+  /** @ignore */
   _wakeFrom(fut: Future<unknown>): void {
     this.#queue.push(fut);
     const loop = this.#loop;
@@ -92,12 +98,12 @@ export class SharedDoneCallback implements Waker {
     else loop.callSoon(() => this._run());
   }
 
-  /** @internal */
+  /** @ignore */
   _wakeNow(fut: Future<unknown>): void {
     this.#onDone(fut);
   }
 
-  /** Runs the callback for the oldest future done. @internal */
+  /** @ignore Runs the callback for the oldest future done. */
   _run(): void {
     const queue = this.#queue;
     const fut = queue[this.#head]!;
@@ -193,7 +199,7 @@ function formatResult(value: unknown): string {
  * @example Awaiting a future from a coroutine
  * ```ts
  * import assert from "node:assert/strict";
- * import { TestLoop } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const fut = loop.createFuture<string>();
  * loop.callLater(1, () => fut.setResult("ready"));
@@ -206,15 +212,19 @@ function formatResult(value: unknown): string {
  * ```
  */
 export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T> {
-  /** @internal */ _state = PENDING;
-  /** @internal */ _result: T | undefined = undefined;
-  /** @internal */ _exception: unknown = undefined;
-  /** @internal */ _loop: AbstractEventLoop;
+  /** @ignore */ _state = PENDING;
+  /** @ignore */ _result: T | undefined = undefined;
+  /** @ignore */ _exception: unknown = undefined;
+  /** @ignore */ _loop: AbstractEventLoop;
   // Typed loosely so that Future<T> stays covariant in T.
-  /** @internal */ _callbacks: DoneCallback[] | null = null;
-  /** @internal */ _logTraceback = false;
   /**
-   * @internal What few futures need, made on first use, so that the many
+   * @ignore The done callbacks in order: one is held as it is (most futures
+   * have a single waiter: no array), more in an array.
+   */
+  _callbacks: DoneCallback | DoneCallback[] | null = null;
+  /** @ignore */ _logTraceback = false;
+  /**
+   * @ignore What few futures need, made on first use, so that the many
    * that never need it stay small (a task per coroutine adds up).
    */
   _rare: FutureRare | null = null;
@@ -236,34 +246,38 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     if (loop.getDebug()) this._sourceTraceback = sourceTraceback();
   }
 
-  /** @internal */
+  /** @ignore */
   get _cancelMessage(): string | undefined {
     return this._rare?.cancelMessage;
   }
+  /** @ignore */
   set _cancelMessage(msg: string | undefined) {
     if (msg !== undefined || this._rare !== null) (this._rare ??= {}).cancelMessage = msg;
   }
 
-  /** @internal the CancelledError that cancelled a task */
+  /** @ignore the CancelledError that cancelled a task */
   get _cancelledExc(): CancelledError | null {
     return this._rare?.cancelledExc ?? null;
   }
+  /** @ignore */
   set _cancelledExc(exc: CancelledError | null) {
     (this._rare ??= {}).cancelledExc = exc;
   }
 
-  /** @internal called once when the future is cancelled (wrapFuture's abort) */
+  /** @ignore called once when the future is cancelled (wrapFuture's abort) */
   get _onCancel(): (() => void) | null {
     return this._rare?.onCancel ?? null;
   }
+  /** @ignore */
   set _onCancel(fn: (() => void) | null) {
     (this._rare ??= {}).onCancel = fn;
   }
 
-  /** @internal where it was made (debug mode) */
+  /** @ignore where it was made (debug mode) */
   get _sourceTraceback(): string | undefined {
     return this._rare?.sourceTraceback;
   }
+  /** @ignore */
   set _sourceTraceback(stack: string | undefined) {
     (this._rare ??= {}).sourceTraceback = stack;
   }
@@ -294,7 +308,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Future, TestLoop } from "@asyncio/deno";
+   * import { Future } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const fut = new Future<number>({ loop });
    * fut.setResult(1);
@@ -334,8 +349,24 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   addDoneCallback(fn: (fut: Future<T>) => unknown): void {
     checkCallback(fn, "fn");
     if (this._state !== PENDING) this._loop.callSoon(fn, this);
-    else if (this._callbacks === null) this._callbacks = [fn];
-    else this._callbacks.push(fn);
+    else this.#pushCallback(fn);
+  }
+
+  #pushCallback(cb: DoneCallback): void {
+    const cbs = this._callbacks;
+    if (cbs === null) this._callbacks = cb;
+    else if (Array.isArray(cbs)) cbs.push(cb);
+    else this._callbacks = [cbs, cb];
+  }
+
+  /**
+   * @ignore Takes the done callbacks (in order) so that completing the
+   * future schedules none of them; `null` if there are none.
+   */
+  _takeCallbacks(): DoneCallback[] | null {
+    const cbs = this._callbacks;
+    this._callbacks = null;
+    return cbs === null ? null : Array.isArray(cbs) ? cbs : [cbs];
   }
 
   /**
@@ -347,8 +378,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   removeDoneCallback(fn: (fut: Future<T>) => unknown): number {
     const cbs = this._callbacks;
     if (cbs === null) return 0;
+    if (!Array.isArray(cbs)) {
+      if (cbs !== fn) return 0;
+      this._callbacks = null;
+      return 1;
+    }
     const kept = cbs.filter((f) => f !== fn);
-    this._callbacks = kept.length === 0 ? null : kept;
+    this._callbacks = kept.length === 0 ? null : kept.length === 1 ? kept[0] : kept;
     return cbs.length - kept.length;
   }
 
@@ -423,6 +459,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     const cbs = this._callbacks;
     if (cbs === null) return;
     this._callbacks = null;
+    if (!Array.isArray(cbs)) {
+      if (typeof cbs === "function") this._loop.callSoon(cbs, this);
+      else cbs._wakeFrom(this as Future<unknown>);
+      return;
+    }
     const loop = this._loop;
     for (let i = 0; i < cbs.length; i++) {
       const cb = cbs[i];
@@ -431,14 +472,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     }
   }
 
-  /** Registers a waker (a task awaiting this future). @internal */
+  /** @ignore Registers a waker (a task awaiting this future). */
   _addWaker(waker: Waker): void {
     if (this._state !== PENDING) waker._wakeFrom(this as Future<unknown>);
-    else if (this._callbacks === null) this._callbacks = [waker];
-    else this._callbacks.push(waker);
+    else this.#pushCallback(waker);
   }
 
-  /** The CancelledError to raise for a cancelled future. @internal */
+  /** @ignore The CancelledError to raise for a cancelled future. */
   _makeCancelledError(): CancelledError {
     if (this._cancelledExc !== null) return this._cancelledExc;
     return new CancelledError(this._cancelMessage ?? "");
@@ -486,7 +526,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     }).then(onfulfilled, onrejected);
   }
 
-  /** The state as `toString()` shows it. @internal */
+  /** @ignore The state as `toString()` shows it. */
   _stateName(): string {
     return STATE_NAMES[this._state];
   }
@@ -524,7 +564,8 @@ const futureAddDoneCallback = Future.prototype.addDoneCallback;
  * @example Awaiting a promise
  * ```ts
  * import assert from "node:assert/strict";
- * import { TestLoop, wrapFuture } from "@asyncio/deno";
+ * import { wrapFuture } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const v = await loop.runUntilComplete(function* () {
  *   return yield* wrapFuture(Promise.resolve(5));
@@ -536,7 +577,8 @@ const futureAddDoneCallback = Future.prototype.addDoneCallback;
  * @example Cancelling aborts the work
  * ```ts
  * import assert from "node:assert/strict";
- * import { TestLoop, wrapFuture } from "@asyncio/deno";
+ * import { wrapFuture } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * let aborted = false;
  * const fut = wrapFuture((signal) =>

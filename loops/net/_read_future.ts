@@ -18,7 +18,7 @@ import { Future, runDoneCallback } from "../core/futures.ts";
 const PENDING = 0;
 const CANCELLED = 1;
 
-/** What a read future needs from its reader. @internal */
+/** @ignore What a read future needs from its reader. */
 export interface ReadSource {
   /** The pending read was cancelled. */
   _readCancelled(fut: Future<Uint8Array>): void;
@@ -28,9 +28,9 @@ export interface ReadSource {
   _unread(bytes: Uint8Array): void;
 }
 
-type DoneCallback = NonNullable<Future<unknown>["_callbacks"]>[number];
+type DoneCallback = NonNullable<ReturnType<Future<unknown>["_takeCallbacks"]>>[number];
 
-/** A read's future; see the module comment. @internal */
+/** @ignore A read's future; see the module comment. */
 export class ReadFuture extends Future<Uint8Array> {
   /** The reader, while the bytes may still go back to it. */
   _source: ReadSource | null;
@@ -48,8 +48,7 @@ export class ReadFuture extends Future<Uint8Array> {
    * `consumed`: the bytes taken from the reader's buffer.
    */
   _complete(result: Uint8Array | null, exc: unknown, consumed: Uint8Array | null): void {
-    const callbacks = this._callbacks;
-    this._callbacks = null; // so the base class schedules nothing itself
+    const callbacks = this._takeCallbacks(); // so the base class schedules nothing itself
     if (exc === undefined) super.setResult(result!);
     else super.setException(exc);
     this._consumed = consumed;
@@ -61,7 +60,7 @@ export class ReadFuture extends Future<Uint8Array> {
     else loop.callSoon(() => this._run());
   }
 
-  /** Runs the done callbacks; the loop calls it. @internal */
+  /** @ignore Runs the done callbacks; the loop calls it. */
   _run(): void {
     const callbacks = this.#pendingCallbacks;
     this.#pendingCallbacks = null;

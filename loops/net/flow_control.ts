@@ -5,19 +5,30 @@ import type { AbstractEventLoop } from "../core/events.ts";
 import { Future } from "../core/futures.ts";
 import { ConnectionResetError } from "./os_errors.ts";
 
+// What drain() returns while writing is not paused: one done future per
+// loop, shared by every connection (a done future cannot change; awaiting
+// it returns at once), so an idle connection keeps none of its own.
+const readyFutures = new WeakMap<AbstractEventLoop, Future<void>>();
+
+function readyFuture(loop: AbstractEventLoop): Future<void> {
+  let fut = readyFutures.get(loop);
+  if (fut === undefined) {
+    fut = new Future<void>({ loop });
+    fut.setResult(undefined);
+    readyFutures.set(loop, fut);
+  }
+  return fut;
+}
+
 /** The write-side flow control of a protocol that feeds a `StreamWriter`. */
 export class FlowControl {
   #loop: AbstractEventLoop;
   #paused = false;
   #lost = false;
-  #waiters: Future<void>[] = [];
-  /** A done future shared by every drain() while writing is not paused. */
-  #ready: Future<void>;
+  #waiters: Future<void>[] | null = null;
 
   constructor(loop: AbstractEventLoop) {
     this.#loop = loop;
-    this.#ready = new Future<void>({ loop });
-    this.#ready.setResult(undefined);
   }
 
   /** The transport went over its high water mark. */
@@ -44,18 +55,21 @@ export class FlowControl {
       fut.setException(new ConnectionResetError("Connection lost"));
       return fut;
     }
-    if (!this.#paused) return this.#ready;
+    if (!this.#paused) return readyFuture(this.#loop);
     const waiter = new Future<void>({ loop: this.#loop });
     // Cancelled drains leave done waiters behind: sweep them now and then.
-    if (this.#waiters.length > 8) this.#waiters = this.#waiters.filter((w) => !w.done());
-    this.#waiters.push(waiter);
+    if (this.#waiters === null) this.#waiters = [waiter];
+    else {
+      if (this.#waiters.length > 8) this.#waiters = this.#waiters.filter((w) => !w.done());
+      this.#waiters.push(waiter);
+    }
     return waiter;
   }
 
   #wake(exc: Error | null): void {
     const waiters = this.#waiters;
-    if (waiters.length === 0) return;
-    this.#waiters = [];
+    if (waiters === null) return;
+    this.#waiters = null;
     for (const w of waiters) {
       if (w.done()) continue;
       if (exc === null) w.setResult(undefined);

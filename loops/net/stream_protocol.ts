@@ -47,7 +47,8 @@ export interface StreamReaderProtocolOptions {
  * @example A protocol for a hand-made connection
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, run, StreamReader, StreamReaderProtocol, StreamWriter } from "@asyncio/deno";
+ * import { getRunningLoop, run, StreamReader, StreamWriter } from "@asyncio/deno";
+ * import { StreamReaderProtocol } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   const bye = () => new StreamReaderProtocol(new StreamReader(), (_r, w) => w.close());
@@ -66,7 +67,7 @@ export interface StreamReaderProtocolOptions {
  * ```
  */
 export class StreamReaderProtocol extends Protocol {
-  /** @internal */ _loop: AbstractEventLoop;
+  /** @ignore */ _loop: AbstractEventLoop;
   #reader: StreamReader | null;
   #clientConnected: ClientConnectedCallback | null;
   #serverSide: boolean;
@@ -74,7 +75,10 @@ export class StreamReaderProtocol extends Protocol {
   #task: Task<unknown> | null = null;
   #transport: Transport | null = null;
   #overSsl = false;
-  #closed: Future<void>;
+  // Made when first asked for (most connections never are): until then,
+  // how the connection ended is kept in #lostWith.
+  #closed: Future<void> | null = null;
+  #lostWith: Error | null = null;
   #lost = false;
   #flow: FlowControl;
 
@@ -104,7 +108,6 @@ export class StreamReaderProtocol extends Protocol {
     this.#reader = streamReader;
     this.#clientConnected = clientConnected;
     this.#serverSide = clientConnected !== null;
-    this.#closed = new Future<void>({ loop });
     this.#flow = new FlowControl(loop);
   }
 
@@ -113,7 +116,7 @@ export class StreamReaderProtocol extends Protocol {
     return this.#task;
   }
 
-  /** Whether this is the server side of a connection. @internal */
+  /** @ignore Whether this is the server side of a connection. */
   _isServerSide(): boolean {
     return this.#serverSide;
   }
@@ -173,14 +176,9 @@ export class StreamReaderProtocol extends Protocol {
       if (exc === null) reader.feedEof();
       else reader.setException(exc);
     }
+    this.#lostWith = exc;
     const closed = this.#closed;
-    if (!closed.done()) {
-      if (exc === null) closed.setResult(undefined);
-      else {
-        closed.setException(exc);
-        closed.exception(); // reported through the reader and drain(), not as "never retrieved"
-      }
-    }
+    if (closed !== null && !closed.done()) this.#settleClosed(closed);
     this.#flow.lost(exc);
     this.#reader = null;
     this.#writer = null;
@@ -215,17 +213,30 @@ export class StreamReaderProtocol extends Protocol {
     this.#flow.resume();
   }
 
-  /** What `drain()` waits for once it is not failing already. @internal */
+  /** @ignore What `drain()` waits for once it is not failing already. */
   _drainHelper(): Future<void> {
     return this.#flow.drainHelper();
   }
 
-  /** The future `waitClosed()` returns. @internal */
+  /** @ignore The future `waitClosed()` returns. */
   _getCloseWaiter(): Future<void> {
+    if (this.#closed === null) {
+      this.#closed = new Future<void>({ loop: this._loop });
+      if (this.#lost) this.#settleClosed(this.#closed);
+    }
     return this.#closed;
   }
 
-  /** Continues on the transport of a TLS upgrade. @internal */
+  #settleClosed(closed: Future<void>): void {
+    const exc = this.#lostWith;
+    if (exc === null) closed.setResult(undefined);
+    else {
+      closed.setException(exc);
+      closed.exception(); // reported through the reader and drain(), not as "never retrieved"
+    }
+  }
+
+  /** @ignore Continues on the transport of a TLS upgrade. */
   _replaceTransport(transport: Transport): void {
     this.#transport = transport;
     this.#overSsl = transport.getExtraInfo("sslcontext") != null;

@@ -77,7 +77,8 @@ export interface StreamReaderOptions {
  * @example Feeding a reader by hand
  * ```ts
  * import assert from "node:assert/strict";
- * import { StreamReader, TestLoop } from "@asyncio/deno";
+ * import { StreamReader } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const reader = new StreamReader({ loop });
  * reader.feedData(new TextEncoder().encode("hello\nworld"));
@@ -103,7 +104,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   #n = 0;
   #seps: Uint8Array[] = NEWLINE;
   #offset = 0;
-  #acc: Uint8Array[] = [];
+  #acc: Uint8Array[] | null = null; // readAll's chunks so far
   #wake = ASLEEP;
   #deliverNow = false; // inside _run(): completions deliver at once
   // the read completed last, which may still give its bytes back
@@ -381,8 +382,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
         if (buf.length > 0) return this.#succeed(buf.take(Math.min(this.#n, buf.length)));
         return this.#eof ? this.#succeed(new Uint8Array(0)) : false;
       case READ_ALL:
-        if (buf.length > 0) this.#acc.push(buf.take(buf.length));
-        return this.#eof ? this.#succeed(concatBytes(this.#acc)) : false;
+        if (buf.length > 0) (this.#acc ??= []).push(buf.take(buf.length));
+        return this.#eof ? this.#succeed(concatBytes(this.#acc ?? [])) : false;
       case EXACT:
         if (buf.length >= this.#n) return this.#succeed(buf.take(this.#n));
         if (!this.#eof) return false;
@@ -457,17 +458,20 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     const fut = this.#fut!;
     this.#fut = null;
     this.#op = NONE;
-    this.#acc = [];
+    this.#acc = null;
     this.#lastDone = fut;
-    const callbacks = this.#deliverNow ? fut._callbacks : null;
+    // Taken so that _complete schedules nothing.
+    const callbacks = this.#deliverNow ? fut._takeCallbacks() : null;
     this.#deliverNow = false; // reads the callbacks start complete as usual
-    if (callbacks !== null) fut._callbacks = null; // so that _complete schedules nothing
     fut._complete(result, exc, consumed);
     this.#maybeResume();
     if (callbacks !== null) this.#runCallbacks(fut, callbacks);
   }
 
-  #runCallbacks(fut: ReadFuture, callbacks: NonNullable<Future<unknown>["_callbacks"]>): void {
+  #runCallbacks(
+    fut: ReadFuture,
+    callbacks: NonNullable<ReturnType<Future<unknown>["_takeCallbacks"]>>,
+  ): void {
     fut._source = null; // seen: its bytes are no longer given back
     fut._consumed = null;
     for (let i = 0; i < callbacks.length; i++) {
@@ -486,10 +490,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** @ignore The pending read was cancelled: forget it (read(-1) puts its bytes back). */
   _readCancelled(fut: Future<Uint8Array>): void {
     if (this.#fut !== fut) return;
-    if (this.#acc.length > 0) this.#buffer.unshift(concatBytes(this.#acc));
+    if (this.#acc !== null) this.#buffer.unshift(concatBytes(this.#acc));
     this.#fut = null;
     this.#op = NONE;
-    this.#acc = [];
+    this.#acc = null;
   }
 
   /** @ignore Whether `fut` may give its bytes back (no read started since). */
