@@ -26,7 +26,18 @@
  * @module
  */
 
-export * from "./loops/core/exceptions.ts";
+export {
+  CancelledError,
+  IncompleteReadError,
+  InvalidStateError,
+  KeyboardInterrupt,
+  LimitOverrunError,
+  type NotImplementedDetails,
+  NotImplementedError,
+  RuntimeError,
+  SendfileNotAvailableError,
+  TimeoutError,
+} from "./loops/core/exceptions.ts";
 export {
   AbstractEventLoop,
   type Awaitable,
@@ -39,16 +50,10 @@ export {
   type IoMethodName,
   type IoServices,
   type LoopOptions,
-  realClock,
   type TaskFactory,
   TimerHandle,
 } from "./loops/core/events.ts";
-export {
-  BaseEventLoop,
-  type BaseEventLoopOptions,
-  type IoStarter,
-  type Runnable,
-} from "./loops/core/base_event_loop.ts";
+export { BaseEventLoop, type BaseEventLoopOptions } from "./loops/core/base_event_loop.ts";
 export { Future, type FutureOptions, wrapFuture } from "./loops/core/futures.ts";
 export {
   abortSignal,
@@ -115,35 +120,7 @@ export {
   type QueueOptions,
   QueueShutDown,
 } from "./loops/flow/queues.ts";
-export {
-  BaseProtocol,
-  BufferedProtocol,
-  DatagramProtocol,
-  Protocol,
-  SubprocessProtocol,
-} from "./loops/core/protocols.ts";
-export {
-  type Address,
-  type AddressOf,
-  BaseTransport,
-  type DatagramExtraInfo,
-  DatagramTransport,
-  type ExtraInfo,
-  type FamilyAddresses,
-  type Inet6Address,
-  type InetAddress,
-  type PipeExtraInfo,
-  ReadTransport,
-  type SocketExtraInfo,
-  type StreamAddress,
-  type SubprocessExtraInfo,
-  SubprocessTransport,
-  Transport,
-  type TransportSocket,
-  WriteTransport,
-} from "./loops/core/transports.ts";
-export { AbstractServer, Server, type ServerSocket } from "./loops/net/server.ts";
-export { type StreamConn, StreamTransport } from "./loops/net/transports/stream.ts";
+export { Server, type ServerSocket } from "./loops/net/server.ts";
 export {
   createDefaultContext,
   type SSLArg,
@@ -151,37 +128,49 @@ export {
   type SSLPurpose,
   type VerifyMode,
 } from "./loops/net/ssl.ts";
-export type { ConnectAcceptedSocketOptions, SendfileOptions } from "./loops/core/io_options.ts";
 export type {
+  ConnectAcceptedSocketOptions,
   CreateConnectionOptions,
+  CreateDatagramEndpointOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
+  SendfileOptions,
   StartTlsOptions,
 } from "./loops/core/io_options.ts";
-export type { SocketLike, SSLContextLike } from "./loops/core/io_types.ts";
+export type { SSLContextLike } from "./loops/core/io_types.ts";
 export {
-  type AddrInfo,
-  AF_INET,
-  AF_INET6,
-  AF_UNIX,
-  AF_UNSPEC,
-  type GetaddrinfoOptions,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  SOCK_DGRAM,
-  SOCK_RAW,
-  SOCK_STREAM,
-  type SockAddr,
-} from "./loops/net/resolve.ts";
-export * from "./loops/net/os_errors.ts";
+  BlockingIOError,
+  BrokenPipeError,
+  ChildProcessError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  GaiError,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  OSError,
+  type OSErrorOptions,
+  PermissionError,
+  ProcessLookupError,
+  SSLCertVerificationError,
+  type SSLCertVerificationErrorOptions,
+  SSLError,
+  type SSLErrorOptions,
+} from "./loops/net/os_errors.ts";
 export type { IoLoopOptions } from "./loops/io.ts";
 export { SelectorEventLoop, type SelectorEventLoopOptions } from "./loops/selector_event_loop.ts";
 export { ProactorEventLoop } from "./loops/proactor_event_loop.ts";
-export { TestLoop, type TestLoopOptions, VirtualClock } from "./loops/testing/test_loop.ts";
 export {
   AbstractEventLoopPolicy,
+  type ChildExitCallback,
+  type ChildWatcherLike,
   DefaultEventLoopPolicy,
+  type DefaultEventLoopPolicyOptions,
   getEventLoop,
   getEventLoopPolicy,
   newEventLoop,
@@ -189,52 +178,6 @@ export {
   setEventLoopPolicy,
 } from "./policy/policy.ts";
 export { type Main, run, Runner, type RunnerOptions, type RunOptions } from "./policy/runner.ts";
-export {
-  currentPlatform,
-  detectPlatform,
-  OS_NAMES,
-  type OsName,
-  type Platform,
-  simulatePlatform,
-  type SimulatePlatformOptions,
-} from "./platform/detect.ts";
-export { darwinMajor, macosVersion } from "./platform/darwin.ts";
-export {
-  availableSelectors,
-  type ConcreteSelectorName,
-  resolveSelector,
-  SELECTOR_NAMES,
-  selectorAvailable,
-  type SelectorName,
-} from "./platform/selectors.ts";
-export {
-  type DarwinKernelRange,
-  type Feature,
-  FEATURES,
-  LOOP_KINDS,
-  type LoopKind,
-  type MatrixRow,
-  matrixRows,
-  type ObjectKind,
-} from "./platform/matrix_rows.ts";
-export {
-  checkLoopAvailable,
-  checkSupported,
-  loopAvailability,
-  loopAvailable,
-  type Support,
-  type SupportDetails,
-  type SupportQuery,
-  supports,
-} from "./platform/matrix.ts";
-export { renderMatrix } from "./platform/matrix_table.ts";
-export {
-  type ChildExitCallback,
-  type ChildWatcherLike,
-  type DefaultEventLoopPolicyOptions,
-} from "./policy/policy.ts";
-export { UdpTransport } from "./loops/net/transports/datagram.ts";
-export type { CreateDatagramEndpointOptions } from "./loops/core/io_options.ts";
 export {
   type ClientConnectedCallback,
   DEFAULT_LIMIT,
@@ -251,43 +194,14 @@ export {
   type StreamLimitOption,
   StreamReader,
   type StreamReaderOptions,
-  StreamReaderProtocol,
-  type StreamReaderProtocolOptions,
   type StreamStartTlsOptions,
   StreamWriter,
 } from "./loops/net/streams.ts";
-export { type PipeTransportOptions, ReadPipeTransport } from "./loops/process/read_pipe.ts";
-export { WritePipeTransport } from "./loops/process/write_pipe.ts";
 export type { ReadableFile, ReadPipe, WritableFile, WritePipe } from "./loops/process/pipe_ends.ts";
-export {
-  type Executor,
-  InlineExecutor,
-  isExecutor,
-  type ModuleTask,
-  moduleTask,
-  type ShutdownOptions,
-  type Work,
-  type WorkFunction,
-  type WorkResult,
-} from "./loops/executor/executor.ts";
-export {
-  WorkerPoolExecutor,
-  type WorkerPoolExecutorOptions,
-} from "./loops/executor/worker_pool_executor.ts";
-export {
-  type FileDescriptorLike,
-  SHUT_RD,
-  SHUT_RDWR,
-  SHUT_WR,
-  Socket,
-  type SocketAddress,
-  type SocketState,
-} from "./loops/net/socket.ts";
 export {
   AbstractChildWatcher,
   type ChildCallback,
   PromiseChildWatcher,
-  returncodeOf,
 } from "./loops/process/child_watcher.ts";
 export {
   createSubprocessExec,
@@ -299,26 +213,4 @@ export {
   type StdioOption,
   STDOUT,
   type SubprocessOptions,
-  SubprocessStreamProtocol,
 } from "./loops/process/subprocess.ts";
-export { DenoSubprocessTransport } from "./loops/process/subprocess_transport.ts";
-export {
-  AI_ADDRCONFIG,
-  AI_ALL,
-  AI_CANONNAME,
-  AI_NUMERICHOST,
-  AI_NUMERICSERV,
-  AI_PASSIVE,
-  AI_V4MAPPED,
-  EAI_ADDRFAMILY,
-  EAI_BADFLAGS,
-  EAI_FAMILY,
-  EAI_NONAME,
-  EAI_SERVICE,
-  EAI_SOCKTYPE,
-  NI_DGRAM,
-  NI_NAMEREQD,
-  NI_NOFQDN,
-  NI_NUMERICHOST,
-  NI_NUMERICSERV,
-} from "./loops/net/resolve.ts";

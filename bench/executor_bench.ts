@@ -5,7 +5,8 @@
 // 2-core machine expect close to 2x. Starting the workers is setup, outside
 // the timed part.
 
-import { gather, SelectorEventLoop, WorkerPoolExecutor } from "../mod.ts";
+import { gather, SelectorEventLoop } from "../mod.ts";
+import { WorkerPoolExecutor } from "../loops/executor/mod.ts";
 
 /** How many chunks of the range one iteration counts primes in. */
 const CHUNKS = 8;

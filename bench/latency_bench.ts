@@ -15,15 +15,8 @@
 // exit code holds the first and the nearest honest one, within 4×; the
 // 2× line is printed all the same.
 
-import {
-  type Coroutine,
-  createSubprocessExec,
-  openConnection,
-  Protocol,
-  run,
-  sleep,
-  type Transport,
-} from "../mod.ts";
+import { type Coroutine, createSubprocessExec, openConnection, run, sleep } from "../mod.ts";
+import { Protocol, type Transport } from "../loops/protocols_mod.ts";
 import { getRunningLoop } from "../mod.ts";
 
 function option(name: string, fallback: number): number {

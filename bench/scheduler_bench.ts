@@ -4,7 +4,8 @@
 // One bench iteration does a whole workload (OPS[group] operations); `n`
 // keeps the number of iterations small because each one is large.
 
-import { BaseEventLoop, gather, Lock, Queue, sleep, taskGroup, TestLoop } from "../mod.ts";
+import { BaseEventLoop, gather, Lock, Queue, sleep, taskGroup } from "../mod.ts";
+import { TestLoop } from "../loops/testing/mod.ts";
 import type { Coroutine, Future } from "../mod.ts";
 import { PlainHeap, PlainRing, trampoline } from "./_baselines.ts";
 import {

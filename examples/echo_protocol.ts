@@ -9,17 +9,14 @@
 // received into the protocol's own buffer and written back from it) and
 // `startEchoServer` are exported for benchmarks and tests.
 
+import { type Coroutine, type Future, getRunningLoop, run } from "../mod.ts";
 import {
   type AbstractServer,
   BufferedProtocol,
-  type Coroutine,
-  type Future,
-  getRunningLoop,
   type InetAddress,
   Protocol,
-  run,
   type Transport,
-} from "../mod.ts";
+} from "../loops/protocols_mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

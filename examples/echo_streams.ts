@@ -7,15 +7,14 @@
 // running loop and returns the Server.
 
 import {
-  type AbstractServer,
   type Coroutine,
-  type InetAddress,
   openConnection,
   run,
   startServer,
   type StreamReader,
   type StreamWriter,
 } from "../mod.ts";
+import type { AbstractServer, InetAddress } from "../loops/protocols_mod.ts";
 
 /** Echoes every chunk back until the client closes its side. */
 export function* echo(reader: StreamReader, writer: StreamWriter): Coroutine<void> {

@@ -11,17 +11,19 @@
 // tests can run it on their own loop.
 
 import {
-  type AbstractServer,
   type Coroutine,
   createTask,
   getRunningLoop,
-  type InetAddress,
   NotImplementedError,
-  Protocol,
   run,
   type TimerHandle,
-  type Transport,
 } from "../mod.ts";
+import {
+  type AbstractServer,
+  type InetAddress,
+  Protocol,
+  type Transport,
+} from "../loops/protocols_mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -11,18 +11,13 @@
 // test certificate under tests/fixtures/tls), trusts that certificate, and
 // connects to it — so it works without internet access.
 
+import { type Coroutine, type Future, getRunningLoop, OSError, run, SSLContext } from "../mod.ts";
 import {
   type AbstractServer,
-  type Coroutine,
-  type Future,
-  getRunningLoop,
   type InetAddress,
-  OSError,
   Protocol,
-  run,
-  SSLContext,
   type Transport,
-} from "../mod.ts";
+} from "../loops/protocols_mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -25,7 +25,8 @@ import type { LoopKind } from "../platform/matrix_rows.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
+ * import { ProactorEventLoop } from "@asyncio/deno";
+ * import { simulatePlatform } from "@asyncio/deno/platform";
  * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
  * assert(!loop.supports("createDatagramEndpoint"));
  * assert(loop.clockResolution === 0.0156); // Windows' usual timer resolution

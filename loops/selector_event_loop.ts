@@ -50,7 +50,8 @@ export interface SelectorEventLoopOptions extends IoLoopOptions {
  * @example Windows' limits, simulated
  * ```ts
  * import assert from "node:assert/strict";
- * import { NotImplementedError, SelectorEventLoop, simulatePlatform } from "@asyncio/deno";
+ * import { NotImplementedError, SelectorEventLoop } from "@asyncio/deno";
+ * import { simulatePlatform } from "@asyncio/deno/platform";
  * const loop = new SelectorEventLoop({ platform: simulatePlatform("windows") });
  * assert(loop.selector === "SelectSelector" && !loop.supports("subprocessExec"));
  * try {

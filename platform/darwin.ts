@@ -17,7 +17,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { darwinMajor } from "@asyncio/deno";
+ * import { darwinMajor } from "./darwin.ts";
  * assert(darwinMajor("12.6.0") === 12);
  * assert(darwinMajor("") === undefined);
  * ```
@@ -39,7 +39,7 @@ export function darwinMajor(release: string): number | undefined {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { macosVersion } from "@asyncio/deno";
+ * import { macosVersion } from "./darwin.ts";
  * assert(macosVersion("12.6.0") === "10.8");
  * assert(macosVersion(13) === "10.9");
  * assert(macosVersion("23.1.0") === "14");

@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { OsName } from "@asyncio/deno";
+ * import type { OsName } from "@asyncio/deno/platform";
  * const os: OsName = Deno.build.os;
  * assert(typeof os === "string");
  * ```
@@ -37,7 +37,7 @@ export type OsName =
  * @example Listing the operating systems
  * ```ts
  * import assert from "node:assert/strict";
- * import { OS_NAMES } from "@asyncio/deno";
+ * import { OS_NAMES } from "@asyncio/deno/platform";
  * assert(OS_NAMES.includes("linux") && OS_NAMES.includes("windows"));
  * ```
  */
@@ -63,7 +63,7 @@ export const OS_NAMES: readonly OsName[] = Object.freeze(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type Platform, simulatePlatform } from "@asyncio/deno";
+ * import { type Platform, simulatePlatform } from "@asyncio/deno/platform";
  * const p: Platform = simulatePlatform("linux", { release: "6.8.0" });
  * assert(p.os === "linux" && p.release === "6.8.0");
  * ```
@@ -85,7 +85,7 @@ export interface Platform {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type SimulatePlatformOptions, simulatePlatform } from "@asyncio/deno";
+ * import { type SimulatePlatformOptions, simulatePlatform } from "@asyncio/deno/platform";
  * const options: SimulatePlatformOptions = { clockResolution: 0.0005 };
  * assert(simulatePlatform("windows", options).clockResolution === 0.0005);
  * ```
@@ -166,7 +166,7 @@ function readRelease(): string {
  * @example Detecting the machine
  * ```ts
  * import assert from "node:assert/strict";
- * import { detectPlatform } from "@asyncio/deno";
+ * import { detectPlatform } from "@asyncio/deno/platform";
  * const p = detectPlatform();
  * assert(p.simulated === false && p.clockResolution > 0);
  * ```
@@ -194,7 +194,7 @@ export function detectPlatform(): Platform {
  * @example A simulated Windows machine
  * ```ts
  * import assert from "node:assert/strict";
- * import { simulatePlatform } from "@asyncio/deno";
+ * import { simulatePlatform } from "@asyncio/deno/platform";
  * const win = simulatePlatform("windows");
  * assert(win.clockResolution === 0.0156 && win.simulated);
  * const mac = simulatePlatform("darwin", { release: "12.6.0" });
@@ -231,7 +231,7 @@ let cached: Platform | undefined;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { currentPlatform } from "@asyncio/deno";
+ * import { currentPlatform } from "@asyncio/deno/platform";
  * assert(currentPlatform() === currentPlatform());
  * ```
  */

@@ -35,7 +35,7 @@ const PROACTOR_AVAILABILITY = Object.freeze({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { simulatePlatform, type Support, supports } from "@asyncio/deno";
+ * import { simulatePlatform, type Support, supports } from "@asyncio/deno/platform";
  * const answer: Support = supports("startTls", {
  *   loop: "proactor",
  *   platform: simulatePlatform("windows"),
@@ -59,7 +59,7 @@ export interface Support {
  *
  * @example
  * ```ts
- * import { checkSupported, simulatePlatform, type SupportDetails } from "@asyncio/deno";
+ * import { checkSupported, simulatePlatform, type SupportDetails } from "@asyncio/deno/platform";
  * const details: SupportDetails = { kind: "characterDevice", selector: "PollSelector" };
  * const mac = simulatePlatform("darwin", { release: "12.6.0" });
  * checkSupported("connectReadPipe", "selector", mac, details); // poll copes with PTYs on 10.8
@@ -78,7 +78,7 @@ export interface SupportDetails {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { simulatePlatform, type SupportQuery, supports } from "@asyncio/deno";
+ * import { simulatePlatform, type SupportQuery, supports } from "@asyncio/deno/platform";
  * const query: SupportQuery = { loop: "selector", platform: simulatePlatform("darwin") };
  * assert(supports("addSignalHandler", query).supported);
  * ```
@@ -103,7 +103,7 @@ export interface SupportQuery extends SupportDetails {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loopAvailability, simulatePlatform } from "@asyncio/deno";
+ * import { loopAvailability, simulatePlatform } from "@asyncio/deno/platform";
  * const answer = loopAvailability("proactor", simulatePlatform("linux"));
  * assert(!answer.supported && answer.reason?.includes("Windows"));
  * ```
@@ -128,7 +128,7 @@ export function loopAvailability(kind: LoopKind, platform: Platform): Support {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loopAvailable, simulatePlatform } from "@asyncio/deno";
+ * import { loopAvailable, simulatePlatform } from "@asyncio/deno/platform";
  * assert(loopAvailable("proactor", simulatePlatform("windows")));
  * assert(!loopAvailable("proactor", simulatePlatform("linux")));
  * ```
@@ -148,7 +148,8 @@ export function loopAvailable(kind: LoopKind, platform: Platform): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkLoopAvailable, NotImplementedError, simulatePlatform } from "@asyncio/deno";
+ * import { NotImplementedError } from "@asyncio/deno";
+ * import { checkLoopAvailable, simulatePlatform } from "@asyncio/deno/platform";
  * checkLoopAvailable("selector", simulatePlatform("linux"));
  * try {
  *   checkLoopAvailable("proactor", simulatePlatform("darwin"));
@@ -227,7 +228,7 @@ function applies(row: MatrixRow, feature: Feature, q: SupportQuery): "no" | "yes
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { simulatePlatform, supports } from "@asyncio/deno";
+ * import { simulatePlatform, supports } from "@asyncio/deno/platform";
  * const windows = simulatePlatform("windows");
  * assert(!supports("addSignalHandler", { loop: "selector", platform: windows }).supported);
  * const reader = supports("addReader", { loop: "selector", platform: windows });
@@ -276,7 +277,8 @@ export function supports(feature: Feature, query: SupportQuery): Support {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkSupported, NotImplementedError, simulatePlatform } from "@asyncio/deno";
+ * import { NotImplementedError } from "@asyncio/deno";
+ * import { checkSupported, simulatePlatform } from "@asyncio/deno/platform";
  * checkSupported("createUnixServer", "selector", simulatePlatform("linux"));
  * try {
  *   checkSupported("createUnixServer", "proactor", simulatePlatform("windows"));

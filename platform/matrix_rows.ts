@@ -18,7 +18,7 @@ import type { ConcreteSelectorName } from "./selectors.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type LoopKind, simulatePlatform, supports } from "@asyncio/deno";
+ * import { type LoopKind, simulatePlatform, supports } from "@asyncio/deno/platform";
  * const loop: LoopKind = "proactor";
  * const platform = simulatePlatform("windows");
  * assert(!supports("createDatagramEndpoint", { loop, platform }).supported);
@@ -32,7 +32,7 @@ export type LoopKind = "selector" | "proactor";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { LOOP_KINDS } from "@asyncio/deno";
+ * import { LOOP_KINDS } from "@asyncio/deno/platform";
  * assert(LOOP_KINDS.join() === "selector,proactor");
  * ```
  */
@@ -46,42 +46,40 @@ export const LOOP_KINDS: readonly LoopKind[] = Object.freeze(["selector", "proac
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { FEATURES } from "@asyncio/deno";
+ * import { FEATURES } from "@asyncio/deno/platform";
  * assert(FEATURES.includes("createUnixServer") && FEATURES.includes("createServer(ssl)"));
  * ```
  */
-export const FEATURES = Object.freeze(
-  [
-    "createConnection",
-    "createConnection(ssl)",
-    "createServer",
-    "createServer(ssl)",
-    "startTls",
-    "createUnixConnection",
-    "createUnixServer",
-    "createDatagramEndpoint",
-    "addReader",
-    "addWriter",
-    "removeReader",
-    "removeWriter",
-    "sockRecv",
-    "sockSendall",
-    "sockConnect",
-    "sockAccept",
-    "connectReadPipe",
-    "connectWritePipe",
-    "characterDevices",
-    "subprocessExec",
-    "subprocessShell",
-    "addSignalHandler",
-    "removeSignalHandler",
-    "setChildWatcher",
-    "getChildWatcher",
-    "runInExecutor",
-    "getaddrinfo",
-    "getnameinfo",
-  ] as const,
-);
+export const FEATURES: readonly Feature[] = Object.freeze([
+  "createConnection",
+  "createConnection(ssl)",
+  "createServer",
+  "createServer(ssl)",
+  "startTls",
+  "createUnixConnection",
+  "createUnixServer",
+  "createDatagramEndpoint",
+  "addReader",
+  "addWriter",
+  "removeReader",
+  "removeWriter",
+  "sockRecv",
+  "sockSendall",
+  "sockConnect",
+  "sockAccept",
+  "connectReadPipe",
+  "connectWritePipe",
+  "characterDevices",
+  "subprocessExec",
+  "subprocessShell",
+  "addSignalHandler",
+  "removeSignalHandler",
+  "setChildWatcher",
+  "getChildWatcher",
+  "runInExecutor",
+  "getaddrinfo",
+  "getnameinfo",
+]);
 
 /**
  * A feature name from {@linkcode FEATURES}.
@@ -89,13 +87,41 @@ export const FEATURES = Object.freeze(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type Feature, simulatePlatform, supports } from "@asyncio/deno";
+ * import { type Feature, simulatePlatform, supports } from "@asyncio/deno/platform";
  * const feature: Feature = "createServer(ssl)";
  * const platform = simulatePlatform("linux");
  * assert(supports(feature, { loop: "selector", platform }).supported);
  * ```
  */
-export type Feature = typeof FEATURES[number];
+export type Feature =
+  | "createConnection"
+  | "createConnection(ssl)"
+  | "createServer"
+  | "createServer(ssl)"
+  | "startTls"
+  | "createUnixConnection"
+  | "createUnixServer"
+  | "createDatagramEndpoint"
+  | "addReader"
+  | "addWriter"
+  | "removeReader"
+  | "removeWriter"
+  | "sockRecv"
+  | "sockSendall"
+  | "sockConnect"
+  | "sockAccept"
+  | "connectReadPipe"
+  | "connectWritePipe"
+  | "characterDevices"
+  | "subprocessExec"
+  | "subprocessShell"
+  | "addSignalHandler"
+  | "removeSignalHandler"
+  | "setChildWatcher"
+  | "getChildWatcher"
+  | "runInExecutor"
+  | "getaddrinfo"
+  | "getnameinfo";
 
 /**
  * What a call watches or wraps, for rows that depend on it.
@@ -103,7 +129,7 @@ export type Feature = typeof FEATURES[number];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type ObjectKind, simulatePlatform, supports } from "@asyncio/deno";
+ * import { type ObjectKind, simulatePlatform, supports } from "@asyncio/deno/platform";
  * const kind: ObjectKind = "socket";
  * const platform = simulatePlatform("windows");
  * assert(supports("addReader", { loop: "selector", platform, kind }).supported);
@@ -117,7 +143,7 @@ export type ObjectKind = "socket" | "file" | "pipe" | "characterDevice";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { matrixRows } from "@asyncio/deno";
+ * import { matrixRows } from "@asyncio/deno/platform";
  * const ranges = matrixRows().flatMap((row) => row.darwinKernel ? [row.darwinKernel] : []);
  * assert(ranges.some((r) => r.min === 10 && r.max === 12));
  * ```
@@ -135,7 +161,7 @@ export interface DarwinKernelRange {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type MatrixRow, matrixRows } from "@asyncio/deno";
+ * import { type MatrixRow, matrixRows } from "@asyncio/deno/platform";
  * const windowsOnly: MatrixRow[] = matrixRows().filter((row) => row.os.join() === "windows");
  * assert(windowsOnly.every((row) => row.reason !== "" && row.source !== ""));
  * ```
@@ -302,7 +328,7 @@ function deepFreeze<T>(value: T): T {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { matrixRows } from "@asyncio/deno";
+ * import { matrixRows } from "@asyncio/deno/platform";
  * const row = matrixRows().find((r) => r.features.includes("createUnixServer"));
  * assert(row?.os.includes("windows") && row.supported === false);
  * ```

@@ -1,5 +1,7 @@
 /**
- * Renders the support matrix as a markdown table for the README.
+ * Renders the support matrix as a markdown table: the generated copies in
+ * docs/platform.md and in the module doc of the `./platform` entry
+ * (platform/mod.ts) are its output, kept honest by `deno task matrix:check`.
  *
  * @module
  */
@@ -137,7 +139,7 @@ function alignTable(lines: readonly string[][]): string[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { renderMatrix } from "@asyncio/deno";
+ * import { renderMatrix } from "@asyncio/deno/platform";
  * const table = renderMatrix();
  * assert(table.includes("| createUnixServer ") && table.includes("sockets only"));
  * ```

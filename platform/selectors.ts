@@ -17,7 +17,7 @@ import { OS_NAMES, type OsName, type Platform } from "./detect.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type ConcreteSelectorName, resolveSelector, simulatePlatform } from "@asyncio/deno";
+ * import { type ConcreteSelectorName, resolveSelector, simulatePlatform } from "@asyncio/deno/platform";
  * const name: ConcreteSelectorName = resolveSelector(undefined, simulatePlatform("freebsd"));
  * assert(name === "KqueueSelector");
  * ```
@@ -35,7 +35,7 @@ export type ConcreteSelectorName =
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type SelectorName, selectorAvailable, simulatePlatform } from "@asyncio/deno";
+ * import { type SelectorName, selectorAvailable, simulatePlatform } from "@asyncio/deno/platform";
  * const name: SelectorName = "DevpollSelector";
  * assert(selectorAvailable(name, simulatePlatform("illumos")));
  * ```
@@ -84,7 +84,7 @@ function freezeRules(rules: readonly SelectorRule[]): readonly SelectorRule[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { SELECTOR_NAMES } from "@asyncio/deno";
+ * import { SELECTOR_NAMES } from "@asyncio/deno/platform";
  * assert(SELECTOR_NAMES[0] === "DefaultSelector" && SELECTOR_NAMES.length === 6);
  * ```
  */
@@ -109,7 +109,7 @@ function ruleOf(name: SelectorName): SelectorRule | undefined {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { availableSelectors, simulatePlatform } from "@asyncio/deno";
+ * import { availableSelectors, simulatePlatform } from "@asyncio/deno/platform";
  * const names = availableSelectors(simulatePlatform("darwin"));
  * assert(names.join() === "KqueueSelector,PollSelector,SelectSelector");
  * ```
@@ -133,7 +133,7 @@ export function availableSelectors(platform: Platform): ConcreteSelectorName[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { selectorAvailable, simulatePlatform } from "@asyncio/deno";
+ * import { selectorAvailable, simulatePlatform } from "@asyncio/deno/platform";
  * const linux = simulatePlatform("linux");
  * assert(selectorAvailable("EpollSelector", linux));
  * assert(!selectorAvailable("KqueueSelector", linux));
@@ -160,7 +160,8 @@ export function selectorAvailable(name: SelectorName, platform: Platform): boole
  * @example Defaults per OS, and an unavailable selector
  * ```ts
  * import assert from "node:assert/strict";
- * import { NotImplementedError, resolveSelector, simulatePlatform } from "@asyncio/deno";
+ * import { NotImplementedError } from "@asyncio/deno";
+ * import { resolveSelector, simulatePlatform } from "@asyncio/deno/platform";
  * assert(resolveSelector(undefined, simulatePlatform("linux")) === "EpollSelector");
  * const windows = simulatePlatform("windows");
  * assert(resolveSelector("DefaultSelector", windows) === "SelectSelector");

@@ -21,9 +21,8 @@ import type { ChildWatcherLike } from "../loops/process/realm_child_watcher.ts";
  * @example A custom policy
  * ```ts
  * import assert from "node:assert/strict";
- * import {
- *   AbstractEventLoop, AbstractEventLoopPolicy, getEventLoop, setEventLoopPolicy, TestLoop,
- * } from "@asyncio/deno";
+ * import { AbstractEventLoop, AbstractEventLoopPolicy, getEventLoop, setEventLoopPolicy } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * class TestPolicy extends AbstractEventLoopPolicy {
  *   loop: AbstractEventLoop | null = null;
  *   getEventLoop() { return this.loop ??= this.newEventLoop(); }

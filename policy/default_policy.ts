@@ -36,7 +36,8 @@ export function _inWorker(): boolean {
  * @example A policy that behaves as on Windows
  * ```ts
  * import assert from "node:assert/strict";
- * import { DefaultEventLoopPolicy, type DefaultEventLoopPolicyOptions, simulatePlatform } from "@asyncio/deno";
+ * import { DefaultEventLoopPolicy, type DefaultEventLoopPolicyOptions } from "@asyncio/deno";
+ * import { simulatePlatform } from "@asyncio/deno/platform";
  * const options: DefaultEventLoopPolicyOptions = { platform: simulatePlatform("windows") };
  * const policy = new DefaultEventLoopPolicy(options);
  * assert(policy.platform.os === "windows" && policy.loopKind === "selector");
@@ -228,7 +229,8 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { type ChildWatcherLike, DefaultEventLoopPolicy, simulatePlatform } from "@asyncio/deno";
+   * import { type ChildWatcherLike, DefaultEventLoopPolicy } from "@asyncio/deno";
+   * import { simulatePlatform } from "@asyncio/deno/platform";
    * const watcher: ChildWatcherLike = {
    *   addChildHandler() {},
    *   removeChildHandler: () => false,
@@ -263,7 +265,8 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { DefaultEventLoopPolicy, NotImplementedError, simulatePlatform } from "@asyncio/deno";
+   * import { DefaultEventLoopPolicy, NotImplementedError } from "@asyncio/deno";
+   * import { simulatePlatform } from "@asyncio/deno/platform";
    * const windows = new DefaultEventLoopPolicy({ platform: simulatePlatform("windows") });
    * try {
    *   windows.setChildWatcher(null);
@@ -282,7 +285,6 @@ export class DefaultEventLoopPolicy extends AbstractEventLoopPolicy {
     if (previous !== null && previous !== watcher) previous.close();
   }
 }
-
 
 /**
  * Makes `policy` the realm's: the loop and the watcher it holds (if set)

@@ -24,7 +24,8 @@
  * @example The modern path: choose the loop with loopFactory
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, run, sleep, TestLoop } from "@asyncio/deno";
+ * import { getRunningLoop, run, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const t = await run(function* () {
  *   yield* sleep(3600); // virtual time: instant
  *   return getRunningLoop().time();
@@ -35,10 +36,8 @@
  * @example The policy path: a policy decides the loop class for everyone
  * ```ts
  * import assert from "node:assert/strict";
- * import {
- *   type AbstractEventLoop, DefaultEventLoopPolicy, getRunningLoop, run, setEventLoopPolicy,
- *   sleep, TestLoop,
- * } from "@asyncio/deno";
+ * import { type AbstractEventLoop, DefaultEventLoopPolicy, getRunningLoop, run, setEventLoopPolicy, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * class VirtualTimePolicy extends DefaultEventLoopPolicy {
  *   override newEventLoop(): AbstractEventLoop {
  *     return new TestLoop();
@@ -67,10 +66,7 @@ import { _bindPolicy, _unbindPolicy, DefaultEventLoopPolicy } from "./default_po
 
 export { AbstractEventLoopPolicy } from "./abstract_policy.ts";
 export { DefaultEventLoopPolicy, type DefaultEventLoopPolicyOptions } from "./default_policy.ts";
-export type {
-  ChildExitCallback,
-  ChildWatcherLike,
-} from "../loops/process/realm_child_watcher.ts";
+export type { ChildExitCallback, ChildWatcherLike } from "../loops/process/realm_child_watcher.ts";
 
 let policy: AbstractEventLoopPolicy | null = null;
 
@@ -151,7 +147,8 @@ export function setEventLoopPolicy(newPolicy: AbstractEventLoopPolicy | null): v
  * @example Outside and inside a running loop
  * ```ts
  * import assert from "node:assert/strict";
- * import { getEventLoop, TestLoop } from "@asyncio/deno";
+ * import { getEventLoop } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const current = getEventLoop();
  * assert(getEventLoop() === current);
  * const other = new TestLoop();

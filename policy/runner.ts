@@ -341,7 +341,8 @@ export class Runner {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Runner, sleep, TestLoop } from "@asyncio/deno";
+   * import { Runner, sleep } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const runner = new Runner({ loopFactory: () => new TestLoop() });
    * const loop = runner.getLoop();
    * await runner.run(sleep(1));

@@ -29,6 +29,7 @@ const ALLOWED: Record<string, string[]> = {
   testing: ["core", "flow", "net", "process", "executor", "loops", "platform"],
   policy: ["core", "flow", "net", "process", "executor", "loops", "platform"],
   platform: ["core"],
+  entries: ["core", "flow", "net", "process", "executor", "loops", "testing", "policy", "platform"],
 };
 
 function layerOf(path: string): string | null {

@@ -56,7 +56,9 @@ async function openPair(): Promise<Pair> {
 
 /**
  * Polls the host's I/O once per `poll()`. One per loop, made on first use and
- * closed with the loop. @internal
+ * closed with the loop.
+ *
+ * @ignore
  */
 export class HostPoller {
   #pair: Pair | null = null;

@@ -71,7 +71,8 @@ export interface Clock {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { BaseEventLoop, realClock } from "@asyncio/deno";
+ * import { BaseEventLoop } from "@asyncio/deno";
+ * import { realClock } from "@asyncio/deno/testing";
  * const loop = new BaseEventLoop({ clock: realClock });
  * assert(Math.abs(loop.time() - realClock.now()) < 1);
  * loop.close();
@@ -129,7 +130,7 @@ export function callbackName(cb: unknown): string {
  * @example Cancelling a scheduled callback
  * ```ts
  * import assert from "node:assert/strict";
- * import { TestLoop } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const ran: string[] = [];
  * loop.callSoon(() => ran.push("a"));
@@ -231,7 +232,7 @@ export class Handle {
  * @example Reading a timer's deadline
  * ```ts
  * import assert from "node:assert/strict";
- * import { TestLoop } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const h = loop.callLater(5, () => {});
  * assert(h.when() === loop.time() + 5);
@@ -555,7 +556,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { SelectorEventLoop, WorkerPoolExecutor } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { WorkerPoolExecutor } from "@asyncio/deno/executor";
    * const loop = new SelectorEventLoop();
    * loop.setDefaultExecutor(new WorkerPoolExecutor({ maxWorkers: 1 }));
    * const v = await loop.runUntilComplete(loop.runInExecutor(null, () => 42));
@@ -619,7 +621,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, SelectorEventLoop, SOCK_STREAM } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { AF_INET, SOCK_STREAM } from "@asyncio/deno/socket";
    * const loop = new SelectorEventLoop();
    * const infos = await loop.runUntilComplete(
    *   loop.getaddrinfo("localhost", 80, { family: AF_INET, type: SOCK_STREAM }),
@@ -691,7 +694,8 @@ export abstract class AbstractEventLoop {
    *
    * @example
    * ```ts
-   * import { Protocol, SelectorEventLoop, type Transport } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol, type Transport } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * class Hello extends Protocol {
    *   override connectionMade(t: Transport) {
@@ -752,7 +756,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const server = await loop.runUntilComplete(loop.createServer(() => new Protocol(), "127.0.0.1", 0));
    * assert(server.isServing());
@@ -820,7 +825,8 @@ export abstract class AbstractEventLoop {
    *
    * @example
    * ```ts
-   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const path = Deno.makeTempDirSync() + "/demo.sock";
    * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
@@ -863,7 +869,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const path = Deno.makeTempDirSync() + "/srv.sock";
    * const server = await loop.runUntilComplete(loop.createUnixServer(() => new Protocol(), path));
@@ -904,7 +911,9 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, Protocol, SelectorEventLoop, Socket } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * const loop = new SelectorEventLoop();
    * const lost = loop.createFuture<void>();
    * class Hello extends Protocol {
@@ -972,12 +981,8 @@ export abstract class AbstractEventLoop {
    * @example Echo over loopback
    * ```ts
    * import assert from "node:assert/strict";
-   * import {
-   *   DatagramProtocol,
-   *   type DatagramTransport,
-   *   gather,
-   *   SelectorEventLoop,
-   * } from "@asyncio/deno";
+   * import { gather, SelectorEventLoop } from "@asyncio/deno";
+   * import { DatagramProtocol, type DatagramTransport } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const reply = loop.createFuture<string>();
    * class Echo extends DatagramProtocol {
@@ -1110,7 +1115,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const done = loop.createFuture<string>();
    * let text = "";
@@ -1153,7 +1159,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { Protocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const lost = loop.createFuture<Error | null>();
    * class Writer extends Protocol {
@@ -1196,7 +1203,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { SubprocessProtocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const lost = loop.createFuture<void>();
    * class Watch extends SubprocessProtocol {
@@ -1258,7 +1266,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
+   * import { SelectorEventLoop } from "@asyncio/deno";
+   * import { SubprocessProtocol } from "@asyncio/deno/protocols";
    * const loop = new SelectorEventLoop();
    * const done = loop.createFuture<string>();
    * let out = "";
@@ -1313,7 +1322,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET);
@@ -1351,7 +1361,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   using sock = new Socket(AF_INET);
    *   assert(getRunningLoop().removeReader(sock) === false);
@@ -1377,7 +1388,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET);
@@ -1414,7 +1426,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   using sock = new Socket(AF_INET);
    *   assert(getRunningLoop().removeWriter(sock.fileno()) === false);
@@ -1439,7 +1452,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET);
@@ -1468,7 +1482,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET);
@@ -1502,7 +1517,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET);
@@ -1535,7 +1551,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, ConnectionRefusedError, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { ConnectionRefusedError, getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   using probe = new Socket(AF_INET);
    *   probe.listen();
@@ -1567,7 +1584,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET);
@@ -1612,7 +1630,8 @@ export abstract class AbstractEventLoop {
    * @example Part of a file over a socket
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, Socket } from "@asyncio/deno/socket";
    * const path = Deno.makeTempFileSync();
    * Deno.writeTextFileSync(path, "hello, file");
    * await run(async () => {
@@ -1660,7 +1679,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using a = new Socket(AF_INET, SOCK_DGRAM);
@@ -1698,7 +1718,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using a = new Socket(AF_INET, SOCK_DGRAM);
@@ -1738,7 +1759,8 @@ export abstract class AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using server = new Socket(AF_INET, SOCK_DGRAM);
@@ -1831,7 +1853,8 @@ export abstract class AbstractEventLoop {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { AbstractServer, NotImplementedError, Server } from "@asyncio/deno";
+ * import { NotImplementedError, Server } from "@asyncio/deno";
+ * import { AbstractServer } from "@asyncio/deno/protocols";
  * assert.throws(() => new AbstractServer().close(), NotImplementedError);
  * assert(Server.prototype instanceof AbstractServer);
  * ```

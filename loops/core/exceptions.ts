@@ -253,7 +253,8 @@ export class NotImplementedError extends Error {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { BrokenExecutor, RuntimeError } from "@asyncio/deno";
+ * import { RuntimeError } from "@asyncio/deno";
+ * import { BrokenExecutor } from "@asyncio/deno/executor";
  * const err = new BrokenExecutor("worker ended");
  * assert(err instanceof RuntimeError && err.name === "BrokenExecutor");
  * ```

@@ -17,7 +17,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { AF_INET, Socket, type SocketLike } from "@asyncio/deno";
+ * import { AF_INET, Socket, type SocketLike } from "@asyncio/deno/socket";
  * using sock = new Socket();
  * const like: SocketLike = sock;
  * assert(like.family === AF_INET && typeof like.fileno() === "number");
@@ -42,7 +42,7 @@ export interface SocketLike {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { SocketAddress } from "@asyncio/deno";
+ * import type { SocketAddress } from "@asyncio/deno/socket";
  * const tcp: SocketAddress = ["127.0.0.1", 8080];
  * const unix: SocketAddress = "/tmp/app.sock";
  * assert(Array.isArray(tcp) && typeof unix === "string");
@@ -61,7 +61,7 @@ export type SocketAddress =
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type FileDescriptorLike, Socket } from "@asyncio/deno";
+ * import { type FileDescriptorLike, Socket } from "@asyncio/deno/socket";
  * using sock = new Socket();
  * const targets: FileDescriptorLike[] = [sock, sock.fileno(), Deno.stdin];
  * assert(targets.length === 3);
@@ -134,7 +134,8 @@ export interface SSLContextLike {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, Protocol, run, type ServerSocket } from "@asyncio/deno";
+ * import { getRunningLoop, run, type ServerSocket } from "@asyncio/deno";
+ * import { Protocol } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   await using server = await getRunningLoop().createServer(() => new Protocol(), "127.0.0.1", 0);
  *   const sock: ServerSocket = server.sockets[0];
@@ -336,7 +337,8 @@ export interface ShutdownOptions {
  * @example A custom executor that runs functions on the main thread
  * ```ts
  * import assert from "node:assert/strict";
- * import { type Executor, SelectorEventLoop } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { type Executor } from "@asyncio/deno/executor";
  * const direct: Executor = {
  *   async submit(work, ...args) {
  *     if (typeof work !== "function") throw new TypeError("functions only");

@@ -24,7 +24,7 @@ import type {
  *
  * @example
  * ```ts
- * import { BaseProtocol } from "@asyncio/deno";
+ * import { BaseProtocol } from "@asyncio/deno/protocols";
  * class Quiet extends BaseProtocol {}
  * new Quiet().pauseWriting(); // a no-op by default
  * ```
@@ -58,7 +58,7 @@ export class BaseProtocol {
  * @example An echo protocol
  * ```ts
  * import assert from "node:assert/strict";
- * import { Protocol, type Transport } from "@asyncio/deno";
+ * import { Protocol, type Transport } from "@asyncio/deno/protocols";
  * class Echo extends Protocol {
  *   transport: Transport | null = null;
  *   override connectionMade(transport: Transport) {
@@ -108,7 +108,7 @@ export class Protocol extends BaseProtocol {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { BufferedProtocol } from "@asyncio/deno";
+ * import { BufferedProtocol } from "@asyncio/deno/protocols";
  * class Counter extends BufferedProtocol {
  *   buf = new Uint8Array(4096);
  *   total = 0;
@@ -164,7 +164,7 @@ export class BufferedProtocol extends BaseProtocol {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DatagramProtocol } from "@asyncio/deno";
+ * import { DatagramProtocol } from "@asyncio/deno/protocols";
  * const seen: string[] = [];
  * class Recorder extends DatagramProtocol {
  *   override datagramReceived(data: Uint8Array, addr: [string, number]) {
@@ -208,7 +208,7 @@ export class DatagramProtocol extends BaseProtocol {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { SubprocessProtocol } from "@asyncio/deno";
+ * import { SubprocessProtocol } from "@asyncio/deno/protocols";
  * const events: string[] = [];
  * class Watch extends SubprocessProtocol {
  *   override processExited() {

@@ -58,7 +58,9 @@ interface TaskLoop extends AbstractEventLoop {
  * The tasks of a loop that are not done yet (asyncio's `_all_tasks`): a
  * list threaded through the tasks themselves, so that starting and finishing
  * a task allocates nothing (a Set entry per task was most of the cost of
- * finishing one). @internal
+ * finishing one).
+ *
+ * @ignore
  */
 export class TaskList implements Iterable<Task<unknown>> {
   #head: Task<unknown> | null = null;
@@ -146,7 +148,8 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  * @example Cancelling a task
  * ```ts
  * import assert from "node:assert/strict";
- * import { CancelledError, sleep, TestLoop } from "@asyncio/deno";
+ * import { CancelledError, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const log: string[] = [];
  * const task = loop.createTask(function* () {
@@ -167,40 +170,43 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  * ```
  */
 export class Task<T = unknown> extends Future<T> {
-  /** @internal */ _coro: Coroutine<T>;
-  /** @internal the name, or the number of the default name `Task-N` */ _name: string | number;
-  /** @internal */ _mustCancel = false;
-  /** @internal */ _futWaiter: Future<unknown> | null = null;
-  /** @internal */ _numCancelsRequested = 0;
-  /** @internal the value for the next step */ _sendValue: unknown = undefined;
-  /** @internal the loop's TaskList: the neighbour (undefined: not listed) */
+  /** @ignore */ _coro: Coroutine<T>;
+  /** @ignore the name, or the number of the default name `Task-N` */ _name: string | number;
+  /** @ignore */ _mustCancel = false;
+  /** @ignore */ _futWaiter: Future<unknown> | null = null;
+  /** @ignore */ _numCancelsRequested = 0;
+  /** @ignore the value for the next step */ _sendValue: unknown = undefined;
+  /** @ignore the loop's TaskList: the neighbour (undefined: not listed) */
   _nextTask: Task<unknown> | null | undefined = undefined;
-  /** @internal */ _prevTask: Task<unknown> | null = null;
-  /** @internal whether the next step throws `_sendValue` */ _sendThrow = false;
+  /** @ignore */ _prevTask: Task<unknown> | null = null;
+  /** @ignore whether the next step throws `_sendValue` */ _sendThrow = false;
 
-  /** @internal the coroutine or promise as given (a promise is run by a wrapper coroutine) */
+  /** @ignore the coroutine or promise as given (a promise is run by a wrapper coroutine) */
   get _origin(): Coroutine<T> | PromiseLike<T> | null {
     const rare = this._rare;
     return rare !== null && "origin" in rare
       ? rare.origin as Coroutine<T> | PromiseLike<T> | null
       : this._coro;
   }
+  /** @ignore */
   set _origin(origin: Coroutine<T> | PromiseLike<T> | null) {
     if (origin !== this._coro || this._rare !== null) (this._rare ??= {}).origin = origin;
   }
 
-  /** @internal aborted when the task is asked to cancel (see `abortSignal()`) */
+  /** @ignore aborted when the task is asked to cancel (see `abortSignal()`) */
   get _abort(): AbortController | null {
     return this._rare?.abort ?? null;
   }
+  /** @ignore */
   set _abort(controller: AbortController | null) {
     (this._rare ??= {}).abort = controller;
   }
 
-  /** @internal stops listening to the `signal` option */
+  /** @ignore stops listening to the `signal` option */
   get _unlinkSignal(): (() => void) | null {
     return this._rare?.unlinkSignal ?? null;
   }
+  /** @ignore */
   set _unlinkSignal(fn: (() => void) | null) {
     (this._rare ??= {}).unlinkSignal = fn;
   }
@@ -242,7 +248,7 @@ export class Task<T = unknown> extends Future<T> {
     if (options.signal !== undefined) this._linkSignal(options.signal);
   }
 
-  /** Cancels the task when `signal` aborts, until the task is done. @internal */
+  /** @ignore Cancels the task when `signal` aborts, until the task is done. */
   _linkSignal(signal: AbortSignal): void {
     if (this.done() || this._unlinkSignal !== null) return;
     this._unlinkSignal = whenAborted(signal, () => this.cancel(abortMessage(signal)));
@@ -322,7 +328,7 @@ export class Task<T = unknown> extends Future<T> {
     throw new RuntimeError("Task does not support setException()");
   }
 
-  /** Runs one step from the ready queue. @internal */
+  /** @ignore Runs one step from the ready queue. */
   _run(): void {
     const value = this._sendValue;
     const isThrow = this._sendThrow;
@@ -341,14 +347,16 @@ export class Task<T = unknown> extends Future<T> {
 
   /**
    * The future the task awaits is done: take its outcome and queue the next
-   * step (the task itself is the runnable: no handle). @internal
+   * step (the task itself is the runnable: no handle).
+   *
+   * @ignore
    */
   _wakeFrom(fut: Future<unknown>): void {
     this.#takeOutcome(fut);
     (this._loop as TaskLoop)._callSoonRunnable(this);
   }
 
-  /** The same, stepping at once (inside the current callback). @internal */
+  /** @ignore The same, stepping at once (inside the current callback). */
   _wakeNow(fut: Future<unknown>): void {
     this.#takeOutcome(fut);
     this._run();
@@ -368,7 +376,7 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  /** Resumes the coroutine with a value or an exception. @internal */
+  /** @ignore Resumes the coroutine with a value or an exception. */
   _step(value: unknown, isThrow: boolean): void {
     if (this.done()) throw new InvalidStateError(`_step(): already done: ${this}`);
     if (this._mustCancel) {
@@ -462,7 +470,7 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  /** @internal a task asked to cancel that has not acted on it yet is `cancelling` */
+  /** @ignore a task asked to cancel that has not acted on it yet is `cancelling` */
   override _stateName(): string {
     return this._numCancelsRequested > 0 && !this.done() ? "cancelling" : super._stateName();
   }
@@ -489,7 +497,8 @@ export class Task<T = unknown> extends Future<T> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ensureFuture, TestLoop } from "@asyncio/deno";
+ * import { ensureFuture } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const task = ensureFuture(function* () { return 3; }(), loop);
  * assert(await loop.runUntilComplete(task) === 3);
@@ -536,7 +545,9 @@ function notAwaitable(value: unknown): TypeError {
 /**
  * Awaits any awaitable in the calling task, as asyncio's `await x` does: a
  * coroutine is driven inline (no task of its own), a future or a promise is
- * awaited. @internal
+ * awaited.
+ *
+ * @ignore
  */
 export function* awaitInTask<T>(awaitable: Awaitable<T>): Coroutine<T> {
   if (awaitable instanceof Future || isCoroutine(awaitable)) {
@@ -647,7 +658,9 @@ function awaitAsTask(
 /**
  * Makes the coroutine objects of generator functions awaitable from async
  * functions, at no cost to `yield*`: `then` goes on the function's
- * prototype, which every coroutine object it creates inherits. @internal
+ * prototype, which every coroutine object it creates inherits.
+ *
+ * @ignore
  */
 export function awaitableCoroutines(...fns: ((...args: never[]) => Coroutine<unknown>)[]): void {
   for (const fn of fns) {
@@ -672,7 +685,8 @@ export function awaitableCoroutines(...fns: ((...args: never[]) => Coroutine<unk
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createEagerTaskFactory, Task, TestLoop } from "@asyncio/deno";
+ * import { createEagerTaskFactory, Task } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * class Named<T> extends Task<T> {}
  * const loop = new TestLoop();
  * loop.setTaskFactory(createEagerTaskFactory(Named));
@@ -705,7 +719,8 @@ export function createEagerTaskFactory(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { eagerTaskFactory, sleep, TestLoop } from "@asyncio/deno";
+ * import { eagerTaskFactory, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * loop.setTaskFactory(eagerTaskFactory);
  * const log: string[] = [];
@@ -737,7 +752,8 @@ export const eagerTaskFactory: TaskFactory = createEagerTaskFactory(Task);
  * @example Cancelling a task cancels what it awaits on the host
  * ```ts
  * import assert from "node:assert/strict";
- * import { abortSignal, CancelledError, sleep, TestLoop, wrapFuture } from "@asyncio/deno";
+ * import { abortSignal, CancelledError, sleep, wrapFuture } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * let seen: unknown = null;
  * const task = loop.createTask(function* () {

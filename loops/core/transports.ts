@@ -23,7 +23,7 @@ import type { BaseProtocol } from "./protocols.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { Address } from "@asyncio/deno";
+ * import type { Address } from "@asyncio/deno/protocols";
  * const addresses: Address[] = [["127.0.0.1", 80], ["::1", 80, 0, 0], "/tmp/app.sock"];
  * assert(addresses.length === 3);
  * ```
@@ -38,7 +38,7 @@ export type Address = [host: string, port: number, ...rest: number[]] | string;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { InetAddress } from "@asyncio/deno";
+ * import type { InetAddress } from "@asyncio/deno/protocols";
  * const [host, port]: InetAddress = ["127.0.0.1", 8080];
  * assert(host === "127.0.0.1" && port === 8080);
  * ```
@@ -51,7 +51,7 @@ export type InetAddress = [host: string, port: number];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { Inet6Address } from "@asyncio/deno";
+ * import type { Inet6Address } from "@asyncio/deno/protocols";
  * const [host, port, , scopeId]: Inet6Address = ["::1", 8080, 0, 0];
  * assert(host === "::1" && port === 8080 && scopeId === 0);
  * ```
@@ -66,7 +66,8 @@ export type Inet6Address = [host: string, port: number, flowinfo: number, scopeI
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { AF_INET6, type FamilyAddresses } from "@asyncio/deno";
+ * import { type FamilyAddresses } from "@asyncio/deno/protocols";
+ * import { AF_INET6 } from "@asyncio/deno/socket";
  * const any: FamilyAddresses[typeof AF_INET6] = ["::", 0, 0, 0];
  * assert(any.length === 4);
  * ```
@@ -89,7 +90,8 @@ export interface FamilyAddresses {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { AF_INET, type AddressOf } from "@asyncio/deno";
+ * import { type AddressOf } from "@asyncio/deno/protocols";
+ * import { AF_INET } from "@asyncio/deno/socket";
  * const [host, port]: AddressOf<typeof AF_INET> = ["127.0.0.1", 80];
  * assert(host.length > 0 && port === 80);
  * ```
@@ -109,7 +111,8 @@ export type AddressOf<F extends number> = F extends keyof FamilyAddresses ? Fami
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { AF_UNIX, Socket, StreamAddress } from "@asyncio/deno";
+ * import type { StreamAddress } from "@asyncio/deno/protocols";
+ * import type { AF_UNIX, Socket } from "@asyncio/deno/socket";
  * const tcp: StreamAddress<undefined> = ["127.0.0.1", 80];
  * const unix: StreamAddress<Socket<typeof AF_UNIX>> = "/tmp/app.sock";
  * assert(tcp[1] === 80 && unix.endsWith(".sock"));
@@ -131,7 +134,7 @@ export type StreamAddress<S = undefined> = [S] extends [undefined] ? InetAddress
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { TransportSocket } from "@asyncio/deno";
+ * import type { TransportSocket } from "@asyncio/deno/protocols";
  * const socket: TransportSocket<string> = {
  *   family: "AF_UNIX",
  *   getsockname: () => "/tmp/app.sock",
@@ -180,7 +183,7 @@ export interface TransportSocket<A extends Address = Address> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { BaseTransport, ExtraInfo } from "@asyncio/deno";
+ * import type { BaseTransport, ExtraInfo } from "@asyncio/deno/protocols";
  * function peer(t: BaseTransport<ExtraInfo>): string {
  *   const name = t.getExtraInfo("peername");
  *   return typeof name === "string" || name == null ? String(name) : `${name[0]}:${name[1]}`;
@@ -226,7 +229,8 @@ export interface ExtraInfo {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, type InetAddress, Protocol, run, type SocketExtraInfo, type Transport } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { type InetAddress, Protocol, type SocketExtraInfo, type Transport } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
@@ -259,7 +263,8 @@ export interface SocketExtraInfo<A extends Address = Address> extends ExtraInfo 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DatagramProtocol, getRunningLoop, run } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { DatagramProtocol } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   const [t] = await getRunningLoop().createDatagramEndpoint(() => new DatagramProtocol(), {
  *     localAddr: ["127.0.0.1", 0],
@@ -290,7 +295,8 @@ export interface DatagramExtraInfo extends ExtraInfo {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Protocol, SelectorEventLoop } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { Protocol } from "@asyncio/deno/protocols";
  * const loop = new SelectorEventLoop();
  * const stream = ReadableStream.from<Uint8Array>([]);
  * const [t] = await loop.runUntilComplete(loop.connectReadPipe(() => new Protocol(), stream));
@@ -310,7 +316,8 @@ export interface PipeExtraInfo<P = unknown> extends ExtraInfo {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { SubprocessProtocol } from "@asyncio/deno/protocols";
  * const loop = new SelectorEventLoop();
  * const [t] = await loop.runUntilComplete(
  *   loop.subprocessExec(() => new SubprocessProtocol(), "true", [], { stdin: null, stdout: null, stderr: null }),
@@ -353,7 +360,7 @@ function implementsClass(cls: unknown, target: unknown): boolean {
  * @example Typing against the interface
  * ```ts
  * import assert from "node:assert/strict";
- * import type { BaseTransport } from "@asyncio/deno";
+ * import type { BaseTransport } from "@asyncio/deno/protocols";
  * function describePeer(t: BaseTransport): string {
  *   return String(t.getExtraInfo("peername", "unknown"));
  * }
@@ -472,7 +479,8 @@ export abstract class BaseTransport<E extends ExtraInfo = ExtraInfo> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ReadTransport, StreamTransport } from "@asyncio/deno";
+ * import { ReadTransport } from "@asyncio/deno/protocols";
+ * import { StreamTransport } from "../net/transports/stream.ts";
  * // A stream transport is readable (and writable).
  * assert(Object.create(StreamTransport.prototype) instanceof ReadTransport);
  * ```
@@ -504,7 +512,7 @@ export abstract class ReadTransport<E extends ExtraInfo = ExtraInfo> extends Bas
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { WriteTransport } from "@asyncio/deno";
+ * import { WriteTransport } from "@asyncio/deno/protocols";
  * function flush(t: WriteTransport, data: Uint8Array) {
  *   t.write(data);
  *   return t.getWriteBufferSize();
@@ -578,7 +586,8 @@ export abstract class WriteTransport<E extends ExtraInfo = ExtraInfo> extends Ba
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, Protocol, run, type Transport } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { Protocol, type Transport } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   await using server = await loop.createServer(() => new Protocol(), "127.0.0.1", 0);
@@ -619,7 +628,8 @@ export abstract class Transport<E extends ExtraInfo = ExtraInfo> extends WriteTr
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DatagramProtocol, getRunningLoop, run } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { DatagramProtocol } from "@asyncio/deno/protocols";
  * await run(async () => {
  *   const [t] = await getRunningLoop().createDatagramEndpoint(() => new DatagramProtocol(), {
  *     localAddr: ["127.0.0.1", 0],
@@ -660,7 +670,8 @@ export abstract class DatagramTransport<E extends ExtraInfo = DatagramExtraInfo>
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, run, SubprocessProtocol } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { SubprocessProtocol } from "@asyncio/deno/protocols";
  * const code = await run(async () => {
  *   const loop = getRunningLoop();
  *   const exited = loop.createFuture<void>();

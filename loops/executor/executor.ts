@@ -38,7 +38,7 @@ export type { Executor, ModuleTask, ShutdownOptions, Work, WorkFunction, WorkRes
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { moduleTask } from "@asyncio/deno";
+ * import { moduleTask } from "@asyncio/deno/executor";
  * const task = moduleTask<(n: number) => number>(new URL("./tasks.ts", import.meta.url), "fib");
  * assert(task.export === "fib");
  * ```
@@ -61,7 +61,7 @@ export function moduleTask<F extends WorkFunction = WorkFunction>(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isExecutor, WorkerPoolExecutor } from "@asyncio/deno";
+ * import { isExecutor, WorkerPoolExecutor } from "@asyncio/deno/executor";
  * assert(isExecutor(new WorkerPoolExecutor()) && !isExecutor({ submit() {} }));
  * ```
  */
@@ -81,7 +81,8 @@ export function isExecutor(value: unknown): value is Executor {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { InlineExecutor, SelectorEventLoop } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { InlineExecutor } from "@asyncio/deno/executor";
  * const loop = new SelectorEventLoop();
  * const seen: number[] = [];
  * const add = (n: number) => seen.push(n); // a closure: it cannot go to a worker

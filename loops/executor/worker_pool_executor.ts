@@ -69,7 +69,7 @@ function defaultWorkers(): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { WorkerPoolExecutor } from "@asyncio/deno";
+ * import { WorkerPoolExecutor } from "@asyncio/deno/executor";
  * await using pool = new WorkerPoolExecutor({ maxWorkers: 2 });
  * const squares = await Promise.all([1, 2, 3].map((n) => pool.submit((x: number) => x * x, n)));
  * assert(squares.join() === "1,4,9");

@@ -233,7 +233,8 @@ class AsCompleted<T> implements AsCompletedIterator<T> {
  * @example Results in completion order (plain iteration)
  * ```ts
  * import assert from "node:assert/strict";
- * import { asCompleted, sleep, TestLoop } from "@asyncio/deno";
+ * import { asCompleted, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const order = await loop.runUntilComplete(function* () {
  *   const out: string[] = [];

@@ -28,7 +28,8 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as 
  * @example Futures and tasks, not promises
  * ```ts
  * import assert from "node:assert/strict";
- * import { isFuture, TestLoop } from "@asyncio/deno";
+ * import { isFuture } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * assert(isFuture(loop.createFuture()) && !isFuture(Promise.resolve()));
  * loop.close();

@@ -67,7 +67,8 @@ class Held implements Disposable {
  * @example Holding the lock for a block
  * ```ts
  * import assert from "node:assert/strict";
- * import { gather, Lock, sleep, TestLoop } from "@asyncio/deno";
+ * import { gather, Lock, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const lock = new Lock();
  * const log: string[] = [];
@@ -204,7 +205,8 @@ function extraArgument(cls: string, takes: string, arg: unknown): never {
  * @example Waiting for a signal from another task
  * ```ts
  * import assert from "node:assert/strict";
- * import { Event, TestLoop } from "@asyncio/deno";
+ * import { Event } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const ready = new Event();
  * loop.callLater(5, () => ready.set());
@@ -290,7 +292,8 @@ export class Event {
  * @example A producer and a consumer
  * ```ts
  * import assert from "node:assert/strict";
- * import { Condition, createTask, TestLoop } from "@asyncio/deno";
+ * import { Condition, createTask } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const cond = new Condition();
  * const items: number[] = [];
@@ -506,7 +509,8 @@ export class Condition {
  * @example At most two at a time
  * ```ts
  * import assert from "node:assert/strict";
- * import { gather, Semaphore, sleep, TestLoop } from "@asyncio/deno";
+ * import { gather, Semaphore, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const sem = new Semaphore(2);
  * function* job() {
@@ -717,7 +721,8 @@ type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof
  * @example Three tasks meet
  * ```ts
  * import assert from "node:assert/strict";
- * import { Barrier, gather, sleep, TestLoop } from "@asyncio/deno";
+ * import { Barrier, gather, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const barrier = new Barrier(3);
  * function* party(delay: number) {

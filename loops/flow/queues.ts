@@ -270,7 +270,8 @@ function wakeUpNext(waiters: Deque<Future<void>>): void {
  * @example A producer and two workers
  * ```ts
  * import assert from "node:assert/strict";
- * import { createTask, Queue, sleep, TestLoop } from "@asyncio/deno";
+ * import { createTask, Queue, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const q = new Queue<number>({ maxsize: 2 });
  * let total = 0;

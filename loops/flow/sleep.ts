@@ -42,7 +42,8 @@ export interface SleepOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, TestLoop } from "@asyncio/deno";
+ * import { sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const v = await loop.runUntilComplete(sleep(60, "later"));
  * assert(v === "later" && loop.time() === 60);
@@ -52,7 +53,8 @@ export interface SleepOptions {
  * @example Cut short by an AbortSignal
  * ```ts
  * import assert from "node:assert/strict";
- * import { CancelledError, sleep, TestLoop } from "@asyncio/deno";
+ * import { CancelledError, sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const controller = new AbortController();
  * loop.callLater(5, () => controller.abort("stop"));

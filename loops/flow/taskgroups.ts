@@ -48,7 +48,8 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  * @example Starting tasks from a task of the group
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, type TaskGroup, taskGroup, TestLoop } from "@asyncio/deno";
+ * import { sleep, type TaskGroup, taskGroup } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const seen: string[] = [];
  * function* crawl(tg: TaskGroup, page: string, depth: number) {
@@ -64,7 +65,7 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  * ```
  */
 export class TaskGroup {
-  /** @internal the tasks not done yet */ _tasks: PendingTasks = new PendingTasks();
+  /** @ignore the tasks not done yet */ _tasks: PendingTasks = new PendingTasks();
   #entered = false;
   #exiting = false;
   #aborting = false;
@@ -106,7 +107,8 @@ export class TaskGroup {
    * @example Naming a task and awaiting it in the body
    * ```ts
    * import assert from "node:assert/strict";
-   * import { sleep, taskGroup, TestLoop } from "@asyncio/deno";
+   * import { sleep, taskGroup } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const names = await loop.runUntilComplete(taskGroup(function* (tg) {
    *   const t = tg.createTask(sleep(1, "x"), { name: "worker" });
@@ -138,7 +140,9 @@ export class TaskGroup {
 
   /**
    * Runs `body` inside the group (asyncio's `__aenter__` .. `__aexit__`);
-   * `taskGroup()` is the public way in. @internal
+   * `taskGroup()` is the public way in.
+   *
+   * @ignore
    */
   *_run<T>(body: () => unknown): Coroutine<T> {
     if (this.#entered) throw new RuntimeError(`TaskGroup ${this} has already been entered`);
@@ -270,7 +274,8 @@ export class TaskGroup {
  * @example Waiting for all tasks
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, taskGroup, TestLoop } from "@asyncio/deno";
+ * import { sleep, taskGroup } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const [a, b] = await loop.runUntilComplete(taskGroup((tg) => {
  *   const a = tg.createTask(sleep(1, "a"));
@@ -284,7 +289,8 @@ export class TaskGroup {
  * @example The first failure cancels the rest
  * ```ts
  * import assert from "node:assert/strict";
- * import { ExceptionGroup, sleep, taskGroup, TestLoop } from "@asyncio/deno";
+ * import { ExceptionGroup, sleep, taskGroup } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * function* fail() {
  *   yield* sleep(1);
@@ -318,7 +324,9 @@ awaitableCoroutines(taskGroup);
 /**
  * The tasks of a group not done yet: asyncio's set, as an array that forgets
  * finished tasks in bulk (a Set entry added and removed per task cost more
- * than the task). Only finished tasks are removed. @internal
+ * than the task). Only finished tasks are removed.
+ *
+ * @ignore
  */
 export class PendingTasks implements Iterable<Task<unknown>> {
   #items: Task<unknown>[] = [];

@@ -52,7 +52,8 @@ export type TimeoutBody<T> = (cm: Timeout) => Coroutine<T> | PromiseLike<T>;
  * @example Moving the deadline from inside the body
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, TestLoop, timeout } from "@asyncio/deno";
+ * import { sleep, timeout } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const result = await loop.runUntilComplete(timeout(1, function* (cm) {
  *   cm.reschedule(loop.time() + 10);
@@ -221,7 +222,8 @@ function* awaitInline(value: unknown): Coroutine<unknown> {
  * @example Giving up on slow work
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, TestLoop, timeout, TimeoutError } from "@asyncio/deno";
+ * import { sleep, timeout, TimeoutError } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const outcome = await loop.runUntilComplete(function* () {
  *   try {
@@ -272,7 +274,8 @@ export function* timeout<T>(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, TestLoop, timeoutAt } from "@asyncio/deno";
+ * import { sleep, timeoutAt } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * const v = await loop.runUntilComplete(timeoutAt(loop.time() + 10, function* (cm) {
  *   yield* sleep(1);

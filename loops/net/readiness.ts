@@ -44,7 +44,9 @@ class Watch implements Runnable {
 
 /**
  * Something readers and writers can watch: it says when it is readable or
- * writable and starts the host read that can make it readable. @internal
+ * writable and starts the host read that can make it readable.
+ *
+ * @ignore
  */
 export abstract class Watchable implements IoStarter {
   /** The loop the object's operations run on (set by the first one). */

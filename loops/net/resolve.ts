@@ -46,7 +46,8 @@ export const IPPROTO_UDP = 17;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { AF_INET, AI_PASSIVE, getRunningLoop, run } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { AF_INET, AI_PASSIVE } from "@asyncio/deno/socket";
  * const infos = await run(() =>
  *   getRunningLoop().getaddrinfo(null, 80, { family: AF_INET, flags: AI_PASSIVE })
  * );
@@ -72,7 +73,8 @@ export const AI_NUMERICSERV = 1024;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, NI_NUMERICHOST, NI_NUMERICSERV, run } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { NI_NUMERICHOST, NI_NUMERICSERV } from "@asyncio/deno/socket";
  * const name = await run(() =>
  *   getRunningLoop().getnameinfo(["127.0.0.1", 80], NI_NUMERICHOST | NI_NUMERICSERV)
  * );
@@ -89,17 +91,17 @@ export const NI_NAMEREQD = 8;
 /** getnameinfo: look the service up for UDP, not TCP (`socket.NI_DGRAM`). */
 export const NI_DGRAM = 16;
 /** GaiError errno: bad `flags` value (`socket.EAI_BADFLAGS`). */
-export const EAI_BADFLAGS = -1;
+export const EAI_BADFLAGS: number = -1;
 /** GaiError errno: the name or service is not known (`socket.EAI_NONAME`). */
-export const EAI_NONAME = -2;
+export const EAI_NONAME: number = -2;
 /** GaiError errno: the socket type is not supported (`socket.EAI_SOCKTYPE`). */
-export const EAI_SOCKTYPE = -7;
+export const EAI_SOCKTYPE: number = -7;
 /** GaiError errno: the service is not known for the socket type (`socket.EAI_SERVICE`). */
-export const EAI_SERVICE = -8;
+export const EAI_SERVICE: number = -8;
 /** GaiError errno: the address has no address of the requested family (`socket.EAI_ADDRFAMILY`). */
-export const EAI_ADDRFAMILY = -9;
+export const EAI_ADDRFAMILY: number = -9;
 /** GaiError errno: the address family is not supported (`socket.EAI_FAMILY`). */
-export const EAI_FAMILY = -6;
+export const EAI_FAMILY: number = -6;
 
 // The flag bits glibc accepts (the IDN bits 64-512 of getaddrinfo and 32-128
 // of getnameinfo included; they change nothing here: Deno's resolver already
@@ -149,7 +151,7 @@ function checkFlags(flags: unknown, known: number, what: string): number {
   return flags;
 }
 
-/** A numeric host as getaddrinfo reads it: its family, canonical text and scope. @internal */
+/** @ignore A numeric host as getaddrinfo reads it: its family, canonical text and scope. */
 export interface NumericHost {
   /** `AF_INET` or `AF_INET6`. */
   family: number;
@@ -294,7 +296,9 @@ function formatIPv6(words: number[]): string {
  * Reads `host` as getaddrinfo does before any lookup: an IPv4 address in
  * inet_aton's forms (`127.0.0.010` is 127.0.0.8, `127.1` is 127.0.0.1), or
  * an IPv6 address as inet_pton reads it, optionally with a `%zone`. Returns
- * null for anything else (a name to look up). @internal
+ * null for anything else (a name to look up).
+ *
+ * @ignore
  */
 export function parseNumericHost(host: string): NumericHost | null {
   const v4 = parseIPv4(host);
@@ -477,7 +481,7 @@ function* hostAddresses(
   return yield* lookup(loop, host, hint);
 }
 
-/** The `getaddrinfo` work, for coroutines of the I/O layer. @internal */
+/** @ignore The `getaddrinfo` work, for coroutines of the I/O layer. */
 export function* resolveAddrInfo(
   loop: AbstractEventLoop,
   host: string | null | undefined,
@@ -517,9 +521,10 @@ export function* resolveAddrInfo(
 /**
  * The port number of `port` for sockets of `type` (as getaddrinfo would
  * report it): an integer as it is, a numeric string, a service name from
- * the services database; null is 0. @internal
+ * the services database; null is 0.
  *
  * @throws {GaiError} `EAI_SERVICE` for a service name that is not known.
+ * @ignore
  */
 export function resolvePort(port: number | string | null, type: number): number {
   if (port === null || port === "") return 0;
@@ -537,7 +542,9 @@ export function resolvePort(port: number | string | null, type: number): number 
  * endpoints: a numeric host with a numeric port (what asyncio's
  * `_ipaddr_info` recognizes) is used as it is, anything else is resolved
  * through `loop.getaddrinfo()`, so a loop subclass (or a test) that
- * overrides it is used. @internal
+ * overrides it is used.
+ *
+ * @ignore
  */
 export function* ensureResolved(
   loop: AbstractEventLoop,
@@ -580,7 +587,9 @@ function numericAddrInfo(
 
 /**
  * The host text to hand Deno for a resolved socket address: the address,
- * with `%scopeId` for a scoped IPv6 one. @internal
+ * with `%scopeId` for a scoped IPv6 one.
+ *
+ * @ignore
  */
 export function connectHost(sockaddr: SockAddr): string {
   return sockaddr.length === 4 && sockaddr[3] !== 0 ? `${sockaddr[0]}%${sockaddr[3]}` : sockaddr[0];
@@ -638,7 +647,7 @@ function* reverseLookup(
     }));
 }
 
-/** The `getnameinfo` work, for coroutines of the I/O layer. @internal */
+/** @ignore The `getnameinfo` work, for coroutines of the I/O layer. */
 export function* resolveNameInfo(
   loop: AbstractEventLoop,
   sockaddr: SockAddr,

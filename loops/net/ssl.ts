@@ -168,7 +168,7 @@ function checkPem(value: unknown, name: string): void {
 /** What the `ssl` argument may be: a context, or `true` for the default one. */
 export type SSLArg = SSLContext | boolean | null | undefined;
 
-/** Resolves the `ssl` argument to a context or null. @internal */
+/** @ignore Resolves the `ssl` argument to a context or null. */
 export function resolveSsl(ssl: unknown, name = "ssl"): SSLContext | null {
   if (ssl === undefined || ssl === null || ssl === false) return null;
   if (ssl === true) return createDefaultContext();
@@ -181,11 +181,13 @@ export function resolveSsl(ssl: unknown, name = "ssl"): SSLContext | null {
  * messages, such as `"loop.startTls()"`). The loops call it while
  * validating the arguments of a client method, before any side effect.
  * `viaStartTls`: the route upgrades an open connection with Deno.startTls,
- * which takes no client certificate. @internal
+ * which takes no client certificate.
  *
  * @throws {NotImplementedError} If `verifyMode` is `CERT_NONE` (such as a
  *   `"clientAuth"` context): Deno always verifies the server certificate; or
  *   if `viaStartTls` and a client certificate is loaded.
+ *
+ * @ignore
  */
 export function checkClientContext(ctx: SSLContext, route: string, viaStartTls: boolean): void {
   if (ctx.verifyMode === "CERT_NONE") {
@@ -205,7 +207,7 @@ export function checkClientContext(ctx: SSLContext, route: string, viaStartTls: 
   }
 }
 
-/** What `Deno.listenTls` takes from a server context. @internal */
+/** @ignore What `Deno.listenTls` takes from a server context. */
 export interface ListenTlsFields {
   cert: string;
   key: string;
@@ -216,13 +218,15 @@ export interface ListenTlsFields {
  * Checks that `ctx` can be served by `Deno.listenTls` and returns the TLS
  * part of its options. The loops call it while validating the arguments of
  * a server method (so a refusal comes before anything is bound) and again
- * where they build the listener. @internal
+ * where they build the listener.
  *
  * @throws {TypeError} Without `loadCertChain()`.
  * @throws {NotImplementedError} If the context asks for client certificates
  *   (`verifyMode` other than `CERT_NONE`, or CA certificates loaded):
  *   Deno.listenTls can neither request nor verify them, and accepting
  *   clients without one would silently weaken the server.
+ *
+ * @ignore
  */
 export function serverTlsOptions(ctx: SSLContext, name = "options.ssl"): ListenTlsFields {
   if (ctx.certChain === null || ctx.privateKey === null) {

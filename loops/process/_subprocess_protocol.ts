@@ -21,7 +21,8 @@ import { FlowControl } from "../net/flow_control.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { getRunningLoop, Process, run, SubprocessStreamProtocol } from "@asyncio/deno";
+ * import { getRunningLoop, Process, run } from "@asyncio/deno";
+ * import { SubprocessStreamProtocol } from "@asyncio/deno/protocols";
  * const text = await run(async () => {
  *   const loop = getRunningLoop();
  *   const [t, p] = await loop.subprocessExec(

@@ -66,7 +66,7 @@ export abstract class AbstractChildWatcher {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { returncodeOf } from "@asyncio/deno";
+ * import { returncodeOf } from "./child_watcher.ts";
  * assert(returncodeOf({ success: false, code: 143, signal: "SIGTERM" }) === -15);
  * assert(returncodeOf({ success: false, code: 3, signal: null }) === 3);
  * ```

@@ -26,7 +26,7 @@ import { startTransport, TransportBase } from "../net/transports/base.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { PipeTransportOptions } from "@asyncio/deno";
+ * import type { PipeTransportOptions } from "./read_pipe.ts";
  * const options: PipeTransportOptions = {
  *   extra: { fd: 1 },
  *   onLost: (exc) => assert(exc === null),
@@ -64,7 +64,9 @@ export interface PipeTransportOptions {
  * @example Reading a stream, pausing after the first chunk
  * ```ts
  * import assert from "node:assert/strict";
- * import { Protocol, ReadPipeTransport, type ReadTransport, SelectorEventLoop } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { Protocol, type ReadTransport } from "@asyncio/deno/protocols";
+ * import { ReadPipeTransport } from "./read_pipe.ts";
  * const loop = new SelectorEventLoop();
  * const chunks: string[] = [];
  * class FirstOnly extends Protocol {
@@ -91,7 +93,7 @@ export interface PipeTransportOptions {
 export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
   extends TransportBase<PipeExtraInfo<R>>
   implements ReadTransport<PipeExtraInfo<R>> {
-  /** A `ReadTransport`. @internal */
+  /** @ignore A `ReadTransport`. */
   static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
     ReadTransport,
   ];
@@ -104,7 +106,7 @@ export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
 
   /**
    * Wraps `pipe` (it takes a stream's reader at once). Call `_start()` next.
-   * @internal
+   * @ignore
    */
   constructor(
     loop: BaseEventLoop,
@@ -119,7 +121,9 @@ export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
 
   /**
    * The first read, once `connectionMade` ran (also if it threw, as in
-   * asyncio). @internal
+   * asyncio).
+   *
+   * @ignore
    */
   override _startReading(): void {
     this.#startRead();
@@ -132,7 +136,7 @@ export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
     this._loop._queueIo(this);
   }
 
-  /** Starts the queued read; the loop calls it. @internal */
+  /** @ignore Starts the queued read; the loop calls it. */
   _startIo(): void {
     this.#readQueued = false;
     if (this.#readInFlight || this.#pending !== undefined || this.#paused || this._closing) return;
@@ -162,7 +166,7 @@ export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
     this._fatalError(mapIoError(e, "read from pipe"), "Fatal read error on pipe transport");
   };
 
-  /** Delivers the chunk (or EOF) read last; the loop calls it. @internal */
+  /** @ignore Delivers the chunk (or EOF) read last; the loop calls it. */
   _run(): void {
     const chunk = this.#pending;
     if (chunk === undefined || this.#paused || this._closing) return;
@@ -228,13 +232,15 @@ export class ReadPipeTransport<R extends ReadPipe = ReadPipe>
 
   /**
    * `EIO` (what a closed terminal gives) ends the pipe unreported, except
-   * in debug mode, as in asyncio. @internal
+   * in debug mode, as in asyncio.
+   *
+   * @ignore
    */
   override _quiet(exc: Error): boolean {
     return exc instanceof OSError && exc.code === "EIO" && !this._loop.getDebug();
   }
 
-  /** Closes the pipe at once; `connectionLost(exc)` follows. @internal */
+  /** @ignore Closes the pipe at once; `connectionLost(exc)` follows. */
   _forceClose(exc: Error | null): void {
     this.#release(exc);
   }

@@ -119,7 +119,9 @@ class MergedReadTransport extends ReadTransport<PipeExtraInfo> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DenoSubprocessTransport, SelectorEventLoop, SubprocessProtocol } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { SubprocessProtocol } from "@asyncio/deno/protocols";
+ * import { DenoSubprocessTransport } from "./subprocess_transport.ts";
  * const loop = new SelectorEventLoop();
  * const [t] = await loop.runUntilComplete(
  *   loop.subprocessExec(() => new SubprocessProtocol(), "sleep", ["30"], { stdin: null }),

@@ -40,7 +40,9 @@ const MAX_PIPE_WRITE = 64 * 1024;
  * @example Flow control: the protocol pauses above the high water mark
  * ```ts
  * import assert from "node:assert/strict";
- * import { Protocol, SelectorEventLoop, WritePipeTransport } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { Protocol } from "@asyncio/deno/protocols";
+ * import { WritePipeTransport } from "./write_pipe.ts";
  * const loop = new SelectorEventLoop();
  * let paused = false;
  * class Producer extends Protocol {

@@ -20,7 +20,7 @@ import { type ConcreteSelectorName, resolveSelector } from "../../platform/selec
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { VirtualClock } from "@asyncio/deno";
+ * import { VirtualClock } from "@asyncio/deno/testing";
  * const clock = new VirtualClock(10);
  * clock.advance(5);
  * assert(clock.now() === 15);
@@ -88,7 +88,8 @@ export interface TestLoopOptions extends Omit<SelectorEventLoopOptions, "clock">
  * @example An hour in an instant
  * ```ts
  * import assert from "node:assert/strict";
- * import { sleep, TestLoop } from "@asyncio/deno";
+ * import { sleep } from "@asyncio/deno";
+ * import { TestLoop } from "@asyncio/deno/testing";
  * const loop = new TestLoop();
  * let ticks = 0;
  * await loop.runUntilComplete(function* () {
@@ -152,7 +153,7 @@ export class TestLoop extends BaseEventLoop {
    * @example Manual stepping
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop({ autoAdvance: false });
    * const fired: number[] = [];
    * loop.callLater(1, () => fired.push(1));

@@ -50,11 +50,11 @@ import {
   setEventLoopPolicy,
   sleep,
   Task,
-  TestLoop,
   TimeoutError,
   wait,
   wrapFuture,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 // BaseTaskTests.new_task: Task(coro, loop=loop, name=name).

@@ -12,7 +12,7 @@
 //   `selector.select()` is `loop._nextTimerDelay()`.
 // - `run_until_complete(coro)` becomes `await loop.runUntilComplete(x)`; a
 //   check that asyncio makes when the coroutine runs may happen when the call
-//   is made here (README: "I/O coroutines return futures"), so
+//   is made here (docs/differences.md "I/O coroutines return futures"), so
 //   `assertRaises(E, loop.run_until_complete, coro)` is `runRejects()`, which
 //   accepts either.
 // - asyncio's ValueError is RangeError, ExceptionGroup is AggregateError,
@@ -26,37 +26,36 @@
 
 import assert from "node:assert/strict";
 import {
-  type AbstractServer,
-  type AddrInfo,
-  AF_INET,
   type Awaitable,
   type BaseEventLoop,
-  BaseTransport,
   type Coroutine,
-  DatagramProtocol,
-  type DatagramTransport,
   ensureFuture,
   type Future,
   getRunningLoop,
   Handle,
-  InlineExecutor,
   newEventLoop,
   NotImplementedError,
   OSError,
-  Protocol,
   RuntimeError,
   SelectorEventLoop,
   Server,
   sleep,
-  Socket,
   startServer,
   Task,
   type TaskFactory,
-  TestLoop,
   TimerHandle,
-  type Transport,
-  WorkerPoolExecutor,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import {
+  type AbstractServer,
+  BaseTransport,
+  DatagramProtocol,
+  type DatagramTransport,
+  Protocol,
+  type Transport,
+} from "../../loops/protocols_mod.ts";
+import { type AddrInfo, AF_INET, Socket } from "../../loops/net/socket_mod.ts";
+import { InlineExecutor, WorkerPoolExecutor } from "../../loops/executor/mod.ts";
 import { bad, captureConsole, collectGarbageUntil, withLoop } from "../_helpers.ts";
 import type { LoopIo } from "../../loops/io.ts";
 
@@ -794,7 +793,7 @@ Deno.test("BaseEventLoopTests.test_run_forever_pre_stopped", async () => {
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopTests.test_asyncgen_finalization_by_gc
-// DEVIATION: README "Differences from asyncio": async generators are not tracked (shutdownAsyncgens() does nothing), so nothing finalizes them
+// DEVIATION: docs/differences.md: async generators are not tracked (shutdownAsyncgens() does nothing), so nothing finalizes them
 Deno.test({ name: "BaseEventLoopTests.test_asyncgen_finalization_by_gc", ignore: true, fn() {} });
 
 // CPython 3.13 test_base_events.py BaseEventLoopTests.test_shutdown_default_executor_timeout
@@ -1215,7 +1214,7 @@ Deno.test(
 );
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_datagram_endpoint_sock
-// DEVIATION: README "UDP": the sock option throws NotImplementedError (Deno cannot wrap a socket it did not create; "What Deno cannot do throws")
+// DEVIATION: docs/networking.md "UDP": the sock option throws NotImplementedError (Deno cannot wrap a socket it did not create; "What Deno cannot do throws")
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_datagram_endpoint_sock",
   ignore: true,
@@ -1223,7 +1222,7 @@ Deno.test({
 });
 
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_create_datagram_endpoint_sock_unix
-// DEVIATION: README "UDP": Unix datagram sockets throw NotImplementedError ("What Deno cannot do throws")
+// DEVIATION: docs/networking.md "UDP": Unix datagram sockets throw NotImplementedError ("What Deno cannot do throws")
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_create_datagram_endpoint_sock_unix",
   ignore: true,
@@ -1261,7 +1260,7 @@ Deno.test({
 // CPython 3.12 test_base_events.py BaseEventLoopWithSelectorTests.test_log_slow_callbacks
 // DEVIATION: asyncio's warning for a slow task names its coroutine (coro=<stop_loop_coro()>); a
 // JavaScript generator object does not know the function that made it, so a task shows its state
-// and name only (README "Differences from asyncio").
+// and name only (docs/differences.md).
 Deno.test({
   name: "BaseEventLoopWithSelectorTests.test_log_slow_callbacks",
   ignore: true,

@@ -46,8 +46,8 @@ import {
   Task,
   type TaskConstructorOptions,
   type TaskFactory,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 // ---- helpers ----------------------------------------------------------------

@@ -27,25 +27,21 @@
 //   DEVIATION is split into `t.step`s, and only those steps are ignored.
 // - Where 3.12 and 3.13 differ, the case says which it follows.
 // - `// DEVIATION:` marks a case skipped because it asserts something the
-//   README documents as different; `// BUG:` marks a faithful port that fails
+//   docs/differences.md documents as different; `// BUG:` marks a faithful port that fails
 //   because the library differs from asyncio in an undocumented way (ignored
 //   so the suite stays green; remove `ignore` to see it fail).
 
 import assert from "node:assert/strict";
 import { constants } from "node:os";
-import * as asyncio from "../../mod.ts";
+import * as asyncio from "../_all_entries.ts";
 import {
   AbstractEventLoop,
   AbstractEventLoopPolicy,
-  AF_INET,
-  AF_INET6,
   allTasks,
   type BaseEventLoop,
   BlockingIOError,
   CancelledError,
   type Coroutine,
-  DatagramProtocol,
-  type DatagramTransport,
   DefaultEventLoopPolicy,
   type Future,
   getEventLoop,
@@ -53,29 +49,37 @@ import {
   getRunningLoop,
   Handle,
   newEventLoop,
-  NI_NUMERICHOST,
-  NI_NUMERICSERV,
   NotImplementedError,
   OSError,
-  Protocol,
-  type ReadTransport,
   RuntimeError,
   SelectorEventLoop,
   setEventLoop,
   setEventLoopPolicy,
   sleep,
-  Socket,
   SSLContext,
   SSLError,
+  TimerHandle,
+  waitFor,
+} from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import {
+  DatagramProtocol,
+  type DatagramTransport,
+  Protocol,
+  type ReadTransport,
   SubprocessProtocol,
   type SubprocessTransport,
-  TestLoop,
-  TimerHandle,
   Transport,
-  waitFor,
-  WorkerPoolExecutor,
   type WriteTransport,
-} from "../../mod.ts";
+} from "../../loops/protocols_mod.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  NI_NUMERICHOST,
+  NI_NUMERICSERV,
+  Socket,
+} from "../../loops/net/socket_mod.ts";
+import { WorkerPoolExecutor } from "../../loops/executor/mod.ts";
 import { _getRunningLoop, type HandleOwner } from "../../loops/core/events.ts";
 import { bad, hostTick, withLoop } from "../_helpers.ts";
 
@@ -850,7 +854,7 @@ Deno.test("EventLoopTestsMixin.test_add_signal_handler", async () => {
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_add_signal_handler
 // DEVIATION: its checks with signal numbers (NSIG+1, 0, -1 → ValueError) do not apply: signals
-// are Deno's names and a number is a TypeError (README "Signals", "Differences from asyncio").
+// are Deno's names and a number is a TypeError (docs/processes.md "Signals", docs/differences.md).
 Deno.test({
   name: "EventLoopTestsMixin.test_add_signal_handler (signal numbers)",
   ignore: true,
@@ -939,22 +943,22 @@ Deno.test("EventLoopTestsMixin.test_create_unix_connection", async () => {
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_ssl_connection
 // DEVIATION: it connects with test_utils.dummy_ssl_context() (CERT_NONE), which a client cannot
 // use here (Deno verifies every server certificate), and checks peercert/ssl_object extra info,
-// which is not exposed (README "TLS").
+// which is not exposed (docs/tls.md).
 Deno.test({ name: "EventLoopTestsMixin.test_create_ssl_connection", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_ssl_unix_connection
 // DEVIATION: TLS over a Unix socket is not available: Deno has none, and the loop throws
-// NotImplementedError (README "What Deno cannot do", which defers to the JSDoc of
-// createUnixConnection); it also needs a CERT_NONE client context (README "TLS").
+// NotImplementedError (docs/differences.md "What Deno cannot do", which defers to the JSDoc of
+// createUnixConnection); it also needs a CERT_NONE client context (docs/tls.md).
 Deno.test({ name: "EventLoopTestsMixin.test_create_ssl_unix_connection", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_connection_local_addr
-// DEVIATION: local_addr (binding before connecting) is refused: Deno cannot do it (README
-// "Differences from asyncio", "What Deno cannot do").
+// DEVIATION: local_addr (binding before connecting) is refused: Deno cannot do it
+// (docs/differences.md "What Deno cannot do").
 Deno.test({ name: "EventLoopTestsMixin.test_create_connection_local_addr", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_connection_local_addr_skip_different_family
-// DEVIATION: local_addr is refused (README "What Deno cannot do").
+// DEVIATION: local_addr is refused (docs/differences.md "What Deno cannot do").
 Deno.test({
   name: "EventLoopTestsMixin.test_create_connection_local_addr_skip_different_family",
   ignore: true,
@@ -962,7 +966,7 @@ Deno.test({
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_connection_local_addr_nomatch_family
-// DEVIATION: local_addr is refused (README "What Deno cannot do").
+// DEVIATION: local_addr is refused (docs/differences.md "What Deno cannot do").
 Deno.test({
   name: "EventLoopTestsMixin.test_create_connection_local_addr_nomatch_family",
   ignore: true,
@@ -970,7 +974,7 @@ Deno.test({
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_connection_local_addr_in_use
-// DEVIATION: local_addr is refused (README "What Deno cannot do").
+// DEVIATION: local_addr is refused (docs/differences.md "What Deno cannot do").
 Deno.test({
   name: "EventLoopTestsMixin.test_create_connection_local_addr_in_use",
   ignore: true,
@@ -1039,7 +1043,7 @@ Deno.test({
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_ssl_connect_accepted_socket
 // DEVIATION: TLS as the server on an accepted connection: Deno has no server-side upgrade
-// (README "TLS", "What Deno cannot do").
+// (docs/tls.md, docs/differences.md "What Deno cannot do").
 Deno.test({ name: "EventLoopTestsMixin.test_ssl_connect_accepted_socket", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_connect_accepted_socket_ssl_timeout_for_plain_socket
@@ -1130,7 +1134,7 @@ Deno.test("EventLoopTestsMixin.test_create_server", async () => {
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_server_reuse_port
 // DEVIATION: reuse_port needs Deno's --unstable-net (it throws without it), and there is no
-// getsockopt() to read SO_REUSEPORT back (README "Protocols and transports").
+// getsockopt() to read SO_REUSEPORT back (docs/networking.md "Protocols and transports").
 Deno.test({ name: "EventLoopTestsMixin.test_create_server_reuse_port", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_unix_server
@@ -1205,12 +1209,12 @@ async function makeSslServer(
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_server_ssl
 // DEVIATION: the client uses test_utils.dummy_ssl_context() (CERT_NONE), which Deno cannot
-// honour, and it checks peercert/ssl_object extra info, which is not exposed (README "TLS").
+// honour, and it checks peercert/ssl_object extra info, which is not exposed (docs/tls.md).
 Deno.test({ name: "EventLoopTestsMixin.test_create_server_ssl", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_unix_server_ssl
 // DEVIATION: TLS over Unix sockets is not available: Deno has none, and the loop throws
-// NotImplementedError (README "What Deno cannot do", which defers to the JSDoc of createUnixServer).
+// NotImplementedError (docs/differences.md "What Deno cannot do", which defers to the JSDoc of createUnixServer).
 Deno.test({ name: "EventLoopTestsMixin.test_create_unix_server_ssl", ignore: true, fn() {} });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_server_ssl_verify_failed
@@ -1257,7 +1261,7 @@ Deno.test({
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_unix_server_ssl_verify_failed
 // DEVIATION: TLS over Unix sockets is not available: Deno has none, and the loop throws
-// NotImplementedError (README "What Deno cannot do", which defers to the JSDoc of createUnixServer).
+// NotImplementedError (docs/differences.md "What Deno cannot do", which defers to the JSDoc of createUnixServer).
 Deno.test({
   name: "EventLoopTestsMixin.test_create_unix_server_ssl_verify_failed",
   ignore: true,
@@ -1312,7 +1316,7 @@ Deno.test({
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_unix_server_ssl_verified
 // DEVIATION: TLS over Unix sockets is not available: Deno has none, and the loop throws
-// NotImplementedError (README "What Deno cannot do", which defers to the JSDoc of createUnixServer).
+// NotImplementedError (docs/differences.md "What Deno cannot do", which defers to the JSDoc of createUnixServer).
 Deno.test({
   name: "EventLoopTestsMixin.test_create_unix_server_ssl_verified",
   ignore: true,
@@ -1351,10 +1355,10 @@ Deno.test("EventLoopTestsMixin.test_create_server_ssl_verified", async (t) => {
         assert.ok(c.getExtraInfo("sockname") != null);
         assert.deepEqual(c.getExtraInfo("peername"), [host, port]);
       });
-      // DEVIATION: the peer certificate is not exposed (README "TLS": peercert is undefined).
+      // DEVIATION: the peer certificate is not exposed (docs/tls.md: peercert is undefined).
       await t.step({ name: "peercert", ignore: true, fn() {} });
       // DEVIATION: the extra info 'cipher', 'compression' and 'ssl_object' is not available: Deno
-      // reports neither the cipher nor the TLS session (README "TLS").
+      // reports neither the cipher nor the TLS session (docs/tls.md).
       await t.step({
         name: "cipher, compression and ssl_object",
         ignore: true,
@@ -1522,7 +1526,7 @@ async function testCreateDatagramEndpoint(
 
       // DEVIATION: datagram transports are not instanceof Transport (asyncio's DatagramTransport
       // extends BaseTransport; that its selector transports are Transports is an accident of
-      // CPython's class layout; README "Differences from asyncio").
+      // CPython's class layout; docs/differences.md).
       await t.step({
         name: "the endpoint is an asyncio.Transport",
         ignore: true,
@@ -1595,7 +1599,7 @@ Deno.test({
 });
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_create_datagram_endpoint_sock
-// DEVIATION: createDatagramEndpoint({ sock }) throws NotImplementedError (README "UDP").
+// DEVIATION: createDatagramEndpoint({ sock }) throws NotImplementedError (docs/networking.md "UDP").
 Deno.test({
   name: "EventLoopTestsMixin.test_create_datagram_endpoint_sock",
   ignore: true,
@@ -1604,7 +1608,7 @@ Deno.test({
 
 // CPython 3.13 test_events.py EventLoopTestsMixin.test_datagram_send_to_non_listening_address
 // (new in 3.13). The endpoints bind 127.0.0.1:0 with local_addr instead of being given a bound
-// socket (sock= is not available, README "UDP").
+// socket (sock= is not available, docs/networking.md "UDP").
 Deno.test("EventLoopTestsMixin.test_datagram_send_to_non_listening_address", async () => {
   await withLoop(newLoop, async (loop) => {
     class Proto extends DatagramProtocol {
@@ -1797,7 +1801,7 @@ Deno.test("EventLoopTestsMixin.test_write_pipe", async () => {
 
 // CPython 3.12 test_events.py EventLoopTestsMixin.test_write_pipe_disconnect_on_close
 // DEVIATION: asyncio's write pipe transport notices at once that the reader went away; here that
-// is noticed at the next write, since Deno cannot poll a pipe (README "Pipes"). (The case also
+// is noticed at the next write, since Deno cannot poll a pipe (docs/processes.md "Pipes"). (The case also
 // turns a socket into a pipe file object, which Deno cannot.)
 Deno.test({
   name: "EventLoopTestsMixin.test_write_pipe_disconnect_on_close",
@@ -2164,7 +2168,7 @@ Deno.test("SubprocessTestsMixin.test_subprocess_stderr", async () => {
 
 // CPython 3.12 test_events.py SubprocessTestsMixin.test_subprocess_stderr_redirect_to_stdout
 // DEVIATION: with stderr=STDOUT Deno reads the two streams through separate pipes, so the order
-// 'OUT:test' then 'ERR:test' that the case asserts is not kept (README "Subprocesses").
+// 'OUT:test' then 'ERR:test' that the case asserts is not kept (docs/processes.md "Subprocesses").
 Deno.test({
   name: "SubprocessTestsMixin.test_subprocess_stderr_redirect_to_stdout",
   ignore: true,
@@ -2198,7 +2202,7 @@ Deno.test("SubprocessTestsMixin.test_subprocess_close_client_stream", async () =
 
 // CPython 3.12 test_events.py SubprocessTestsMixin.test_subprocess_wait_no_same_group
 // DEVIATION: start_new_session is a Popen option Deno cannot honour; it raises
-// NotImplementedError (README "Subprocesses").
+// NotImplementedError (docs/processes.md "Subprocesses").
 Deno.test({
   name: "SubprocessTestsMixin.test_subprocess_wait_no_same_group",
   ignore: true,

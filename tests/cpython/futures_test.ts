@@ -35,10 +35,10 @@ import {
   RuntimeError,
   setEventLoop,
   setEventLoopPolicy,
-  TestLoop,
-  WorkerPoolExecutor,
   wrapFuture,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import { WorkerPoolExecutor } from "../../loops/executor/mod.ts";
 import { bad, collectGarbageUntil, type ExceptionWatcher, withLoop } from "../_helpers.ts";
 
 const newTestLoop = () => new TestLoop();
@@ -95,7 +95,7 @@ Deno.test("BaseFutureTests.test_constructor_without_loop", async () => {
 Deno.test("BaseFutureTests.test_constructor_use_running_loop", async () => {
   await withNoGlobalLoop(async () => {
     await withLoop(newTestLoop, async (loop) => {
-      // runUntilComplete cannot resolve to a Future (README), so it is boxed.
+      // runUntilComplete cannot resolve to a Future (docs/differences.md), so it is boxed.
       const [f] = await loop.runUntilComplete(function* () {
         yield* [];
         return [new Future()];
@@ -406,7 +406,7 @@ Deno.test("BaseFutureTests.test_wrap_future_use_running_loop", async () => {
       const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
       try {
         const f1 = ex.submit(runInWorker, "oi");
-        // runUntilComplete cannot resolve to a Future (README), so it is boxed.
+        // runUntilComplete cannot resolve to a Future (docs/differences.md), so it is boxed.
         const [f2] = await loop.runUntilComplete(function* () {
           yield* [];
           return [wrapFuture(f1)];
@@ -441,7 +441,7 @@ Deno.test("BaseFutureTests.test_wrap_future_use_global_loop", async () => {
 });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_wrap_future_cancel
-// DEVIATION: cancelling the wrapping future cannot cancel the wrapped promise (README "Tasks accept promises": a promise's own work cannot be interrupted; promises have no cancelled()).
+// DEVIATION: cancelling the wrapping future cannot cancel the wrapped promise (docs/differences.md "Tasks accept promises": a promise's own work cannot be interrupted; promises have no cancelled()).
 Deno.test({ name: "BaseFutureTests.test_wrap_future_cancel", ignore: true, fn() {} });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_wrap_future_cancel2
@@ -479,7 +479,7 @@ Deno.test("BaseFutureTests.test_future_source_traceback", async () => {
 });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_future_exception_never_retrieved
-// DEVIATION: the report carries a detached copy of the exception, not the exception itself (README "Never-retrieved exceptions" are reported on garbage collection; the Future JSDoc explains the copy: holding the original would keep the future alive).
+// DEVIATION: the report carries a detached copy of the exception, not the exception itself (docs/differences.md "Never-retrieved exceptions" are reported on garbage collection; the Future JSDoc explains the copy: holding the original would keep the future alive).
 Deno.test({
   name: "BaseFutureTests.test_future_exception_never_retrieved",
   ignore: true,
@@ -487,7 +487,7 @@ Deno.test({
 });
 
 // CPython 3.12 test_futures.py BaseFutureTests.test_future_exception_never_retrieved_debug
-// DEVIATION: same as test_future_exception_never_retrieved (the report carries a copy of the exception, README "Never-retrieved exceptions").
+// DEVIATION: same as test_future_exception_never_retrieved (the report carries a copy of the exception, docs/differences.md "Never-retrieved exceptions").
 Deno.test({
   name: "BaseFutureTests.test_future_exception_never_retrieved_debug",
   ignore: true,

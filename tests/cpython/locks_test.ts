@@ -54,12 +54,12 @@ import {
   sleep,
   type Task,
   taskGroup,
-  TestLoop,
   timeout,
   TimeoutError,
   wait,
   waitFor,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { Deque } from "../../loops/flow/deque.ts";
 import { bad, withLoop } from "../_helpers.ts";
 

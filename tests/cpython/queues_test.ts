@@ -40,10 +40,10 @@ import {
   sleep,
   type Task,
   taskGroup,
-  TestLoop,
   TimeoutError,
   waitFor,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 // IsolatedAsyncioTestCase: the test coroutine runs as a task on a fresh loop

@@ -49,8 +49,8 @@ import {
   sleep,
   Task,
   type TaskFactory,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { bad } from "../_helpers.ts";
 
 /** Python's ZeroDivisionError, for `1/0`. */
@@ -357,7 +357,7 @@ Deno.test("RunTests.test_asyncio_run_reports_hanging_tasks_errors", async () => 
 });
 
 // CPython 3.12 test_runners.py RunTests.test_asyncio_run_closes_gens_after_hanging_tasks_errors
-// DEVIATION: README "Differences from asyncio": async generators are not tracked (shutdownAsyncgens() does nothing), so run() cannot finalize the suspended async generator this case checks
+// DEVIATION: docs/differences.md: async generators are not tracked (shutdownAsyncgens() does nothing), so run() cannot finalize the suspended async generator this case checks
 Deno.test({
   name: "RunTests.test_asyncio_run_closes_gens_after_hanging_tasks_errors",
   ignore: true,
@@ -509,7 +509,7 @@ Deno.test({
 });
 
 // CPython 3.12 test_runners.py RunnerTests.test_run_future
-// DEVIATION: README "Event loops, policies and run()" and "Differences from asyncio": run()/Runner.run() accept a promise, and a Future is PromiseLike, so a future is run rather than refused with "a coroutine was expected"
+// DEVIATION: docs/running.md, docs/differences.md: run()/Runner.run() accept a promise, and a Future is PromiseLike, so a future is run rather than refused with "a coroutine was expected"
 Deno.test({ name: "RunnerTests.test_run_future", ignore: true, fn() {} });
 
 // CPython 3.12 test_runners.py RunnerTests.test_explicit_close

@@ -35,19 +35,20 @@
 
 import assert from "node:assert/strict";
 import {
-  AF_INET,
-  type BaseTransport,
-  DatagramProtocol,
   type Future,
-  Protocol,
   RuntimeError,
   SelectorEventLoop,
   SendfileNotAvailableError,
   type Server,
-  Socket,
   SSLContext,
-  type Transport,
 } from "../../mod.ts";
+import {
+  type BaseTransport,
+  DatagramProtocol,
+  Protocol,
+  type Transport,
+} from "../../loops/protocols_mod.ts";
+import { AF_INET, Socket } from "../../loops/net/socket_mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 const CERT = Deno.readTextFileSync(new URL("../fixtures/tls/cert.pem", import.meta.url));

@@ -26,26 +26,27 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import {
-  AF_INET,
-  AF_UNIX,
   BlockingIOError,
   ConnectionRefusedError,
   type Coroutine,
   createTask,
   type Future,
-  Protocol,
   SelectorEventLoop,
-  SHUT_WR,
   sleep,
+  TimeoutError,
+  waitFor,
+  wrapFuture,
+} from "../../mod.ts";
+import { Protocol, Transport } from "../../loops/protocols_mod.ts";
+import {
+  AF_INET,
+  AF_UNIX,
+  SHUT_WR,
   SOCK_DGRAM,
   SOCK_STREAM,
   Socket,
   type SocketAddress,
-  TimeoutError,
-  Transport,
-  waitFor,
-  wrapFuture,
-} from "../../mod.ts";
+} from "../../loops/net/socket_mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -10,7 +10,7 @@
 // - `loop.run_until_complete(coro())` becomes
 //   `await loop.runUntilComplete(co(() => coro()))`: `co` starts the call when
 //   the task first runs, as a Python coroutine does (here reads start at once
-//   and return futures, README "I/O coroutines return futures").
+//   and return futures, docs/differences.md "I/O coroutines return futures").
 // - `stream._buffer` is observed with `bufferOf()`: the count from the
 //   reader's description, the bytes by reading them and putting them back.
 //   `stream._waiter` is the `waiter=` part of the description.
@@ -24,8 +24,6 @@
 
 import assert from "node:assert/strict";
 import {
-  type AbstractServer,
-  AF_INET,
   BrokenPipeError,
   ConnectionAbortedError,
   ConnectionResetError,
@@ -37,7 +35,6 @@ import {
   getEventLoopPolicy,
   getRunningLoop,
   IncompleteReadError,
-  type InetAddress,
   LimitOverrunError,
   openConnection,
   openUnixConnection,
@@ -46,16 +43,20 @@ import {
   SelectorEventLoop,
   setEventLoop,
   setEventLoopPolicy,
-  Socket,
   SSLContext,
   startServer,
   startUnixServer,
   StreamReader,
-  StreamReaderProtocol,
   type StreamWriter,
-  TestLoop,
   wait,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import {
+  type AbstractServer,
+  type InetAddress,
+  StreamReaderProtocol,
+} from "../../loops/protocols_mod.ts";
+import { AF_INET, Socket } from "../../loops/net/socket_mod.ts";
 import { type ExceptionWatcher, withLoop } from "../_helpers.ts";
 
 const enc = new TextEncoder();
@@ -109,7 +110,7 @@ const KEY = Deno.readTextFileSync(new URL("../fixtures/tls/key.pem", import.meta
 
 /**
  * test_utils.dummy_ssl_context(): a client context. asyncio's disables
- * verification, which Deno cannot do (README, TLS: a CERT_NONE client
+ * verification, which Deno cannot do (docs/tls.md: a CERT_NONE client
  * context throws NotImplementedError); this one trusts the test certificate.
  */
 function dummySslContext(): SSLContext {
@@ -299,7 +300,7 @@ Deno.test("StreamTests.test_open_connection_no_loop_ssl", async () => {
 });
 
 // DEVIATION: TLS over a Unix socket: Deno has none, so openUnixConnection({ ssl }) throws
-// NotImplementedError (README "What Deno cannot do"; JSDoc of createUnixConnection).
+// NotImplementedError (docs/differences.md "What Deno cannot do"; JSDoc of createUnixConnection).
 // CPython 3.12 test_streams.py StreamTests.test_open_unix_connection_no_loop_ssl
 Deno.test({ name: "StreamTests.test_open_unix_connection_no_loop_ssl", ignore: true, fn() {} });
 
@@ -1055,13 +1056,13 @@ Deno.test("StreamTests.test_start_unix_server", async () => {
 });
 
 // DEVIATION: the server half calls StreamWriter.startTls() on an accepted connection, which
-// Deno cannot do (README "What Deno cannot do": server-side startTls; NotImplementedError).
+// Deno cannot do (docs/differences.md "What Deno cannot do": server-side startTls; NotImplementedError).
 // CPython 3.12 test_streams.py StreamTests.test_start_tls
 Deno.test({ name: "StreamTests.test_start_tls", ignore: true, fn() {} });
 
 // CPython 3.12 test_streams.py StreamTests.test_read_all_from_pipe_reader
 // os.pipe() + pass_fds is a FIFO here (Deno passes no descriptors to a child,
-// README Subprocesses): the child opens it by path. SafeChildWatcher is the
+// docs/processes.md "Subprocesses"): the child opens it by path. SafeChildWatcher is the
 // policy's PromiseChildWatcher.
 Deno.test("StreamTests.test_read_all_from_pipe_reader", async () => {
   // See asyncio issue 168. This test is derived from the example

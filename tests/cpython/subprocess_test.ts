@@ -32,7 +32,6 @@ import {
   createSubprocessShell,
   createTask,
   DefaultEventLoopPolicy,
-  DenoSubprocessTransport,
   DEVNULL,
   type Future,
   gather,
@@ -42,19 +41,22 @@ import {
   PIPE,
   Process,
   ProcessLookupError,
-  type ReadTransport,
   run,
   RuntimeError,
   SelectorEventLoop,
   setEventLoopPolicy,
   sleep,
-  SubprocessProtocol,
-  SubprocessStreamProtocol,
-  type SubprocessTransport,
-  TestLoop,
   waitFor,
   wrapFuture,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import {
+  type ReadTransport,
+  SubprocessProtocol,
+  SubprocessStreamProtocol,
+  type SubprocessTransport,
+} from "../../loops/protocols_mod.ts";
+import { DenoSubprocessTransport } from "../../loops/process/subprocess_transport.ts";
 import { bad, type ExceptionWatcher, withLoop } from "../_helpers.ts";
 
 const enc = new TextEncoder();
@@ -304,8 +306,8 @@ Deno.test("SubprocessMixin.test_shell", async () => {
 });
 
 // DEVIATION: start_new_session=True: Deno cannot call setsid() in the child, so
-// startNewSession throws NotImplementedError (README Subprocesses: Popen options Deno cannot
-// honour).
+// startNewSession throws NotImplementedError (docs/processes.md "Subprocesses": Popen options Deno
+// cannot honour).
 // CPython 3.12 test_subprocess.py SubprocessMixin.test_start_new_session
 Deno.test({ name: "SubprocessMixin.test_start_new_session", ignore: true, fn() {} });
 
@@ -472,8 +474,8 @@ Deno.test({
 });
 
 // DEVIATION: the case is about close_fds=False (stdin must not leak into the child); Deno always
-// closes the parent's other descriptors and closeFds: false throws NotImplementedError (README
-// Subprocesses: Popen options Deno cannot honour).
+// closes the parent's other descriptors and closeFds: false throws NotImplementedError (docs/processes.md
+// "Subprocesses": Popen options Deno cannot honour).
 // CPython 3.12 test_subprocess.py SubprocessMixin.test_stdin_not_inheritable
 Deno.test({ name: "SubprocessMixin.test_stdin_not_inheritable", ignore: true, fn() {} });
 

@@ -50,8 +50,8 @@ import {
   sleep,
   TaskGroup,
   taskGroup,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 class MyExc extends Error {

@@ -41,12 +41,12 @@ import {
   getRunningLoop,
   RuntimeError,
   sleep,
-  TestLoop,
   Timeout,
   timeout,
   timeoutAt,
   TimeoutError,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 class KeyError extends Error {

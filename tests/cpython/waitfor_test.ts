@@ -27,11 +27,11 @@ import {
   getRunningLoop,
   shield,
   sleep,
-  TestLoop,
   TimeoutError,
   wait,
   waitFor,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
 
 // The following value can be used as a very small timeout:

@@ -2,7 +2,8 @@
 // (fetch under a Semaphore, cancelled by a timeout, against a local server).
 
 import assert from "node:assert/strict";
-import { run, TestLoop } from "../../mod.ts";
+import { run } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { pipeline } from "../../examples/pipeline.ts";
 import { crawl, serveSite } from "../../examples/crawler.ts";
 import { runCommand } from "../loops/net/_net.ts";

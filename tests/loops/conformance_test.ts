@@ -1,23 +1,70 @@
-// Runs the loop conformance suite against every loop class: the scheduler
-// itself (real clock), the virtual-time TestLoop, SelectorEventLoop with
-// each selector Linux has, and ProactorEventLoop on a simulated Windows.
+// Runs the loop conformance suite ("@asyncio/deno/testing"'s
+// defineLoopConformance, loops/testing/conformance/) against every loop
+// class: the scheduler itself (real clock), the virtual-time TestLoop,
+// SelectorEventLoop with each selector Linux has, and ProactorEventLoop on a
+// simulated Windows; and, for each, how run() reports a task that fails
+// while it shuts down (the suite is below the policy layer, so run() is
+// tested here).
 
+import assert from "node:assert/strict";
 import {
-  availableSelectors,
   BaseEventLoop,
-  currentPlatform,
+  createTask,
+  type ExceptionContext,
+  getRunningLoop,
   ProactorEventLoop,
+  run,
   SelectorEventLoop,
-  simulatePlatform,
-  TestLoop,
+  sleep,
+  type Task,
 } from "../../mod.ts";
-import { defineLoopConformance } from "../_conformance.ts";
-import { defineRunningCases } from "../_conformance/running.ts";
-import { defineSchedulingCases } from "../_conformance/scheduling.ts";
+import { defineLoopConformance, type LoopFactory, TestLoop } from "../../loops/testing/mod.ts";
+import { availableSelectors, currentPlatform, simulatePlatform } from "../../platform/mod.ts";
+import { defineRunningCases } from "../../loops/testing/conformance/running.ts";
+import { defineSchedulingCases } from "../../loops/testing/conformance/scheduling.ts";
 
-defineLoopConformance("BaseEventLoop", () => new BaseEventLoop());
-defineLoopConformance("TestLoop", () => new TestLoop());
-defineLoopConformance("SelectorEventLoop(DefaultSelector)", () => new SelectorEventLoop());
+const test = (name: string, fn: (t: Deno.TestContext) => void | Promise<void>) =>
+  Deno.test(name, fn);
+
+/** Registers the run() case for one loop class (policy layer, so not in the suite). */
+function defineRunCases(name: string, createLoop: LoopFactory): void {
+  Deno.test(`${name}: a task failing during run() shutdown is reported with the task`, async () => {
+    const contexts: ExceptionContext[] = [];
+    let leftover: Task<unknown> | null = null;
+    const result = await run(
+      function* () {
+        getRunningLoop().setExceptionHandler((_l, ctx) => contexts.push(ctx));
+        leftover = createTask(function* () {
+          try {
+            yield* sleep(3600);
+          } catch {
+            throw new Error("cleanup failed");
+          }
+        }());
+        yield* sleep(0);
+        return "main done";
+      }(),
+      { loopFactory: createLoop },
+    );
+    assert.equal(result, "main done");
+    assert.equal(contexts.length, 1);
+    const [ctx] = contexts;
+    assert.equal(ctx.task, leftover);
+    assert.match(ctx.message, /shutdown/);
+    assert.equal((ctx.exception as Error).message, "cleanup failed");
+  });
+}
+
+for (
+  const [name, createLoop] of [
+    ["BaseEventLoop", () => new BaseEventLoop()],
+    ["TestLoop", () => new TestLoop()],
+    ["SelectorEventLoop(DefaultSelector)", () => new SelectorEventLoop()],
+  ] as [string, LoopFactory][]
+) {
+  defineLoopConformance(name, createLoop);
+  defineRunCases(name, createLoop);
+}
 
 // The selector choice decides matrix rows (and the selector's name), not how
 // the loop schedules: Deno performs the I/O the same way for every selector.
@@ -28,8 +75,8 @@ defineLoopConformance("SelectorEventLoop(DefaultSelector)", () => new SelectorEv
 // selector-specific code (the constructor and the matrix details).
 for (const selector of availableSelectors(currentPlatform())) {
   const createLoop = () => new SelectorEventLoop(selector);
-  defineSchedulingCases(`SelectorEventLoop(${selector})`, createLoop);
-  defineRunningCases(`SelectorEventLoop(${selector})`, createLoop);
+  defineSchedulingCases(`SelectorEventLoop(${selector})`, createLoop, test);
+  defineRunningCases(`SelectorEventLoop(${selector})`, createLoop, test);
 }
 
 // The suite schedules timers 1–4 ms apart and expects them to fire in
@@ -39,7 +86,6 @@ for (const selector of availableSelectors(currentPlatform())) {
 // the suite runs on Windows' best resolution, 0.5 ms; the 15.6 ms behaviour
 // is tested in proactor_event_loop_test.ts.
 const windows = simulatePlatform("windows", { clockResolution: 0.0005 });
-defineLoopConformance(
-  "ProactorEventLoop(simulated Windows)",
-  () => new ProactorEventLoop({ platform: windows }),
-);
+const proactor = () => new ProactorEventLoop({ platform: windows });
+defineLoopConformance("ProactorEventLoop(simulated Windows)", proactor);
+defineRunCases("ProactorEventLoop(simulated Windows)", proactor);

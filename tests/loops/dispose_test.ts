@@ -5,26 +5,25 @@
 
 import assert from "node:assert/strict";
 import {
-  AF_INET,
-  BaseTransport,
   createSubprocessExec,
-  DatagramProtocol,
-  InlineExecutor,
   openConnection,
   PIPE,
-  Protocol,
   run,
   SelectorEventLoop,
   sleep,
-  SOCK_DGRAM,
-  Socket,
   startServer,
   type StreamReader,
   type StreamWriter,
-  SubprocessProtocol,
-  TestLoop,
-  WorkerPoolExecutor,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import {
+  BaseTransport,
+  DatagramProtocol,
+  Protocol,
+  SubprocessProtocol,
+} from "../../loops/protocols_mod.ts";
+import { AF_INET, SOCK_DGRAM, Socket } from "../../loops/net/socket_mod.ts";
+import { InlineExecutor, WorkerPoolExecutor } from "../../loops/executor/mod.ts";
 import { onLoop, portOf, Recorder } from "./net/_net.ts";
 
 Deno.test("Transports are Disposable: `using` closes them and connectionLost follows", async (t) => {

@@ -3,18 +3,17 @@
 // TestLoop, and I/O is composed (the loop's IoServices), not inherited.
 
 import assert from "node:assert/strict";
-import * as asyncio from "../../mod.ts";
+import * as asyncio from "../_all_entries.ts";
 import {
   AbstractEventLoop,
   BaseEventLoop,
-  currentPlatform,
   type IoMethodName,
   NotImplementedError,
   ProactorEventLoop,
   SelectorEventLoop,
-  simulatePlatform,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import { currentPlatform, simulatePlatform } from "../../platform/mod.ts";
 import { createIoServices } from "../../loops/io.ts";
 
 /** Every I/O method of the interface (the compiler checks the list is complete). */
@@ -79,7 +78,7 @@ Deno.test("Each concrete loop is three classes from AbstractEventLoop", async (t
   }
 });
 
-Deno.test("mod.ts exports no loop class besides the interface, the scheduler and the three loops", () => {
+Deno.test("the entries export no loop class besides the interface, the scheduler and the three loops", () => {
   const loops = Object.entries(asyncio)
     .filter(([, v]) => typeof v === "function" && v.prototype instanceof AbstractEventLoop)
     .map(([k]) => k)

@@ -26,21 +26,23 @@ import assert from "node:assert/strict";
 import {
   AbstractEventLoop,
   allTasks,
+  NotImplementedError,
+  ProactorEventLoop,
+  SelectorEventLoop,
+} from "../../mod.ts";
+import {
   currentPlatform,
   type Feature,
   FEATURES,
   LOOP_KINDS,
   loopAvailable,
   type LoopKind,
-  NotImplementedError,
   type ObjectKind,
   type Platform,
-  ProactorEventLoop,
-  SelectorEventLoop,
   type SelectorName,
   simulatePlatform,
   supports,
-} from "../../mod.ts";
+} from "../../platform/mod.ts";
 import { thrownBy, withLoop } from "../_helpers.ts";
 import {
   type CellContext,

@@ -3,17 +3,15 @@
 // coarse clock resolution.
 
 import assert from "node:assert/strict";
+import { type IoLoopOptions, NotImplementedError, ProactorEventLoop } from "../../mod.ts";
+import { VirtualClock } from "../../loops/testing/mod.ts";
 import {
   currentPlatform,
   type Feature,
   FEATURES,
-  type IoLoopOptions,
-  NotImplementedError,
   type OsName,
-  ProactorEventLoop,
   simulatePlatform,
-  VirtualClock,
-} from "../../mod.ts";
+} from "../../platform/mod.ts";
 import { thrownBy } from "../_helpers.ts";
 
 /** The proactor loop's own limits in the asyncio docs (besides Windows' common ones). */

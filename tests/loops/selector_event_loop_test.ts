@@ -3,20 +3,19 @@
 // and the clock resolution taken from the platform.
 
 import assert from "node:assert/strict";
+import { NotImplementedError, SelectorEventLoop } from "../../mod.ts";
+import { VirtualClock } from "../../loops/testing/mod.ts";
 import {
   type ConcreteSelectorName,
   currentPlatform,
   FEATURES,
-  NotImplementedError,
   OS_NAMES,
   type OsName,
   type Platform,
   SELECTOR_NAMES,
-  SelectorEventLoop,
   type SelectorName,
   simulatePlatform,
-  VirtualClock,
-} from "../../mod.ts";
+} from "../../platform/mod.ts";
 import { bad, thrownBy } from "../_helpers.ts";
 
 /** Python's `selectors` availability per OS, best first (written out, not read from the data). */

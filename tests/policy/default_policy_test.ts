@@ -6,18 +6,16 @@ import {
   type AbstractEventLoop,
   AbstractEventLoopPolicy,
   type ChildWatcherLike,
-  currentPlatform,
   DefaultEventLoopPolicy,
   newEventLoop,
   NotImplementedError,
-  type Platform,
   ProactorEventLoop,
   RuntimeError,
   SelectorEventLoop,
   setEventLoopPolicy,
-  simulatePlatform,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
+import { currentPlatform, type Platform, simulatePlatform } from "../../platform/mod.ts";
 import {
   _defaultChildWatcherFactory,
   _setDefaultChildWatcherFactory,

@@ -17,8 +17,8 @@ import {
   setEventLoop,
   setEventLoopPolicy,
   sleep,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { bad } from "../_helpers.ts";
 import { RecordingWatcher } from "./_recording_watcher.ts";
 

@@ -16,8 +16,8 @@ import {
   SelectorEventLoop,
   sleep,
   type Task,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { bad } from "../_helpers.ts";
 import { withSimulatedSigint } from "./_sigint.ts";
 

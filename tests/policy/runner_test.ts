@@ -18,8 +18,8 @@ import {
   setEventLoopPolicy,
   sleep,
   type Task,
-  TestLoop,
 } from "../../mod.ts";
+import { TestLoop } from "../../loops/testing/mod.ts";
 import { bad } from "../_helpers.ts";
 
 /** Runs `fn` with a fresh default policy and restores one afterwards. */

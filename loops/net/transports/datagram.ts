@@ -84,7 +84,9 @@ export function checkAddr(addr: unknown, name: string, sizes: number[] = [2, 4])
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DatagramProtocol, SelectorEventLoop, UdpTransport } from "@asyncio/deno";
+ * import { SelectorEventLoop } from "@asyncio/deno";
+ * import { DatagramProtocol } from "@asyncio/deno/protocols";
+ * import { UdpTransport } from "./datagram.ts";
  * const loop = new SelectorEventLoop();
  * const lost = loop.createFuture<void>();
  * class Quiet extends DatagramProtocol {
@@ -103,7 +105,7 @@ export function checkAddr(addr: unknown, name: string, sizes: number[] = [2, 4])
  */
 export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
   implements DatagramTransport<DatagramExtraInfo> {
-  /** A `DatagramTransport`. @internal */
+  /** @ignore A `DatagramTransport`. */
   static override readonly _implements: readonly (abstract new (...args: never[]) => object)[] = [
     DatagramTransport,
   ];
@@ -121,7 +123,7 @@ export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
   #bufferSize = 0;
   #finishing = false;
 
-  /** @internal */
+  /** @ignore */
   constructor(
     loop: BaseEventLoop,
     backend: DatagramBackend,
@@ -138,7 +140,7 @@ export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
     loop._pendingIo++;
   }
 
-  /** Starts receiving, once `connectionMade` ran (unless it closed the endpoint). @internal */
+  /** @ignore Starts receiving, once `connectionMade` ran (unless it closed the endpoint). */
   override _startReading(): void {
     if (!this._closing) this.#backend.start(this.#sink);
   }
@@ -163,7 +165,9 @@ export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
    * Delivers the oldest received datagram; the loop calls it. As asyncio
    * (which calls datagram_received outside its error handling), an
    * exception from the protocol is reported and the endpoint keeps
-   * receiving. @internal
+   * receiving.
+   *
+   * @ignore
    */
   _run(): void {
     if (this.#received.length === 0 || this._closing) return;
@@ -280,7 +284,7 @@ export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
     if (this.#sending === null) this.#finish(null);
   }
 
-  /** Closes at once: queued datagrams are dropped; `connectionLost(exc)` follows. @internal */
+  /** @ignore Closes at once: queued datagrams are dropped; `connectionLost(exc)` follows. */
   _forceClose(exc: Error | null): void {
     if (this.#finishing) return;
     this._closing = true;
@@ -304,7 +308,7 @@ export class UdpTransport extends FlowControlTransport<DatagramExtraInfo>
     });
   }
 
-  /** `<UdpTransport 127.0.0.1:5353 open>`: the address, then the state. @internal */
+  /** @ignore `<UdpTransport 127.0.0.1:5353 open>`: the address, then the state. */
   override _describe(): string[] {
     const state = this.#finishing ? "closed" : this._closing ? "closing" : "open";
     return [`${this.#backend.host}:${this.#backend.port}`, state];

@@ -3,18 +3,9 @@
 // the rows share: free ports, accept counters, a settling run of the loop.
 
 import assert from "node:assert/strict";
-import {
-  type BaseEventLoop,
-  type BaseProtocol,
-  type Feature,
-  type Future,
-  type LoopKind,
-  type ObjectKind,
-  type Platform,
-  Protocol,
-  type Transport,
-  wrapFuture,
-} from "../../../mod.ts";
+import { type BaseEventLoop, type Future, wrapFuture } from "../../../mod.ts";
+import { type BaseProtocol, Protocol, type Transport } from "../../../loops/protocols_mod.ts";
+import type { Feature, LoopKind, ObjectKind, Platform } from "../../../platform/mod.ts";
 
 /** Where one cell runs: a fresh loop of the cell's kind on the cell's platform. */
 export interface CellContext {

@@ -2,7 +2,8 @@
 // servers, STARTTLS, Unix sockets, UDP endpoints and name resolution.
 
 import assert from "node:assert/strict";
-import { type AbstractServer, SelectorEventLoop, type Transport } from "../../../mod.ts";
+import { SelectorEventLoop } from "../../../mod.ts";
+import type { AbstractServer, Transport } from "../../../loops/protocols_mod.ts";
 import { bad } from "../../_helpers.ts";
 import { clientContext, serverContext } from "../_matrix_tls.ts";
 import {

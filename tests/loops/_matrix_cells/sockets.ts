@@ -3,7 +3,7 @@
 // the Python-like `Socket`.
 
 import assert from "node:assert/strict";
-import { Socket } from "../../../mod.ts";
+import { Socket } from "../../../loops/net/socket_mod.ts";
 import { bad } from "../../_helpers.ts";
 import { acceptCounter, type CellContext, type FeatureEntry, settle } from "./context.ts";
 

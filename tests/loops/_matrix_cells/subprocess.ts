@@ -5,7 +5,8 @@
 // `execCall`/`shellCall` against their signatures.
 
 import assert from "node:assert/strict";
-import { type Future, SubprocessProtocol } from "../../../mod.ts";
+import type { Future } from "../../../mod.ts";
+import { SubprocessProtocol } from "../../../loops/protocols_mod.ts";
 import { bad } from "../../_helpers.ts";
 import { type CellContext, exists, type FeatureEntry, settle } from "./context.ts";
 

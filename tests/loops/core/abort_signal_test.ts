@@ -11,12 +11,12 @@ import {
   getRunningLoop,
   run,
   sleep,
-  TestLoop,
   timeout,
   TimeoutError,
   waitFor,
   wrapFuture,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -10,12 +10,12 @@ import {
   run,
   RuntimeError,
   sleep,
-  TestLoop,
   TimeoutError,
   wait,
   waitFor,
   wrapFuture,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 
 Deno.test("await sleep() in an async function really sleeps and returns the result", async () => {
   const loop = new TestLoop();

@@ -6,9 +6,9 @@ import {
   type Coroutine,
   Future,
   InvalidStateError,
-  TestLoop,
   wrapFuture,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, collectGarbageUntil, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -11,11 +11,10 @@ import {
   createSubprocessExec,
   getRunningLoop,
   openConnection,
-  Protocol,
   SelectorEventLoop,
   sleep,
-  type Transport,
 } from "../../../mod.ts";
+import { Protocol, type Transport } from "../../../loops/protocols_mod.ts";
 import { HostPoller } from "../../../loops/core/_host_poll.ts";
 import { withLoop } from "../../_helpers.ts";
 

@@ -13,9 +13,9 @@ import {
   sleep,
   Task,
   type TaskFactory,
-  TestLoop,
   waitFor,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -5,31 +5,28 @@
 // and at run time.
 
 import assert from "node:assert/strict";
+import { wrapFuture } from "../../../mod.ts";
 import {
-  AF_INET,
-  AF_INET6,
-  AF_UNIX,
   BaseTransport,
   DatagramProtocol,
   DatagramTransport,
-  DenoSubprocessTransport,
   type Inet6Address,
   type InetAddress,
   type PipeExtraInfo,
   Protocol,
-  ReadPipeTransport,
   ReadTransport,
-  Socket,
-  StreamTransport,
   SubprocessProtocol,
   SubprocessTransport,
   Transport,
   type TransportSocket,
-  UdpTransport,
-  wrapFuture,
-  WritePipeTransport,
   WriteTransport,
-} from "../../../mod.ts";
+} from "../../../loops/protocols_mod.ts";
+import { AF_INET, AF_INET6, AF_UNIX, Socket } from "../../../loops/net/socket_mod.ts";
+import { UdpTransport } from "../../../loops/net/transports/datagram.ts";
+import { StreamTransport } from "../../../loops/net/transports/stream.ts";
+import { ReadPipeTransport } from "../../../loops/process/read_pipe.ts";
+import { DenoSubprocessTransport } from "../../../loops/process/subprocess_transport.ts";
+import { WritePipeTransport } from "../../../loops/process/write_pipe.ts";
 import { onLoop } from "../net/_net.ts";
 
 /** `true` when `A` and `B` are the same type; anything else fails the type check. */

@@ -6,19 +6,21 @@ import assert from "node:assert/strict";
 import {
   BaseEventLoop,
   CancelledError,
-  type Executor,
   getRunningLoop,
-  InlineExecutor,
-  moduleTask,
   NotImplementedError,
   run,
   RuntimeError,
   SelectorEventLoop,
   sleep,
-  TestLoop,
   waitFor,
-  WorkerPoolExecutor,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
+import {
+  type Executor,
+  InlineExecutor,
+  moduleTask,
+  WorkerPoolExecutor,
+} from "../../../loops/executor/mod.ts";
 import { bad, captureConsole, thrownBy, withLoop } from "../../_helpers.ts";
 import { block, cells, FINISHED, GO, mark, MARKED, meet, STARTED, until } from "./_executor_fns.ts";
 import type { LoopIo } from "../../../loops/io.ts";

@@ -2,7 +2,8 @@
 // worker boundary, module tasks, crashed workers, shutdown semantics.
 
 import assert from "node:assert/strict";
-import { BrokenExecutor, CancelledError, moduleTask, WorkerPoolExecutor } from "../../../mod.ts";
+import { CancelledError } from "../../../mod.ts";
+import { BrokenExecutor, moduleTask, WorkerPoolExecutor } from "../../../loops/executor/mod.ts";
 import { bad } from "../../_helpers.ts";
 import { block, cells, FINISHED, GO, mark, MARKED, STARTED, until } from "./_executor_fns.ts";
 

@@ -13,9 +13,9 @@ import {
   setEventLoop,
   setEventLoopPolicy,
   sleep,
-  TestLoop,
   TimeoutError,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop({ ioJumpAfter: 0.001 });

@@ -10,8 +10,8 @@ import {
   setEventLoop,
   setEventLoopPolicy,
   sleep,
-  TestLoop,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -9,8 +9,8 @@ import {
   isFuture,
   run,
   sleep,
-  TestLoop,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 
 Deno.test("isFuture() is true for futures and tasks only", async () => {
   const loop = new TestLoop();

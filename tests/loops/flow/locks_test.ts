@@ -19,10 +19,10 @@ import {
   RuntimeError,
   Semaphore,
   sleep,
-  TestLoop,
   timeout,
   TimeoutError,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { Deque } from "../../../loops/flow/deque.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 

@@ -17,8 +17,8 @@ import {
   run,
   RuntimeError,
   sleep,
-  TestLoop,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -1,7 +1,8 @@
 // Unit tests of shield.
 
 import assert from "node:assert/strict";
-import { CancelledError, type Coroutine, shield, sleep, TestLoop } from "../../../mod.ts";
+import { CancelledError, type Coroutine, shield, sleep } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { collectGarbageUntil, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -1,7 +1,8 @@
 // Unit tests of sleep.
 
 import assert from "node:assert/strict";
-import { CancelledError, RuntimeError, sleep, TestLoop } from "../../../mod.ts";
+import { CancelledError, RuntimeError, sleep } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -20,10 +20,10 @@ import {
   TaskGroup,
   taskGroup,
   type TaskGroupBody,
-  TestLoop,
   timeout,
   TimeoutError,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

@@ -8,11 +8,11 @@ import {
   FIRST_COMPLETED,
   type Future,
   sleep,
-  TestLoop,
   TimeoutError,
   wait,
   waitFor,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();

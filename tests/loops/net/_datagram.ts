@@ -8,16 +8,13 @@
 // ASYNCIO_UDP_BACKEND=deno (see "UDP backend deno" there).
 
 import assert from "node:assert/strict";
+import { type Coroutine, type Future, SelectorEventLoop, sleep } from "../../../mod.ts";
 import {
   type Address,
-  type Coroutine,
   DatagramProtocol,
   type DatagramTransport,
-  type Future,
-  SelectorEventLoop,
-  sleep,
-  UdpTransport,
-} from "../../../mod.ts";
+} from "../../../loops/protocols_mod.ts";
+import { UdpTransport } from "../../../loops/net/transports/datagram.ts";
 import type { CreateDatagramEndpointOptions } from "../../../mod.ts";
 import { hasUnstableNet } from "../../../loops/net/deno_features.ts";
 import { type ExceptionWatcher, withLoop } from "../../_helpers.ts";

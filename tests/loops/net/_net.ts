@@ -3,18 +3,15 @@
 // SelectorEventLoop, and small waiting utilities. Real sockets only.
 
 import assert from "node:assert/strict";
+import { type Coroutine, type Future, SelectorEventLoop, sleep } from "../../../mod.ts";
 import {
   type AbstractServer,
   BufferedProtocol,
-  type Coroutine,
-  type Future,
   type InetAddress,
   Protocol,
-  SelectorEventLoop,
-  sleep,
   type SocketExtraInfo,
   type Transport,
-} from "../../../mod.ts";
+} from "../../../loops/protocols_mod.ts";
 import { type ExceptionWatcher, hostTick, withLoop } from "../../_helpers.ts";
 
 export const enc = new TextEncoder();

@@ -1,7 +1,8 @@
 // Child process of connection_errors_test.ts, run without --allow-net:
 // prints the errors createConnection() and createServer() give.
 
-import { type Future, Protocol, SelectorEventLoop } from "../../../mod.ts";
+import { type Future, SelectorEventLoop } from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
 
 const loop = new SelectorEventLoop();
 const attempts: (() => Future<unknown>)[] = [

@@ -2,7 +2,8 @@
 // Run with --unstable-net it prints the port; without, it prints the error
 // and shows the process is still alive.
 
-import { Protocol, SelectorEventLoop } from "../../../mod.ts";
+import { SelectorEventLoop } from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
 
 const loop = new SelectorEventLoop();
 try {

@@ -2,16 +2,8 @@
 // (over 127.0.0.1 or a Unix socket) made with the sock* methods only, and a
 // count of loop iterations.
 
-import {
-  AF_INET,
-  AF_UNIX,
-  type BaseEventLoop,
-  type Coroutine,
-  sleep,
-  Socket,
-  type SocketAddress,
-  waitFor,
-} from "../../../mod.ts";
+import { type BaseEventLoop, type Coroutine, sleep, waitFor } from "../../../mod.ts";
+import { AF_INET, AF_UNIX, Socket, type SocketAddress } from "../../../loops/net/socket_mod.ts";
 
 /** A listening socket, a client connected to it and the accepted end. */
 export class SocketPair implements Disposable {

@@ -3,13 +3,13 @@
 
 import assert from "node:assert/strict";
 import {
-  type AbstractServer,
   type Coroutine,
   SelectorEventLoop,
   type StreamReader,
   type StreamWriter,
   wrapFuture,
 } from "../../../mod.ts";
+import type { AbstractServer } from "../../../loops/protocols_mod.ts";
 import { type ExceptionWatcher, withLoop } from "../../_helpers.ts";
 
 /** The echo handler as a coroutine: reads chunks and writes them back until EOF. */

@@ -5,12 +5,8 @@
 // clock says.
 
 import { fileURLToPath } from "node:url";
-import {
-  type AbstractServer,
-  type Coroutine,
-  type SelectorEventLoop,
-  SSLContext,
-} from "../../../mod.ts";
+import { type Coroutine, type SelectorEventLoop, SSLContext } from "../../../mod.ts";
+import type { AbstractServer } from "../../../loops/protocols_mod.ts";
 import { portOf, Recorder } from "./_net.ts";
 
 /** Paths and PEM text of the test certificate (localhost, 127.0.0.1) and its key. */

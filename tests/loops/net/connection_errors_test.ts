@@ -12,13 +12,13 @@ import {
   NotImplementedError,
   OSError,
   PermissionError,
-  Protocol,
   SelectorEventLoop,
   sleep,
-  Socket,
   TimeoutError,
   waitFor,
 } from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
+import { Socket } from "../../../loops/net/socket_mod.ts";
 import { bad, thrownBy } from "../../_helpers.ts";
 import { onLoop, Recorder, runCommand } from "./_net.ts";
 import { constants } from "node:os";

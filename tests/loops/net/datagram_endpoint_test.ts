@@ -4,17 +4,16 @@
 
 import assert from "node:assert/strict";
 import {
-  AF_INET,
-  AF_UNIX,
   type Coroutine,
   type CreateDatagramEndpointOptions,
   NotImplementedError,
   OSError,
   ProactorEventLoop,
   SelectorEventLoop,
-  simulatePlatform,
   wrapFuture,
 } from "../../../mod.ts";
+import { AF_INET, AF_UNIX } from "../../../loops/net/socket_mod.ts";
+import { simulatePlatform } from "../../../platform/mod.ts";
 import { hasUnstableNet } from "../../../loops/net/deno_features.ts";
 import { bad, thrownBy } from "../../_helpers.ts";
 import {
@@ -126,10 +125,8 @@ backendTest("localAddr and remoteAddr are resolved and paired by family", functi
 });
 
 const NO_NET_SCRIPT = `
-import { DatagramProtocol, SelectorEventLoop } from "${new URL(
-  "../../../mod.ts",
-  import.meta.url,
-)}";
+import { SelectorEventLoop } from "${new URL("../../../mod.ts", import.meta.url)}";
+import { DatagramProtocol } from "${new URL("../../../loops/protocols_mod.ts", import.meta.url)}";
 const loop = new SelectorEventLoop();
 try {
   await loop.runUntilComplete(

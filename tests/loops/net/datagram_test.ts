@@ -3,16 +3,9 @@
 // on every backend this process has (see _datagram.ts).
 
 import assert from "node:assert/strict";
-import {
-  type Address,
-  AF_INET,
-  AF_INET6,
-  type Coroutine,
-  type DatagramTransport,
-  OSError,
-  sleep,
-  wrapFuture,
-} from "../../../mod.ts";
+import { type Coroutine, OSError, sleep, wrapFuture } from "../../../mod.ts";
+import type { Address, DatagramTransport } from "../../../loops/protocols_mod.ts";
+import { AF_INET, AF_INET6 } from "../../../loops/net/socket_mod.ts";
 import { bad, captureConsole } from "../../_helpers.ts";
 import {
   addrOf,

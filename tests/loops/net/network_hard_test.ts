@@ -10,12 +10,11 @@ import {
   type Coroutine,
   type Future,
   gather,
-  Protocol,
   type SelectorEventLoop,
   sleep,
-  type Transport,
   wrapFuture,
 } from "../../../mod.ts";
+import { Protocol, type Transport } from "../../../loops/protocols_mod.ts";
 import { enc, onLoop, pattern, portOf, Recorder, shutdown, until } from "./_net.ts";
 
 /** How many concurrent connections the fd limit allows (2 fds each, plus slack). */

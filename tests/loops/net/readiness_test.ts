@@ -11,9 +11,9 @@ import {
   ProactorEventLoop,
   RuntimeError,
   SelectorEventLoop,
-  simulatePlatform,
-  Socket,
 } from "../../../mod.ts";
+import { Socket } from "../../../loops/net/socket_mod.ts";
+import { simulatePlatform } from "../../../platform/mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 import { dec, enc, onLoop, Recorder, until } from "./_net.ts";
 import { accept, iterations, listening, recv, settle, socketPair } from "./_socket_pair.ts";

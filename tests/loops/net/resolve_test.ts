@@ -4,6 +4,8 @@
 // Nothing here needs the external network: names are localhost or `.invalid`.
 
 import assert from "node:assert/strict";
+import { GaiError, OSError, SelectorEventLoop } from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
 import {
   type AddrInfo,
   AF_INET,
@@ -20,7 +22,6 @@ import {
   EAI_NONAME,
   EAI_SERVICE,
   EAI_SOCKTYPE,
-  GaiError,
   type GetaddrinfoOptions,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -29,14 +30,11 @@ import {
   NI_NOFQDN,
   NI_NUMERICHOST,
   NI_NUMERICSERV,
-  OSError,
-  Protocol,
-  SelectorEventLoop,
   SOCK_DGRAM,
   SOCK_RAW,
   SOCK_STREAM,
   type SockAddr,
-} from "../../../mod.ts";
+} from "../../../loops/net/socket_mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 
 function gai(host: string | null, port: number | string | null, options: GetaddrinfoOptions = {}) {

@@ -6,19 +6,15 @@
 
 import assert from "node:assert/strict";
 import {
-  AF_INET,
   ConnectionError,
   type Coroutine,
-  DatagramProtocol,
   OSError,
-  Protocol,
   RuntimeError,
   SendfileNotAvailableError,
   sleep,
-  SOCK_DGRAM,
-  Socket,
-  type Transport,
 } from "../../../mod.ts";
+import { DatagramProtocol, Protocol, type Transport } from "../../../loops/protocols_mod.ts";
+import { AF_INET, SOCK_DGRAM, Socket } from "../../../loops/net/socket_mod.ts";
 import { concat, onLoop, pattern, portOf, Recorder, until } from "./_net.ts";
 import { clientContext, serverContext } from "./_tls.ts";
 import { socketPair, tempSocketPath } from "./_socket_pair.ts";

@@ -2,7 +2,8 @@
 // bounds the handshakes the kernel completes, keepAlive shows in `ss`.
 
 import assert from "node:assert/strict";
-import { Protocol, SelectorEventLoop, wrapFuture } from "../../../mod.ts";
+import { SelectorEventLoop, wrapFuture } from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
 import { hostTick, withLoop } from "../../_helpers.ts";
 import { hasProgram, onLoop, portOf, Recorder, runCommand, shutdown, until } from "./_net.ts";
 

@@ -6,8 +6,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
-  AbstractServer,
-  AF_INET,
   CancelledError,
   type Coroutine,
   type CreateServerOptions,
@@ -16,14 +14,14 @@ import {
   getRunningLoop,
   NotImplementedError,
   OSError,
-  Protocol,
   run,
   RuntimeError,
   SelectorEventLoop,
   sleep,
-  Socket,
-  TestLoop,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
+import { AbstractServer, Protocol } from "../../../loops/protocols_mod.ts";
+import { AF_INET, Socket } from "../../../loops/net/socket_mod.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { echoServer, enc, onLoop, portOf, Recorder, runCommand, shutdown, until } from "./_net.ts";
 

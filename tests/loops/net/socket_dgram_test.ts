@@ -6,22 +6,24 @@
 
 import assert from "node:assert/strict";
 import {
-  AF_INET,
-  AF_INET6,
-  AF_UNIX,
   BlockingIOError,
   CancelledError,
   type Coroutine,
   NotImplementedError,
   OSError,
-  Protocol,
   RuntimeError,
   sleep,
+  waitFor,
+} from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
   SOCK_DGRAM,
   SOCK_STREAM,
   Socket,
-  waitFor,
-} from "../../../mod.ts";
+} from "../../../loops/net/socket_mod.ts";
 import { dec, enc, onLoop, until } from "./_net.ts";
 
 const IPV6 = (() => {

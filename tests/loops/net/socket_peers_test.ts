@@ -2,7 +2,7 @@
 // Python's asyncio, as the server and as the client.
 
 import assert from "node:assert/strict";
-import { Socket } from "../../../mod.ts";
+import { Socket } from "../../../loops/net/socket_mod.ts";
 import { concat, dec, onLoop, pattern } from "./_net.ts";
 import { accept, listening, recv } from "./_socket_pair.ts";
 

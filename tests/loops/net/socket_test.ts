@@ -5,23 +5,19 @@
 
 import assert from "node:assert/strict";
 import {
-  AF_INET,
-  AF_INET6,
-  AF_UNIX,
   CancelledError,
   ConnectionRefusedError,
   type Coroutine,
   GaiError,
   NotImplementedError,
   OSError,
-  Protocol,
   SelectorEventLoop,
   sleep,
-  SOCK_DGRAM,
-  Socket,
-  TestLoop,
   waitFor,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, Socket } from "../../../loops/net/socket_mod.ts";
 import { bad, withLoop } from "../../_helpers.ts";
 import { concat, dec, enc, onLoop, pattern } from "./_net.ts";
 import {

@@ -9,14 +9,13 @@ import {
   type Future,
   NotImplementedError,
   openConnection,
-  Protocol,
   RuntimeError,
   type SelectorEventLoop,
   sleep,
-  Socket,
   type SSLContext,
-  type Transport,
 } from "../../../mod.ts";
+import { Protocol, type Transport } from "../../../loops/protocols_mod.ts";
+import { Socket } from "../../../loops/net/socket_mod.ts";
 import { bad, thrownBy } from "../../_helpers.ts";
 import {
   dec,

@@ -14,11 +14,11 @@ import {
   RuntimeError,
   sleep,
   StreamReader,
-  TestLoop,
   TimeoutError,
-  Transport,
   waitFor,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
+import { Transport } from "../../../loops/protocols_mod.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { failure } from "./_streams.ts";
 

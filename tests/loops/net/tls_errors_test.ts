@@ -8,13 +8,12 @@
 import assert from "node:assert/strict";
 import {
   type Coroutine,
-  Protocol,
   type SelectorEventLoop,
   SSLCertVerificationError,
   SSLContext,
   SSLError,
-  type Transport,
 } from "../../../mod.ts";
+import { Protocol, type Transport } from "../../../loops/protocols_mod.ts";
 import { onLoop, portOf, shutdown } from "./_net.ts";
 import { CERT_PATH, clientContext, serverContext, tlsEchoServer } from "./_tls.ts";
 import { captureConsole } from "../../_helpers.ts";

@@ -6,16 +6,12 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
-  type AbstractServer,
-  AF_INET,
-  AF_INET6,
   ConnectionAbortedError,
   type Coroutine,
   type CreateConnectionOptions,
   NotImplementedError,
   openConnection,
   OSError,
-  Protocol,
   SelectorEventLoop,
   sleep,
   SSLContext,
@@ -23,6 +19,8 @@ import {
   startServer,
   type VerifyMode,
 } from "../../../mod.ts";
+import { type AbstractServer, Protocol } from "../../../loops/protocols_mod.ts";
+import { AF_INET, AF_INET6 } from "../../../loops/net/socket_mod.ts";
 import { bad, thrownBy } from "../../_helpers.ts";
 import {
   dec,

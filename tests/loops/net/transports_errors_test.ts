@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import {
   BrokenPipeError,
-  BufferedProtocol,
   ConnectionResetError,
   type SelectorEventLoop,
   sleep,
-  type Transport,
 } from "../../../mod.ts";
+import { BufferedProtocol, type Transport } from "../../../loops/protocols_mod.ts";
 import {
   connectRecorder,
   echoServer,

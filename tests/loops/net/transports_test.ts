@@ -4,14 +4,9 @@
 // switching, BufferedProtocol. Failures: transports_errors_test.ts.
 
 import assert from "node:assert/strict";
-import {
-  BufferedProtocol,
-  Protocol,
-  RuntimeError,
-  sleep,
-  StreamTransport,
-  wrapFuture,
-} from "../../../mod.ts";
+import { RuntimeError, sleep, wrapFuture } from "../../../mod.ts";
+import { BufferedProtocol, Protocol } from "../../../loops/protocols_mod.ts";
+import { StreamTransport } from "../../../loops/net/transports/stream.ts";
 import { bad } from "../../_helpers.ts";
 import {
   BufferedEcho,
@@ -434,9 +429,10 @@ Deno.test("BufferedProtocol receives into its own buffer", async () => {
 });
 
 Deno.test("a Transport is both a ReadTransport and a WriteTransport, as in asyncio", async () => {
-  const { ReadTransport, WriteTransport, Transport, StreamTransport } = await import(
-    "../../../mod.ts"
+  const { ReadTransport, WriteTransport, Transport } = await import(
+    "../../../loops/protocols_mod.ts"
   );
+  const { StreamTransport } = await import("../../../loops/net/transports/stream.ts");
   const proto = StreamTransport.prototype;
   assert.ok(Object.create(proto) instanceof ReadTransport);
   assert.ok(Object.create(proto) instanceof WriteTransport);
@@ -445,7 +441,7 @@ Deno.test("a Transport is both a ReadTransport and a WriteTransport, as in async
 });
 
 Deno.test("getExtraInfo() knows only its own keys, not Object.prototype's", async () => {
-  const { StreamTransport } = await import("../../../mod.ts");
+  const { StreamTransport } = await import("../../../loops/net/transports/stream.ts");
   const t = Object.create(StreamTransport.prototype) as InstanceType<typeof StreamTransport>;
   t._extra = { peername: ["127.0.0.1", 1] };
   assert.deepEqual(t.getExtraInfo("peername"), ["127.0.0.1", 1]);

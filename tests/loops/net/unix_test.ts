@@ -6,21 +6,21 @@
 import assert from "node:assert/strict";
 import { constants } from "node:os";
 import {
-  AF_UNIX,
   NotImplementedError,
   openUnixConnection,
   OSError,
-  Protocol,
   SelectorEventLoop,
   sleep,
-  Socket,
   SSLContext,
   startUnixServer,
 } from "../../../mod.ts";
+import { Protocol } from "../../../loops/protocols_mod.ts";
+import { AF_UNIX, Socket } from "../../../loops/net/socket_mod.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { dec, enc, onLoop, until } from "./_net.ts";
 import { closeServer, echoHandler } from "./_streams.ts";
-import type { AbstractServer, Coroutine } from "../../../mod.ts";
+import type { Coroutine } from "../../../mod.ts";
+import type { AbstractServer } from "../../../loops/protocols_mod.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir();

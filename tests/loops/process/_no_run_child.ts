@@ -1,12 +1,8 @@
 // Child process of subprocess_errors_test.ts, run without --allow-run:
 // prints the errors subprocessExec() and createSubprocessShell() give.
 
-import {
-  type Awaitable,
-  createSubprocessShell,
-  SelectorEventLoop,
-  SubprocessProtocol,
-} from "../../../mod.ts";
+import { type Awaitable, createSubprocessShell, SelectorEventLoop } from "../../../mod.ts";
+import { SubprocessProtocol } from "../../../loops/protocols_mod.ts";
 
 const loop = new SelectorEventLoop();
 const attempts: (() => Awaitable<unknown>)[] = [

@@ -3,12 +3,8 @@
 // way to run a Deno script as the child.
 
 import assert from "node:assert/strict";
-import {
-  type BaseEventLoop,
-  type Future,
-  SubprocessProtocol,
-  type SubprocessTransport,
-} from "../../../mod.ts";
+import type { BaseEventLoop, Future } from "../../../mod.ts";
+import { SubprocessProtocol, type SubprocessTransport } from "../../../loops/protocols_mod.ts";
 import { concat, dec } from "../net/_net.ts";
 
 /** Records the callbacks of a subprocess protocol, checking their order. */

@@ -9,12 +9,12 @@ import {
   type Future,
   getRunningLoop,
   PromiseChildWatcher,
-  returncodeOf,
   SelectorEventLoop,
   sleep,
-  TestLoop,
   waitFor,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
+import { returncodeOf } from "../../../loops/process/child_watcher.ts";
 import { bad, captureConsole, thrownBy, withLoop } from "../../_helpers.ts";
 
 const unix = Deno.build.os !== "windows";

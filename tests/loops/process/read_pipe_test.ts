@@ -3,19 +3,21 @@
 
 import assert from "node:assert/strict";
 import {
-  BufferedProtocol,
   ConnectionResetError,
   NotImplementedError,
   ProactorEventLoop,
-  Protocol,
   type ReadPipe,
-  type ReadTransport,
   SelectorEventLoop,
-  simulatePlatform,
   sleep,
-  type Transport,
   type WritePipe,
 } from "../../../mod.ts";
+import {
+  BufferedProtocol,
+  Protocol,
+  type ReadTransport,
+  type Transport,
+} from "../../../loops/protocols_mod.ts";
+import { simulatePlatform } from "../../../platform/mod.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { dec, enc, onLoop, pattern, Recorder, until } from "../net/_net.ts";
 import { openFifo, withFifo } from "./_pipes.ts";

@@ -8,8 +8,8 @@ import {
   ProactorEventLoop,
   RuntimeError,
   SelectorEventLoop,
-  simulatePlatform,
 } from "../../../mod.ts";
+import { simulatePlatform } from "../../../platform/mod.ts";
 import { bad, hostTick, thrownBy, withLoop } from "../../_helpers.ts";
 
 const MOD = new URL("../../../mod.ts", import.meta.url).href;

@@ -15,12 +15,12 @@ import {
   PromiseChildWatcher,
   SelectorEventLoop,
   setEventLoopPolicy,
-  simulatePlatform,
   STDOUT,
   type SubprocessOptions,
-  SubprocessProtocol,
   wrapFuture,
 } from "../../../mod.ts";
+import { SubprocessProtocol } from "../../../loops/protocols_mod.ts";
+import { simulatePlatform } from "../../../platform/mod.ts";
 import { planShell } from "../../../loops/process/subprocess_options.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 import { onLoop } from "../net/_net.ts";

@@ -7,14 +7,13 @@ import {
   BrokenPipeError,
   DEVNULL,
   ProcessLookupError,
-  ReadPipeTransport,
   SelectorEventLoop,
   STDOUT,
-  SubprocessProtocol,
-  type SubprocessTransport,
-  TestLoop,
-  WritePipeTransport,
 } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
+import { SubprocessProtocol, type SubprocessTransport } from "../../../loops/protocols_mod.ts";
+import { ReadPipeTransport } from "../../../loops/process/read_pipe.ts";
+import { WritePipeTransport } from "../../../loops/process/write_pipe.ts";
 import {
   _getChildWatcherProvider,
   _setChildWatcherProvider,

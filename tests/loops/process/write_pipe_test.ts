@@ -3,11 +3,13 @@
 // process's stdin/stdout and on a child Deno's own Deno.stdin/Deno.stdout.
 
 import assert from "node:assert/strict";
-import { BrokenPipeError, Protocol, type WriteTransport } from "../../../mod.ts";
+import { BrokenPipeError } from "../../../mod.ts";
+import { Protocol, type WriteTransport } from "../../../loops/protocols_mod.ts";
 import { dec, enc, onLoop, pattern, Recorder, until } from "../net/_net.ts";
 import { openFifo, readAll, SinkRecorder, withFifo } from "./_pipes.ts";
 
 const MOD = new URL("../../../mod.ts", import.meta.url).href;
+const PROTOCOLS = new URL("../../../loops/protocols_mod.ts", import.meta.url).href;
 
 function writer(p: Recorder): WriteTransport {
   return p.transport as unknown as WriteTransport;
@@ -224,7 +226,8 @@ Deno.test("Pipe transports over a child process's stdin and stdout (cat)", async
 
 Deno.test("Pipe transports over Deno.stdin and Deno.stdout (in a child Deno)", async () => {
   const script = `
-    import { Protocol, SelectorEventLoop } from "${MOD}";
+    import { SelectorEventLoop } from "${MOD}";
+    import { Protocol } from "${PROTOCOLS}";
     const loop = new SelectorEventLoop();
     const done = loop.createFuture();
     class Done extends Protocol {

@@ -3,7 +3,8 @@
 // real echo arrives, and long virtual sleeps still finish quickly.
 
 import assert from "node:assert/strict";
-import { sleep, TestLoop, waitFor } from "../../../mod.ts";
+import { sleep, waitFor } from "../../../mod.ts";
+import { TestLoop } from "../../../loops/testing/mod.ts";
 import { withLoop } from "../../_helpers.ts";
 import { Echo, enc, portOf, Recorder, shutdown, until } from "../net/_net.ts";
 

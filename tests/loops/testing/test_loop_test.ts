@@ -8,10 +8,9 @@ import {
   getRunningLoop,
   RuntimeError,
   sleep,
-  TestLoop,
-  VirtualClock,
   wrapFuture,
 } from "../../../mod.ts";
+import { TestLoop, VirtualClock } from "../../../loops/testing/mod.ts";
 import { withLoop } from "../../_helpers.ts";
 
 Deno.test("VirtualClock moves only when told to", () => {

@@ -2,15 +2,13 @@
 // in one place (asyncio's _SelectorTransport and _FlowControlMixin).
 
 import assert from "node:assert/strict";
-import {
-  DenoSubprocessTransport,
-  Protocol,
-  ReadPipeTransport,
-  sleep,
-  StreamTransport,
-  UdpTransport,
-  WritePipeTransport,
-} from "../../../../mod.ts";
+import { sleep } from "../../../../mod.ts";
+import { Protocol } from "../../../../loops/protocols_mod.ts";
+import { UdpTransport } from "../../../../loops/net/transports/datagram.ts";
+import { StreamTransport } from "../../../../loops/net/transports/stream.ts";
+import { ReadPipeTransport } from "../../../../loops/process/read_pipe.ts";
+import { DenoSubprocessTransport } from "../../../../loops/process/subprocess_transport.ts";
+import { WritePipeTransport } from "../../../../loops/process/write_pipe.ts";
 import { FlowControlTransport, TransportBase } from "../../../../loops/net/transports/base.ts";
 import { onLoop } from "../_net.ts";
 

@@ -3,15 +3,8 @@
 // sock* methods, which then owns it.
 
 import assert from "node:assert/strict";
-import {
-  AF_INET,
-  AF_UNIX,
-  NotImplementedError,
-  OSError,
-  RuntimeError,
-  Socket,
-  SSLContext,
-} from "../../../../mod.ts";
+import { NotImplementedError, OSError, RuntimeError, SSLContext } from "../../../../mod.ts";
+import { AF_INET, AF_UNIX, Socket } from "../../../../loops/net/socket_mod.ts";
 import { bad } from "../../../_helpers.ts";
 import { dec, Echo, enc, onLoop, Recorder, until } from "../_net.ts";
 import { listening, recv, settle, socketPair, tempSocketPath } from "../_socket_pair.ts";
