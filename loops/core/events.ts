@@ -1,5 +1,5 @@
 /**
- * Handles, the event loop interface and the per-realm running-loop registry.
+ * Handles, the event loop interface, and the realm's running loop and current loop.
  *
  * @module
  */
