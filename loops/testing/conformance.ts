@@ -66,7 +66,8 @@ export interface LoopConformanceOptions {
  * @param name The loop's name in the test names (e.g. `"MyLoop"`).
  * @param createLoop Creates a fresh loop; each case closes its own.
  * @param options `test`: how cases are registered (default `Deno.test`).
- * @throws {TypeError} If `name` is not a string or `createLoop` not a function.
+ * @throws {TypeError} If `name` is not a string, `createLoop` not a function,
+ *   or `options.test` not a function.
  *
  * @example Run the suite against a loop class (in a test file)
  * ```ts
@@ -92,6 +93,12 @@ export function defineLoopConformance(
   }
   if (typeof createLoop !== "function") {
     throw new TypeError(`createLoop must be a function: got ${describe(createLoop)}`);
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`options must be an object: got ${describe(options)}`);
+  }
+  if (options.test !== undefined && typeof options.test !== "function") {
+    throw new TypeError(`options.test must be a function: got ${describe(options.test)}`);
   }
   const test: ConformanceTest = options.test ?? ((n, fn) => Deno.test(n, fn));
   defineSchedulingCases(name, createLoop, test);
