@@ -118,7 +118,8 @@ export function socketByFileno(fd: number): Socket | undefined {
  * @example A client and a server on 127.0.0.1
  * ```ts
  * import assert from "node:assert/strict";
- * import { AF_INET, getRunningLoop, run, Socket } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { AF_INET, Socket } from "@asyncio/deno/socket";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   using server = new Socket(AF_INET);
@@ -137,7 +138,8 @@ export function socketByFileno(fd: number): Socket | undefined {
  * @example UDP: a datagram and its reply
  * ```ts
  * import assert from "node:assert/strict";
- * import { AF_INET, getRunningLoop, run, SOCK_DGRAM, Socket } from "@asyncio/deno";
+ * import { getRunningLoop, run } from "@asyncio/deno";
+ * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
  * await run(async () => {
  *   const loop = getRunningLoop();
  *   using server = new Socket(AF_INET, SOCK_DGRAM);
@@ -438,6 +440,27 @@ export class Socket<F extends number = number> implements Disposable, SocketLike
    * @throws {BlockingIOError} If no datagram has arrived.
    * @throws {OSError} `EBADF` once closed; a receive error of the socket.
    * @throws {TypeError} On a stream socket, or if `bufsize` is not an integer.
+   *
+   * @example Taking datagrams once a reader says they are there
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket(AF_INET, SOCK_DGRAM);
+   *   server.bind(["127.0.0.1", 0]);
+   *   using client = new Socket(AF_INET, SOCK_DGRAM);
+   *   const got = loop.createFuture<string>();
+   *   loop.addReader(server, () => {
+   *     const [data] = server.recvfrom(1024); // readable: a datagram waits
+   *     loop.removeReader(server);
+   *     got.setResult(new TextDecoder().decode(data));
+   *   });
+   *   await loop.sockSendto(client, new TextEncoder().encode("hi"), server.getsockname());
+   *   assert.equal(await got, "hi");
+   * });
+   * ```
    */
   recvfrom(bufsize: number): [Uint8Array, AddressOf<F>] {
     const io = this._datagram("recvfrom");
@@ -453,6 +476,16 @@ export class Socket<F extends number = number> implements Disposable, SocketLike
    * @returns `[count, address]`.
    * @throws {BlockingIOError} If no datagram has arrived.
    * @throws {RangeError} If `nbytes` is greater than `buffer.length`.
+   *
+   * @example Nothing has arrived yet: BlockingIOError
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { BlockingIOError } from "@asyncio/deno";
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
+   * using sock = new Socket(AF_INET, SOCK_DGRAM);
+   * sock.bind(["127.0.0.1", 0]);
+   * assert.throws(() => sock.recvfromInto(new Uint8Array(16)), BlockingIOError);
+   * ```
    */
   recvfromInto(buffer: Uint8Array, nbytes = 0): [number, AddressOf<F>] {
     const io = this._datagram("recvfromInto");
@@ -474,6 +507,25 @@ export class Socket<F extends number = number> implements Disposable, SocketLike
    * @throws {BlockingIOError} While an earlier send is in flight.
    * @throws {OSError} `EBADF` once closed; the error an earlier send ended with.
    * @throws {TypeError} On a stream socket, or if the address does not fit the family.
+   *
+   * @example One send in flight at a time
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { BlockingIOError, getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@asyncio/deno/socket";
+   * await run(async () => {
+   *   const loop = getRunningLoop();
+   *   using server = new Socket(AF_INET, SOCK_DGRAM);
+   *   server.bind(["127.0.0.1", 0]);
+   *   using client = new Socket(AF_INET, SOCK_DGRAM);
+   *   loop.addWriter(client, () => {}); // the socket now belongs to this loop
+   *   loop.removeWriter(client);
+   *   assert.equal(client.sendto(new Uint8Array(8), server.getsockname()), 8);
+   *   assert.throws(() => client.sendto(new Uint8Array(8), server.getsockname()), BlockingIOError);
+   *   const [data] = await loop.sockRecvfrom(server, 100);
+   *   assert.equal(data.length, 8);
+   * });
+   * ```
    */
   sendto(data: Uint8Array, address: AddressOf<F> | [host: string, port: number]): number {
     const io = this._datagram("sendto");
@@ -529,7 +581,8 @@ export class Socket<F extends number = number> implements Disposable, SocketLike
    * @example Half-closing: the peer sees end of stream and can still answer
    * ```ts
    * import assert from "node:assert/strict";
-   * import { AF_INET, getRunningLoop, run, SHUT_WR, Socket } from "@asyncio/deno";
+   * import { getRunningLoop, run } from "@asyncio/deno";
+   * import { AF_INET, SHUT_WR, Socket } from "@asyncio/deno/socket";
    * await run(async () => {
    *   const loop = getRunningLoop();
    *   using listener = new Socket(AF_INET);
