@@ -121,21 +121,21 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** Callbacks slower than this many seconds are reported in debug mode. */
   slowCallbackDuration = 0.1;
 
-  /** @internal */ _ready: RingQueue<Runnable> = new RingQueue();
-  /** @internal */ _timers: TimerQueue<TimerHandle> = new TimerQueue();
-  /** @internal */ _clock: Clock;
-  /** @internal */ _clockResolution: number;
-  /** @internal */ _closed = false;
-  /** @internal */ _stopping = false;
-  /** @internal */ _running = false;
-  /** @internal */ _debug = false;
-  /** @internal */ _exceptionHandler: ExceptionHandler | null = null;
-  /** @internal */ _taskFactory: TaskFactory | null = null;
-  /** @internal the task taking a step right now */ _currentTask: Task<unknown> | null = null;
-  /** @internal tasks not yet done */ _tasks: TaskList = new TaskList();
-  /** @internal operations the host will complete (promises, I/O) */ _pendingIo = 0;
-  /** @internal host I/O to start before the loop next waits or yields */ _ioStarts: IoStarter[] =
-    [];
+  /** @ignore */ _ready: RingQueue<Runnable> = new RingQueue();
+  /** @ignore */ _timers: TimerQueue<TimerHandle> = new TimerQueue();
+  /** @ignore */ _clock: Clock;
+  /** @ignore */ _clockResolution: number;
+  /** @ignore */ _closed = false;
+  /** @ignore */ _stopping = false;
+  /** @ignore */ _running = false;
+  /** @ignore */ _debug = false;
+  /** @ignore */ _exceptionHandler: ExceptionHandler | null = null;
+  /** @ignore */ _taskFactory: TaskFactory | null = null;
+  #taskOptions: { loop: BaseEventLoop } | null = null;
+  /** @ignore the task taking a step right now */ _currentTask: Task<unknown> | null = null;
+  /** @ignore tasks not yet done */ _tasks: TaskList = new TaskList();
+  /** @ignore operations the host will complete (promises, I/O) */ _pendingIo = 0;
+  /** @ignore host I/O to start before the loop next waits or yields */ _ioStarts: IoStarter[] = [];
   #ioStartsSpare: IoStarter[] = [];
   #poller: HostPoller | null = null;
   #pollIntervalIo = HOST_POLL_INTERVAL_IO_MIN_MS;
@@ -180,7 +180,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const order: number[] = [];
    * for (const i of [1, 2, 3]) loop.callSoon((n: number) => order.push(n), i);
@@ -215,7 +215,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * setTimeout(() => loop.callSoonThreadsafe(() => loop.stop()), 1);
    * await loop.runForever();
@@ -245,7 +245,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * loop.callLater(3600, () => loop.stop());
    * await loop.runForever(); // virtual time: returns at once
@@ -275,7 +275,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const h = loop.callAt(loop.time() + 10, () => loop.stop());
    * await loop.runForever();
@@ -307,19 +307,19 @@ export class BaseEventLoop extends AbstractEventLoop {
     return h;
   }
 
-  /** Puts a runnable (a task step) on the ready queue. @internal */
+  /** @ignore Puts a runnable (a task step) on the ready queue. */
   _callSoonRunnable(r: Runnable): void {
     if (this._closed) this.#throwClosed();
     this._ready.push(r);
     if (this.#wakeResolve !== null) this._wake();
   }
 
-  /** @internal called by TimerHandle.cancel() */
+  /** @ignore called by TimerHandle.cancel() */
   _timerCancelled(_h: TimerHandle): void {
     this._timers.cancelledCount++;
   }
 
-  /** How many scheduled timers are cancelled (for tests). @internal */
+  /** @ignore How many scheduled timers are cancelled (for tests). */
   get _timerCancelledCount(): number {
     return this._timers.cancelledCount;
   }
@@ -357,7 +357,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const fut = loop.createFuture<number>();
    * loop.callSoon(() => fut.setResult(42));
@@ -382,7 +382,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop, sleep } from "@asyncio/deno";
+   * import { sleep } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const task = loop.createTask(function* () {
    *   yield* sleep(1);
@@ -395,7 +396,13 @@ export class BaseEventLoop extends AbstractEventLoop {
    */
   override createTask<T>(coro: Coroutine<T> | PromiseLike<T>, options?: TaskOptions): Task<T> {
     if (this._closed) this.#throwClosed();
-    if (this._taskFactory === null) return new Task<T>(coro, { ...options, loop: this });
+    if (this._taskFactory === null) {
+      // Without options (the usual call) one shared options object: no allocation per task.
+      return new Task<T>(
+        coro,
+        options === undefined ? (this.#taskOptions ??= { loop: this }) : { ...options, loop: this },
+      );
+    }
     const task = this._taskFactory(this, coro, options);
     // As asyncio: the name is set on whatever the factory made (and the
     // signal linked, if the factory did not).
@@ -413,7 +420,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { Task, TestLoop } from "@asyncio/deno";
+   * import { Task } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * let made = 0;
    * loop.setTaskFactory((l, coro, opts) => { made++; return new Task(coro, { ...opts, loop: l }); });
@@ -445,7 +453,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    *
    * @example
    * ```ts
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * loop.callLater(1, () => loop.stop());
    * await loop.runForever();
@@ -531,7 +539,9 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   /**
    * Queues host I/O (a transport's next read) to start when the loop next
-   * goes to the host, and wakes a waiting loop so that it does. @internal
+   * goes to the host, and wakes a waiting loop so that it does.
+   *
+   * @ignore
    */
   _queueIo(starter: IoStarter): void {
     this._ioStarts.push(starter);
@@ -543,7 +553,9 @@ export class BaseEventLoop extends AbstractEventLoop {
    * loop goes to the host, so after the promise continuations of that turn:
    * an async function resumed by a future can still act on a connection
    * (pause it, upgrade it to TLS) before its next read is in flight. I/O is
-   * thus polled once per trip to the host, like a selector loop. @internal
+   * thus polled once per trip to the host, like a selector loop.
+   *
+   * @ignore
    */
   _startIo(): void {
     const list = this._ioStarts;
@@ -559,7 +571,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * callbacks that were ready at that point. Callbacks they schedule wait for
    * the next iteration. This is the only place callbacks are called.
    * Returns how many callbacks it ran.
-   * @internal
+   * @ignore
    */
   _runOnce(): number {
     const timers = this._timers;
@@ -589,7 +601,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     }
   }
 
-  /** Seconds until the earliest live timer (Infinity if none). @internal */
+  /** @ignore Seconds until the earliest live timer (Infinity if none). */
   _nextTimerDelay(): number {
     this._timers.dropCancelled();
     const top = this._timers.peek();
@@ -600,7 +612,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * Called when nothing is ready and the next timer is `delay` seconds away.
    * Returns how many real seconds to wait on the host, or CONTINUE after
    * making progress itself (the virtual-time loop jumps its clock here).
-   * @internal
+   * @ignore
    */
   _idle(delay: number): number {
     return delay;
@@ -651,7 +663,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._wake();
   };
 
-  /** Wakes a loop that waits on the host (no-op otherwise). @internal */
+  /** @ignore Wakes a loop that waits on the host (no-op otherwise). */
   _wake(): void {
     const resolve = this.#wakeResolve;
     if (resolve === null) return;
@@ -680,7 +692,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop, sleep } from "@asyncio/deno";
+   * import { sleep } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const result = await loop.runUntilComplete(function* () {
    *   yield* sleep(2);
@@ -716,7 +729,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * let ran = false;
    * loop.callSoon(() => { ran = true; });
@@ -810,7 +823,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { ProactorEventLoop, simulatePlatform } from "@asyncio/deno";
+   * import { ProactorEventLoop } from "@asyncio/deno";
+   * import { simulatePlatform } from "@asyncio/deno/platform";
    * const loop = new ProactorEventLoop({ platform: simulatePlatform("windows") });
    * assert(!loop.supports("createUnixServer") && loop.supports("createServer"));
    * loop.close();
@@ -822,7 +836,9 @@ export class BaseEventLoop extends AbstractEventLoop {
 
   /**
    * Whether this loop has a handler for `signal` (`addSignalHandler`); the
-   * runner leaves SIGINT to such a handler, as asyncio's does. @internal
+   * runner leaves SIGINT to such a handler, as asyncio's does.
+   *
+   * @ignore
    */
   _hasSignalHandler(signal: Deno.Signal): boolean {
     return this._services?.hasSignalHandler?.(signal) ?? false;
@@ -840,7 +856,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { TestLoop } from "@asyncio/deno";
+   * import { TestLoop } from "@asyncio/deno/testing";
    * const loop = new TestLoop();
    * const seen: unknown[] = [];
    * loop.setExceptionHandler((_loop, ctx) => seen.push(ctx.exception));
