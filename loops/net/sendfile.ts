@@ -28,8 +28,14 @@ import { FlowControlTransport } from "./transports/base.ts";
  */
 export type SendfileMode = "unsupported" | "tryNative" | "fallback";
 
-/** The block size of the transport fallback (asyncio's 16 KiB). */
-const TRANSPORT_BLOCK_SIZE = 16 * 1024;
+/**
+ * The block size of the transport fallback: 64 KiB, where asyncio reads
+ * 16 KiB. Each block costs a trip to the host (the file read); measured on
+ * 64 MB over loopback, 16 KiB blocks sent at 22-29% of the speed of a
+ * plain-Deno `file.readable.pipeTo(conn.writable)` in the same run, 64 KiB
+ * blocks at 49-67%.
+ */
+export const TRANSPORT_BLOCK_SIZE = 64 * 1024;
 /** The block size of the socket fallback (asyncio's SENDFILE_FALLBACK_READBUFFER_SIZE). */
 const SOCKET_BLOCK_SIZE = 256 * 1024;
 
