@@ -40,26 +40,24 @@ export interface TransportOwner {
 // The read buffer. A pending `conn.read(buf)` holds `buf` for as long as the
 // connection waits for data (Deno cannot wait for readiness without lending
 // a buffer), so an idle connection costs what its next read lends. Our own
-// buffer (not a BufferedProtocol's) therefore has two sizes, chosen by what
-// the connection does:
-// - a read that fills the buffer means more data is waiting: the next read
-//   takes READ_BUFFER_MAX (a burst after an idle wait costs one small read
-//   more than with a fixed buffer, never a climb through sizes);
-// - the next read takes READ_BUFFER_MIN again after a read that got at most
-//   a sixteenth of its buffer, or once a burst of data that came after an
-//   idle wait (READ_IDLE_MS or longer, or the first data of the connection)
-//   has been read to the end: that next read will most likely wait.
-// A connection that keeps receiving (no long waits, reads of more than a
-// sixteenth) keeps its large buffer: one read per message, as with a fixed
-// one. A connection whose last burst ended exactly on a full read waits with
-// the large buffer until its next data. Measured in bench/README.md ("Memory
-// per connection").
-/** What an idle connection's pending read holds. */
+// buffer (not a BufferedProtocol's) is therefore sized by what the
+// connection receives: it starts at READ_BUFFER_MIN; a read that fills it
+// means more data is waiting, so the next read takes four times as much, up
+// to READ_BUFFER_MAX; a read that gets a sixteenth of it or less makes the
+// next read a quarter as large, down to READ_BUFFER_MIN (not when that read
+// took the rest of one that filled its buffer). The gap between the two (4x
+// up, 16x before going down) keeps a steady message size on one buffer
+// size: one read per message and no new buffer per message. A burst
+// after the connection shrank climbs 256 B, 1, 4, 16, 64 KiB (four small
+// reads, then 64 KiB ones); an idle connection lends about four times what
+// it last received (256 bytes for small messages). No clock: a rule that
+// shrank after long waits cost ~10% of the 16 KiB echo throughput on a busy
+// machine, where a round trip often waits long. Measured in bench/README.md
+// ("Memory per connection").
+/** What an idle connection's pending read holds after small messages. */
 const READ_BUFFER_MIN = 256;
 /** The largest read buffer (as asyncio's max_size of a read, 256 KiB, is to asyncio). */
 const READ_BUFFER_MAX = 64 * 1024;
-/** A wait for data at least this long (ms) marks the connection as one that idles. */
-const READ_IDLE_MS = 20;
 /** Largest single write when coalescing buffered chunks. */
 const MAX_COALESCED_WRITE = 1024 * 1024;
 
@@ -134,10 +132,8 @@ export class StreamTransport<A extends Address = Address>
   #readTarget: Uint8Array = EMPTY;
   /** The size of our next read into our own buffer. */
   #readSize = READ_BUFFER_MIN;
-  /** When the read in flight started (performance.now()). */
-  #readStart = 0;
-  /** The data being read came after an idle wait: once drained, read small again. */
-  #afterIdle = true;
+  /** Whether our last read filled its buffer (the next one takes the rest). */
+  #lastReadFull = false;
   // The BufferedProtocol whose buffer the read in flight fills (null: our own
   // buffer). If setProtocol() switched protocols meanwhile, the bytes are
   // delivered to the new one as data instead.
@@ -229,7 +225,6 @@ export class StreamTransport<A extends Address = Address>
     } else {
       if (this.#readBuf.length !== this.#readSize) this.#readBuf = new Uint8Array(this.#readSize);
       target = this.#readBuf;
-      this.#readStart = performance.now();
     }
     this.#readTarget = target;
     this.#readInFlight = true;
@@ -247,17 +242,18 @@ export class StreamTransport<A extends Address = Address>
     if (!this.#paused) this._loop._callSoonRunnable(this);
   };
 
-  // Sizes our next read (see READ_BUFFER_MIN): the largest after a read
-  // that filled the buffer; the smallest after a read that got little, or
-  // once data that came after an idle wait has been read to the end.
+  // Sizes our next read (see READ_BUFFER_MIN): four times larger after a
+  // read that filled the buffer, four times smaller after one that got a
+  // sixteenth of it or less (unless it took the rest of a read that filled
+  // its buffer: a message of 300 bytes is read as 256 + 44, then whole).
   #sizeNextRead(n: number): void {
     const size = this.#readTarget.length;
-    if (performance.now() - this.#readStart >= READ_IDLE_MS) this.#afterIdle = true;
-    if (n >= size) this.#readSize = READ_BUFFER_MAX;
-    else if (this.#afterIdle || n <= size >> 4) {
-      this.#readSize = READ_BUFFER_MIN;
-      this.#afterIdle = false;
+    const full = n >= size;
+    if (full) this.#readSize = Math.min(size * 4, READ_BUFFER_MAX);
+    else if (n <= size >> 4 && !this.#lastReadFull) {
+      this.#readSize = Math.max(size >> 2, READ_BUFFER_MIN);
     }
+    this.#lastReadFull = full;
   }
 
   #onReadError = (e: unknown): void => {

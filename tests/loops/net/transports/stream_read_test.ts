@@ -1,7 +1,8 @@
 // The read buffer of a stream transport (loops/net/transports/stream.ts): a
 // pending read lends its buffer for as long as the connection idles, so an
-// idle connection's read is small, a read that fills it is followed by a
-// large one, and a BufferedProtocol's reads go into the protocol's buffer.
+// idle connection's read is small, a read that fills the buffer makes the
+// next one larger, reads that get little make the next ones smaller, and a
+// BufferedProtocol's reads go into the protocol's buffer.
 // What each read lends is observed by wrapping the connection's read(); the
 // transport also sets TCP_NODELAY (a reply in two pieces must not wait).
 
@@ -55,7 +56,8 @@ Deno.test("Stream transport: an idle connection lends a small read buffer; a bur
     yield* until(() => s.received === 100 && s.reads.length === 2, "the 100 bytes");
     assert.ok(s.reads[1].length <= SMALL, `the idle read lends ${s.reads[1].length} bytes`);
 
-    // 4 MiB after idling: one small read, then large ones (not 16,384 reads of 256 bytes).
+    // 4 MiB after idling: a few small reads (256 B, 1, 4, 16 KiB), then 64 KiB ones
+    // (not 16,384 reads of 256 bytes).
     const burst = pattern(4 * 1024 * 1024, 7);
     const before = { chunks: s.chunks.length, reads: s.reads.length };
     client.write(burst);
@@ -72,21 +74,52 @@ Deno.test("Stream transport: an idle connection lends a small read buffer; a bur
   });
 });
 
-Deno.test("Stream transport: after large reads, a read that gets little makes the next read small again", async () => {
+Deno.test("Stream transport: after large reads, reads that get little make the next ones smaller, down to 256 bytes", async () => {
   await onLoop(function* (loop) {
     let server: Reads | null = null;
     const srv = yield* loop.createServer(() => (server = new Reads()), "127.0.0.1", 0);
     const [client] = yield* connectRecorder(loop, portOf(srv));
     yield* until(() => server !== null, "the connection");
     const s = server!;
-    client.write(pattern(1024 * 1024));
-    yield* until(() => s.received === 1024 * 1024, "the first MiB", 30);
-    // 10 bytes; whatever buffer the read that gets them lent, the next one is small.
-    client.write(pattern(10));
-    yield* until(() => s.received === 1024 * 1024 + 10, "the 10 bytes");
-    assert.equal(s.chunks.at(-1)!.length, 10);
-    yield* until(() => s.reads.length > s.readsAt.at(-1)!, "the read after the 10 bytes");
-    assert.ok(s.reads.at(-1)!.length <= SMALL, `the idle read lends ${s.reads.at(-1)!.length}`);
+    let expected = 1024 * 1024;
+    client.write(pattern(expected));
+    yield* until(() => s.received === expected, "the first MiB", 30);
+    // Each 10-byte message makes the next read a quarter as large, down to 256 B
+    // (the read right after one that filled its buffer keeps its size).
+    const sizes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      client.write(pattern(10));
+      expected += 10;
+      yield* until(() => s.received === expected, "10 bytes");
+      yield* until(() => s.reads.length > s.readsAt.at(-1)!, "the next read");
+      sizes.push(s.reads.at(-1)!.length);
+    }
+    assert.ok(sizes[0] >= 4 * 1024, `read sizes ${sizes}: the reads were large`);
+    for (let i = 1; i < sizes.length; i++) {
+      const step = sizes[i - 1] / sizes[i];
+      assert.ok(step === 4 || (step === 1 && (i === 1 || sizes[i] === SMALL)), `${sizes}`);
+    }
+    assert.equal(sizes.at(-1), SMALL, `read sizes ${sizes}`);
+    client.close();
+    yield* shutdown(srv);
+  });
+});
+
+Deno.test("Stream transport: messages of a steady size settle on one buffer size, one read each", async () => {
+  await onLoop(function* (loop) {
+    let server: Reads | null = null;
+    const srv = yield* loop.createServer(() => (server = new Reads()), "127.0.0.1", 0);
+    const [client] = yield* connectRecorder(loop, portOf(srv));
+    yield* until(() => server !== null, "the connection");
+    const s = server!;
+    // 300 bytes: the first is read as 256 + 44, then each in one read of 1 KiB.
+    for (let i = 1; i <= 8; i++) {
+      client.write(pattern(300, i));
+      yield* until(() => s.received === 300 * i, "300 bytes");
+      yield* until(() => s.reads.length > s.readsAt.at(-1)!, "the next read");
+    }
+    assert.deepEqual(s.chunks.slice(2).map((c) => c.length), Array(7).fill(300));
+    assert.deepEqual(s.reads.slice(2).map((r) => r.length), Array(s.reads.length - 2).fill(1024));
     client.close();
     yield* shutdown(srv);
   });
