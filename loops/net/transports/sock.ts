@@ -21,7 +21,7 @@ import type { SSLContext } from "../ssl.ts";
 import { asSocket, checkNotOwned } from "../sock_ops.ts";
 import { errnoOf } from "../errors.ts";
 import { StreamTransport } from "./stream.ts";
-import { acceptPlain, SSL_HANDSHAKE_TIMEOUT, startStream, streamExtra, tlsClient } from "./tcp.ts";
+import { acceptPlain, SSL_HANDSHAKE_TIMEOUT, streamExtra, tlsClient } from "./tcp.ts";
 import { startTransport } from "./base.ts";
 import { checkBacklog, checkUnixBacklog } from "./unix.ts";
 
