@@ -2,6 +2,7 @@
 // serving the same port.
 //
 //   deno run --unstable-net --allow-net --allow-read examples/multicore_echo.ts [--workers N] [--port P]
+//     [--work MICROSECONDS]
 //
 // The main thread starts N Workers (default: one per CPU). Each Worker is a
 // realm of its own: it imports the library afresh, so it has its own event
@@ -16,13 +17,15 @@
 // It prints `serving on HOST:PORT with N workers` once every Worker
 // listens. SIGINT (Ctrl+C) or SIGTERM stops it: each Worker closes its server
 // and its connections, then the main thread prints how many connections and
-// bytes each Worker served and exits.
+// bytes each Worker served and exits. `--work` makes each chunk cost that
+// much CPU before it is echoed (a stand-in for a handler that does
+// something; the benchmark uses it to show the Workers scale with the work).
 
 import { getRunningLoop, run } from "../mod.ts";
 import { Protocol, type Transport } from "../loops/protocols_mod.ts";
 
-/** What a Worker is told: start serving (on `port`, 0 for any), or stop. */
-type ToWorker = { type: "start"; host: string; port: number } | { type: "stop" };
+/** What a Worker is told: start serving (on `port`, 0 for any; `work` rounds per chunk), or stop. */
+type ToWorker = { type: "start"; host: string; port: number; work: number } | { type: "stop" };
 /** What a Worker answers: listening on `port`, failed, or stopped with its counts. */
 type FromWorker =
   | { type: "ready"; port: number }
@@ -31,6 +34,28 @@ type FromWorker =
 
 /** The counts of one Worker's server. */
 const served = { connections: 0, bytes: 0 };
+/** Rounds of busy work per chunk (`--work`, calibrated from microseconds). */
+let workRounds = 0;
+let sink = 0;
+
+/** CPU work of `rounds` rounds: the stand-in for a handler's work. */
+function busy(rounds: number): void {
+  let x = sink;
+  for (let i = 0; i < rounds; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+  sink = x;
+}
+
+/** How many rounds of `busy()` take `micros` microseconds on this machine (best of 5). */
+function calibrate(micros: number): number {
+  const probe = 2_000_000;
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    busy(probe);
+    best = Math.min(best, performance.now() - start);
+  }
+  return Math.round((probe / (best * 1000)) * micros);
+}
 
 /** Writes back every chunk it receives; closes when the client has finished sending. */
 class CountingEcho extends Protocol {
@@ -43,6 +68,7 @@ class CountingEcho extends Protocol {
 
   override dataReceived(data: Uint8Array): void {
     served.bytes += data.length;
+    if (workRounds > 0) busy(workRounds);
     this.#transport!.write(data);
   }
 }
@@ -61,6 +87,7 @@ function worker(): void {
       stop();
       return;
     }
+    workRounds = data.work;
     try {
       await run(async () => {
         const server = await getRunningLoop().createServer(
@@ -100,7 +127,7 @@ function option(name: string, fallback: number): number {
 }
 
 /** Starts a Worker serving `host:port`; resolves with the port once it listens. */
-function startWorker(w: Worker, host: string, port: number): Promise<number> {
+function startWorker(w: Worker, host: string, port: number, work: number): Promise<number> {
   return new Promise((resolve, reject) => {
     w.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       if (data.type === "ready") resolve(data.port);
@@ -110,7 +137,7 @@ function startWorker(w: Worker, host: string, port: number): Promise<number> {
       e.preventDefault();
       reject(new Error(e.message));
     };
-    w.postMessage({ type: "start", host, port } satisfies ToWorker);
+    w.postMessage({ type: "start", host, port, work } satisfies ToWorker);
   });
 }
 
@@ -142,8 +169,10 @@ async function main(): Promise<void> {
   let port: number;
   try {
     // The first Worker takes the port (any free one for 0); the others join it.
-    port = await startWorker(workers[0], host, option("port", 0));
-    await Promise.all(workers.slice(1).map((w) => startWorker(w, host, port)));
+    const micros = option("work", 0);
+    const work = micros > 0 ? calibrate(micros) : 0;
+    port = await startWorker(workers[0], host, option("port", 0), work);
+    await Promise.all(workers.slice(1).map((w) => startWorker(w, host, port, work)));
   } catch (e) {
     console.error(`multicore_echo.ts: a worker could not listen: ${(e as Error).message}`);
     for (const w of workers) w.terminate();
