@@ -101,6 +101,7 @@ export {
   type DoneFuture,
 } from "./loops/flow/as_completed.ts";
 export { isCoroutine, isCoroutineFunction, isFuture } from "./loops/flow/inspect.ts";
+export { toThread } from "./loops/flow/threads.ts";
 export {
   Barrier,
   BoundedSemaphore,
