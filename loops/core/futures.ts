@@ -21,6 +21,9 @@ const CANCELLED = 1;
 const FINISHED = 2;
 const STATE_NAMES = ["pending", "cancelled", "finished"];
 
+/** `_flags`: the exception was never retrieved (asyncio's `_log_traceback`). */
+const LOG_TRACEBACK = 1;
+
 /**
  * A done callback that is an object: a task waiting on the future registers
  * itself, so a wake-up allocates no closure and no handle.
@@ -222,7 +225,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    * have a single waiter: no array), more in an array.
    */
   _callbacks: DoneCallback | DoneCallback[] | null = null;
-  /** @ignore */ _logTraceback = false;
+  /**
+   * @ignore Small flags in one field (a task per coroutine adds up):
+   * `LOG_TRACEBACK` here, a task's own in the bits above it.
+   */
+  _flags = 0;
   /**
    * @ignore What few futures need, made on first use, so that the many
    * that never need it stay small (a task per coroutine adds up).
@@ -244,6 +251,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     checkLoop(loop, "options.loop");
     this._loop = loop;
     if (loop.getDebug()) this._sourceTraceback = sourceTraceback();
+  }
+
+  /** @ignore whether the exception was never retrieved (in `_flags`) */
+  get _logTraceback(): boolean {
+    return (this._flags & LOG_TRACEBACK) !== 0;
+  }
+  /** @ignore */
+  set _logTraceback(on: boolean) {
+    this._flags = on ? this._flags | LOG_TRACEBACK : this._flags & ~LOG_TRACEBACK;
   }
 
   /** @ignore */
@@ -320,7 +336,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   result(): T {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state === PENDING) throw new InvalidStateError("Result is not ready.");
-    if (this._logTraceback) this.#retrieved();
+    if ((this._flags & LOG_TRACEBACK) !== 0) this.#retrieved();
     if (this._exception !== undefined) throw this._exception;
     return this._result as T;
   }
@@ -335,7 +351,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   exception(): unknown {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state === PENDING) throw new InvalidStateError("Exception is not set.");
-    if (this._logTraceback) this.#retrieved();
+    if ((this._flags & LOG_TRACEBACK) !== 0) this.#retrieved();
     return this._exception === undefined ? null : this._exception;
   }
 
@@ -396,7 +412,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    */
   cancel(msg?: string): boolean {
     // As asyncio: a cancel request counts as looking at the outcome.
-    if (this._logTraceback) this.#retrieved();
+    if ((this._flags & LOG_TRACEBACK) !== 0) this.#retrieved();
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
     this._cancelMessage = msg;
@@ -445,13 +461,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     };
     this._exception = exception;
     this._state = FINISHED;
-    this._logTraceback = true;
+    this._flags |= LOG_TRACEBACK;
     unretrieved.register(this, report, this);
     this.#scheduleCallbacks();
   }
 
   #retrieved(): void {
-    this._logTraceback = false;
+    this._flags &= ~LOG_TRACEBACK;
     unretrieved.unregister(this);
   }
 

@@ -42,6 +42,14 @@ export interface TaskConstructorOptions extends TaskOptions {
 }
 
 let taskCounter = 0;
+
+// A task's bits of `_flags` (the future's LOG_TRACEBACK is bit 0): the next
+// step throws `_sendValue`; a cancellation waits for the next step; and, from
+// bit 3 up, the count of cancellation requests (`cancelling()`).
+const SEND_THROW = 2;
+const MUST_CANCEL = 4;
+const CANCEL_UNIT = 8;
+const CANCEL_SHIFT = 3;
 const futureAddDoneCallback = Future.prototype.addDoneCallback;
 
 /** What a task's step needs from its loop (BaseEventLoop provides it). */
@@ -55,59 +63,57 @@ interface TaskLoop extends AbstractEventLoop {
 }
 
 /**
- * The tasks of a loop that are not done yet (asyncio's `_all_tasks`): a
- * list threaded through the tasks themselves, so that starting and finishing
- * a task allocates nothing (a Set entry per task was most of the cost of
- * finishing one).
+ * The tasks of a loop that are not done yet (asyncio's `_all_tasks`): an
+ * array, each task holding its index, so that starting and finishing a task
+ * allocates nothing (a Set entry per task was most of the cost of finishing
+ * one) and costs a task one field. Removing moves the last task into the
+ * hole: the order is not kept (asyncio's is a set).
  *
  * @ignore
  */
 export class TaskList implements Iterable<Task<unknown>> {
-  #head: Task<unknown> | null = null;
+  #items: Task<unknown>[] = [];
+
   /** How many tasks are in the list. */
-  size = 0;
+  get size(): number {
+    return this.#items.length;
+  }
 
   /** Adds a task (once). */
   add(task: Task<unknown>): void {
-    if (task._nextTask !== undefined) return;
-    const head = this.#head;
-    task._prevTask = null;
-    task._nextTask = head;
-    if (head !== null) head._prevTask = task;
-    this.#head = task;
-    this.size++;
+    if (task._taskIndex !== -1) return;
+    task._taskIndex = this.#items.length;
+    this.#items.push(task);
   }
 
   /** Removes a task; returns whether it was there. */
   delete(task: Task<unknown>): boolean {
-    const next = task._nextTask;
-    if (next === undefined) return false;
-    const prev = task._prevTask;
-    if (prev === null) this.#head = next;
-    else prev._nextTask = next;
-    if (next !== null) next._prevTask = prev;
-    task._prevTask = null;
-    task._nextTask = undefined;
-    this.size--;
+    const i = task._taskIndex;
+    if (i === -1) return false;
+    const items = this.#items;
+    const last = items.pop()!;
+    if (last !== task) {
+      items[i] = last;
+      last._taskIndex = i;
+    }
+    task._taskIndex = -1;
     return true;
   }
 
   /** Whether the task is in the list. */
   has(task: Task<unknown>): boolean {
-    return task._nextTask !== undefined;
+    return task._taskIndex !== -1;
   }
 
   /** Empties the list. */
   clear(): void {
-    while (this.#head !== null) this.delete(this.#head);
+    for (const t of this.#items) t._taskIndex = -1;
+    this.#items = [];
   }
 
   *[Symbol.iterator](): Generator<Task<unknown>> {
-    for (let t = this.#head; t !== null;) {
-      const next: Task<unknown> | null = t._nextTask ?? null;
-      yield t;
-      t = next;
-    }
+    // A copy: the tasks may finish (and move) while the caller iterates.
+    yield* this.#items.slice();
   }
 }
 
@@ -172,14 +178,49 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
 export class Task<T = unknown> extends Future<T> {
   /** @ignore */ _coro: Coroutine<T>;
   /** @ignore the name, or the number of the default name `Task-N` */ _name: string | number;
-  /** @ignore */ _mustCancel = false;
   /** @ignore */ _futWaiter: Future<unknown> | null = null;
-  /** @ignore */ _numCancelsRequested = 0;
-  /** @ignore the value for the next step */ _sendValue: unknown = undefined;
-  /** @ignore the loop's TaskList: the neighbour (undefined: not listed) */
-  _nextTask: Task<unknown> | null | undefined = undefined;
-  /** @ignore */ _prevTask: Task<unknown> | null = null;
-  /** @ignore whether the next step throws `_sendValue` */ _sendThrow = false;
+  /** @ignore where the task is in its loop's TaskList (-1: not listed) */
+  _taskIndex = -1;
+
+  /**
+   * @ignore The value (or exception) for the next step. A pending task has
+   * no result yet, so it is kept in `_result` (one field less per task):
+   * `_run` takes it out before the step, and only the step finishes the task.
+   */
+  get _sendValue(): unknown {
+    return this._result;
+  }
+  /** @ignore */
+  set _sendValue(value: unknown) {
+    this._result = value as T;
+  }
+
+  /** @ignore a cancellation waits for the next step (in `_flags`) */
+  get _mustCancel(): boolean {
+    return (this._flags & MUST_CANCEL) !== 0;
+  }
+  /** @ignore */
+  set _mustCancel(on: boolean) {
+    this._flags = on ? this._flags | MUST_CANCEL : this._flags & ~MUST_CANCEL;
+  }
+
+  /** @ignore whether the next step throws `_sendValue` (in `_flags`) */
+  get _sendThrow(): boolean {
+    return (this._flags & SEND_THROW) !== 0;
+  }
+  /** @ignore */
+  set _sendThrow(on: boolean) {
+    this._flags = on ? this._flags | SEND_THROW : this._flags & ~SEND_THROW;
+  }
+
+  /** @ignore the pending cancellation requests (in `_flags`) */
+  get _numCancelsRequested(): number {
+    return this._flags >>> CANCEL_SHIFT;
+  }
+  /** @ignore */
+  set _numCancelsRequested(n: number) {
+    this._flags = (this._flags & (CANCEL_UNIT - 1)) + n * CANCEL_UNIT;
+  }
 
   /** @ignore the coroutine or promise as given (a promise is run by a wrapper coroutine) */
   get _origin(): Coroutine<T> | PromiseLike<T> | null {
@@ -275,7 +316,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** How many cancellation requests are pending (`cancel()` minus `uncancel()`). */
   cancelling(): number {
-    return this._numCancelsRequested;
+    return this._flags >>> CANCEL_SHIFT;
   }
 
   /**
@@ -284,11 +325,11 @@ export class Task<T = unknown> extends Future<T> {
    * @returns The remaining number of requests.
    */
   uncancel(): number {
-    if (this._numCancelsRequested > 0) {
-      this._numCancelsRequested--;
-      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    if (this._flags >= CANCEL_UNIT) {
+      this._flags -= CANCEL_UNIT;
+      if (this._flags < CANCEL_UNIT) this._flags &= ~MUST_CANCEL;
     }
-    return this._numCancelsRequested;
+    return this._flags >>> CANCEL_SHIFT;
   }
 
   /**
@@ -300,12 +341,12 @@ export class Task<T = unknown> extends Future<T> {
    */
   override cancel(msg?: string): boolean {
     if (this.done()) return false;
-    this._numCancelsRequested++;
+    this._flags += CANCEL_UNIT;
     if (this._abort !== null && !this._abort.signal.aborted) {
       this._abort.abort(new CancelledError(msg ?? ""));
     }
     if (this._futWaiter !== null && this._futWaiter.cancel(msg)) return true;
-    this._mustCancel = true;
+    this._flags |= MUST_CANCEL;
     this._cancelMessage = msg;
     return true;
   }
@@ -330,10 +371,17 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @ignore Runs one step from the ready queue. */
   _run(): void {
-    const value = this._sendValue;
-    const isThrow = this._sendThrow;
-    this._sendValue = undefined;
-    this._sendThrow = false;
+    let value: unknown = undefined;
+    let isThrow = false;
+    // A done task's `_result` is its result, not a value to send (and
+    // `_step` refuses to run it).
+    if (this._state === 0) {
+      value = this._result; // _sendValue
+      this._result = undefined;
+      const flags = this._flags;
+      isThrow = (flags & SEND_THROW) !== 0;
+      if (isThrow) this._flags = flags & ~SEND_THROW;
+    }
     try {
       this._step(value, isThrow);
     } catch (exception) {
@@ -363,30 +411,31 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   #takeOutcome(fut: Future<unknown>): void {
+    if (this._state !== 0) return; // done: `_result` is the task's own
     if (fut._state === 2 && fut._exception === undefined) {
-      this._sendValue = fut._result;
-      this._sendThrow = false;
+      this._result = fut._result as T; // _sendValue
+      this._flags &= ~SEND_THROW;
       return;
     }
     try {
       fut.result();
     } catch (e) {
-      this._sendValue = e;
-      this._sendThrow = true;
+      this._result = e as T; // _sendValue
+      this._flags |= SEND_THROW;
     }
   }
 
   /** @ignore Resumes the coroutine with a value or an exception. */
   _step(value: unknown, isThrow: boolean): void {
     if (this.done()) throw new InvalidStateError(`_step(): already done: ${this}`);
-    if (this._mustCancel) {
+    if ((this._flags & MUST_CANCEL) !== 0) {
       // A CancelledError already on its way in (the awaited future was
       // cancelled) is delivered as it is, with its own message.
       if (!isThrow || !isInstance(value, CancelledError)) {
         value = this._makeCancelledError();
         isThrow = true;
       }
-      this._mustCancel = false;
+      this._flags &= ~MUST_CANCEL;
     }
     this._futWaiter = null;
     const loop = this._loop as TaskLoop;
@@ -407,8 +456,8 @@ export class Task<T = unknown> extends Future<T> {
     loop._currentTask = previous;
     if (r.done) {
       this.#finish();
-      if (this._mustCancel) {
-        this._mustCancel = false;
+      if ((this._flags & MUST_CANCEL) !== 0) {
+        this._flags &= ~MUST_CANCEL;
         super.cancel(this._cancelMessage);
       } else super.setResult(r.value);
       return;
@@ -452,13 +501,15 @@ export class Task<T = unknown> extends Future<T> {
       if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(this);
       else fut.addDoneCallback((f) => this._wakeNow(f));
       this._futWaiter = fut;
-      if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
+      if ((this._flags & MUST_CANCEL) !== 0 && fut.cancel(this._cancelMessage)) {
+        this._flags &= ~MUST_CANCEL;
+      }
     }
   }
 
   #throwIn(exc: Error, loop: TaskLoop): void {
-    this._sendValue = exc;
-    this._sendThrow = true;
+    this._result = exc as T; // _sendValue
+    this._flags |= SEND_THROW;
     loop._callSoonRunnable(this);
   }
 
@@ -472,7 +523,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @ignore a task asked to cancel that has not acted on it yet is `cancelling` */
   override _stateName(): string {
-    return this._numCancelsRequested > 0 && !this.done() ? "cancelling" : super._stateName();
+    return this._flags >= CANCEL_UNIT && !this.done() ? "cancelling" : super._stateName();
   }
 
   /** A description such as `<Task pending name='Task-1'>` (`cancelling` once asked to). */

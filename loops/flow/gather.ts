@@ -151,17 +151,30 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
     aws = aws.slice(0, -1);
   }
   let loop: AbstractEventLoop | undefined;
-  for (const a of aws) if (a instanceof Future) loop ??= a._loop;
+  for (let i = 0; i < aws.length; i++) {
+    const a = aws[i];
+    if (a instanceof Future) {
+      loop = a._loop;
+      break;
+    }
+  }
   loop ??= _getEventLoop();
   // A coroutine or promise given twice is wrapped once (asyncio); futures
   // need no map: a future given twice is simply counted twice below.
   let wrapped: Map<unknown, Future<unknown>> | null = null;
-  const children: Future<unknown>[] = new Array(aws.length);
+  // The rest-parameter array (or its slice) is this call's own: it becomes
+  // the children in place, no second array of 100,000 entries.
+  const children = aws as Future<unknown>[];
   for (let i = 0; i < aws.length; i++) {
     const a = aws[i];
     if (a instanceof Future) {
-      children[i] = ensureFuture(a, loop); // checks the loop
-      continue;
+      // What ensureFuture(a, loop) checks, without its per-call work.
+      if (a._loop !== loop) {
+        throw new RangeError(
+          "The future belongs to a different loop than the one specified as the loop argument",
+        );
+      }
+      continue; // already in place
     }
     wrapped ??= new Map();
     let f = wrapped.get(a);
