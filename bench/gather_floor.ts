@@ -78,23 +78,17 @@ function minimalScheduler(): unknown[] {
   return out;
 }
 
-/** The same scheduler with a task object as large as ours (17 fields). */
+/** The same scheduler with a task object as large as ours (11 fields, 14 words). */
 class LargeTask {
   _state = 0;
   _result: unknown = undefined;
   _exception: unknown = undefined;
   _loop: unknown = null;
   _callbacks: unknown = null;
-  _logTraceback = false;
   _rare: unknown = null;
   _name: unknown = 0;
-  _mustCancel = false;
   _futWaiter: unknown = null;
-  _numCancelsRequested = 0;
-  _sendValue: unknown = undefined;
-  _nextTask: unknown = undefined;
-  _prevTask: unknown = null;
-  _sendThrow = false;
+  _flags = 0;
   constructor(public g: Generator<unknown, number>, public idx: number) {}
 }
 
