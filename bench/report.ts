@@ -47,7 +47,7 @@ const TARGETS: Record<string, Target> = {
   "lock hand-off": { vsAsyncio: 10 },
   // Issue 12 asked for 30% of Promise.all; bench/gather_floor.ts measures
   // what a generator task costs before any of asyncio's bookkeeping (a
-  // minimal scheduler with a task object of our size reaches ~33%), so the
+  // minimal scheduler with a task object of our size reaches 42-55%), so the
   // held targets are the speed-up over asyncio (bench/README.md, "gather").
   "taskGroup": {
     vsAsyncio: 10,
