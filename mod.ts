@@ -215,3 +215,45 @@ export {
   STDOUT,
   type SubprocessOptions,
 } from "./loops/process/subprocess.ts";
+
+// Types owned by other entries that the signatures of this entry name,
+// re-exported as types so that this entry's documentation stands alone
+// (`deno doc --lint` of each entry). docs/names.md lists them under
+// "Re-exported types" of this entry and each under the entry that owns it.
+export type { SocketLike } from "./loops/core/io_types.ts";
+export type { BaseProtocol } from "./loops/core/protocols.ts";
+export type {
+  Address,
+  AddressOf,
+  BaseTransport,
+  DatagramExtraInfo,
+  DatagramTransport,
+  ExtraInfo,
+  FamilyAddresses,
+  Inet6Address,
+  InetAddress,
+  PipeExtraInfo,
+  ReadTransport,
+  SocketExtraInfo,
+  StreamAddress,
+  SubprocessExtraInfo,
+  SubprocessTransport,
+  Transport,
+  TransportSocket,
+  WriteTransport,
+} from "./loops/core/transports.ts";
+export type {
+  Executor,
+  ModuleTask,
+  ShutdownOptions,
+  Work,
+  WorkFunction,
+  WorkResult,
+} from "./loops/executor/executor.ts";
+export type { AddrInfo, GetaddrinfoOptions, SockAddr } from "./loops/net/resolve.ts";
+export type { AbstractServer } from "./loops/net/server.ts";
+export type { FileDescriptorLike, SocketAddress } from "./loops/net/socket.ts";
+export type { OsName, Platform } from "./platform/detect.ts";
+export type { SupportDetails } from "./platform/matrix.ts";
+export type { Feature, LoopKind, ObjectKind } from "./platform/matrix_rows.ts";
+export type { ConcreteSelectorName, SelectorName } from "./platform/selectors.ts";

@@ -85,3 +85,51 @@ export {
 export { AbstractServer } from "./net/server.ts";
 export { StreamReaderProtocol, type StreamReaderProtocolOptions } from "./net/streams.ts";
 export { SubprocessStreamProtocol } from "./process/subprocess.ts";
+
+// Types owned by other entries that the signatures of this entry name,
+// re-exported as types so that this entry's documentation stands alone
+// (`deno doc --lint` of each entry). docs/names.md lists them under
+// "Re-exported types" of this entry and each under the entry that owns it.
+export type {
+  AbstractEventLoop,
+  Awaitable,
+  Coroutine,
+  ExceptionContext,
+  ExceptionHandler,
+  Handle,
+  TaskFactory,
+  TimerHandle,
+} from "./core/events.ts";
+export type { Future } from "./core/futures.ts";
+export type {
+  ConnectAcceptedSocketOptions,
+  CreateConnectionOptions,
+  CreateDatagramEndpointOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  SendfileOptions,
+  StartTlsOptions,
+} from "./core/io_options.ts";
+export type { SocketLike, SSLContextLike } from "./core/io_types.ts";
+export type { Task, TaskOptions } from "./core/tasks.ts";
+export type {
+  Executor,
+  ModuleTask,
+  ShutdownOptions,
+  Work,
+  WorkFunction,
+  WorkResult,
+} from "./executor/executor.ts";
+export type { AddrInfo, GetaddrinfoOptions, SockAddr } from "./net/resolve.ts";
+export type { ServerSocket } from "./net/server.ts";
+export type { FileDescriptorLike, SocketAddress } from "./net/socket.ts";
+export type { SSLContext, SSLPurpose, VerifyMode } from "./net/ssl.ts";
+export type {
+  Separator,
+  StreamReader,
+  StreamStartTlsOptions,
+  StreamWriter,
+} from "./net/streams.ts";
+export type { ReadableFile, ReadPipe, WritableFile, WritePipe } from "./process/pipe_ends.ts";
+export type { StdioOption, SubprocessOptions } from "./process/subprocess.ts";

@@ -43,3 +43,9 @@ export {
   type WorkResult,
 } from "./executor.ts";
 export { WorkerPoolExecutor, type WorkerPoolExecutorOptions } from "./worker_pool_executor.ts";
+
+// Types owned by other entries that the signatures of this entry name,
+// re-exported as types so that this entry's documentation stands alone
+// (`deno doc --lint` of each entry). docs/names.md lists them under
+// "Re-exported types" of this entry and each under the entry that owns it.
+export type { RuntimeError } from "../core/exceptions.ts";

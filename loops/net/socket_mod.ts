@@ -70,3 +70,9 @@ export {
   type SocketAddress,
   type SocketState,
 } from "./socket.ts";
+
+// Types owned by other entries that the signatures of this entry name,
+// re-exported as types so that this entry's documentation stands alone
+// (`deno doc --lint` of each entry). docs/names.md lists them under
+// "Re-exported types" of this entry and each under the entry that owns it.
+export type { AddressOf, FamilyAddresses, Inet6Address, InetAddress } from "../core/transports.ts";

@@ -37,35 +37,55 @@ async function entryPoints(): Promise<Map<string, string>> {
   return new Map(Object.entries(exports));
 }
 
-/** What docs/names.md lists: the names of each entry's section, and the internal ones. */
+/**
+ * What docs/names.md lists: the names each entry owns (its section's table
+ * rows), the types it re-exports from other entries (its "Re-exported
+ * types" paragraph), and the internal ones.
+ */
 interface Listed {
   /** Entry key (`"."`, `"./testing"`, ...) → names, in the order listed. */
   entries: Map<string, string[]>;
+  /** Entry key → the types of other entries it re-exports. */
+  reexported: Map<string, string[]>;
   internal: string[];
 }
 
 async function listedNames(): Promise<Listed> {
   const text = await Deno.readTextFile(new URL(NAMES_MD, ROOT));
   const entries = new Map<string, string[]>();
+  const reexported = new Map<string, string[]>();
   const internal: string[] = [];
+  let key: string | null = null;
   let current: string[] | null = null;
+  let inReexported = false;
   for (const line of text.split("\n")) {
     const heading = line.match(/^## (.*)$/);
     if (heading !== null) {
+      inReexported = false;
       const entry = heading[1].match(/^`@asyncio\/deno(\/[a-z_]+)?`$/);
       if (entry !== null) {
-        const key = entry[1] === undefined ? "." : `.${entry[1]}`;
+        key = entry[1] === undefined ? "." : `.${entry[1]}`;
         current = entries.get(key) ?? [];
         entries.set(key, current);
       } else {
+        key = null;
         current = heading[1].startsWith("Internal") ? internal : null;
       }
+      continue;
+    }
+    if (line.startsWith("### ")) {
+      inReexported = key !== null && line === "### Re-exported types";
+      continue;
+    }
+    if (inReexported && key !== null) {
+      const names = [...line.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]);
+      reexported.set(key, [...reexported.get(key) ?? [], ...names]);
       continue;
     }
     const row = line.match(/^\| `([A-Za-z_$][\w$]*)` +\|/);
     if (current !== null && row !== null) current.push(row[1]);
   }
-  return { entries, internal };
+  return { entries, reexported, internal };
 }
 
 function sorted(names: Iterable<string>): string[] {
@@ -99,14 +119,23 @@ Deno.test("each entry point exports exactly the names its section of docs/names.
     // One entry (today's mod.ts) exports everything: the test above covers it.
     return;
   }
-  const { entries, internal } = await listedNames();
+  const { entries, reexported, internal } = await listedNames();
   for (const [key, file] of points) {
     await t.step(key, async () => {
       const exported = await exportsOf(file);
+      const again = reexported.get(key) ?? [];
       assert.deepEqual(
-        sorted(entries.get(key) ?? []),
+        sorted([...entries.get(key) ?? [], ...again]),
         sorted(exported),
         `the section of "${key}" in ${NAMES_MD} differs from what ${file} exports`,
+      );
+      const notOwnedElsewhere = again.filter((name) =>
+        ![...entries].some(([other, names]) => other !== key && names.includes(name))
+      );
+      assert.deepEqual(
+        notOwnedElsewhere,
+        [],
+        `"${key}" re-exports types that no other entry of ${NAMES_MD} owns`,
       );
       const leaked = internal.filter((name) => exported.has(name));
       assert.deepEqual(leaked, [], `${file} exports names ${NAMES_MD} calls internal`);
