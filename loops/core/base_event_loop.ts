@@ -121,7 +121,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** Callbacks slower than this many seconds are reported in debug mode. */
   slowCallbackDuration = 0.1;
 
-  /** @ignore */ _ready: RingQueue<Runnable> = new RingQueue();
+  /** @ignore */ _ready: RingQueue<Runnable> = new RingQueue(1024);
   /** @ignore */ _timers: TimerQueue<TimerHandle> = new TimerQueue();
   /** @ignore */ _clock: Clock;
   /** @ignore */ _clockResolution: number;

@@ -1,27 +1,40 @@
-// A FIFO queue on a power-of-two ring buffer: push and shift are O(1) and
-// allocation-free until the buffer has to grow (it doubles, it never shrinks
-// below its initial size).
+// A FIFO queue on a power-of-two ring buffer: the loop's ready queue, and
+// the waiters and items of the synchronization primitives and queues. push,
+// shift and removing the head are O(1) and allocation-free until the buffer
+// has to grow (it doubles); removing another item (a cancelled waiter) is
+// O(n). A buffer that grew far beyond its initial size is given back when
+// the queue empties.
 
-const INITIAL_CAPACITY = 1024;
+const MIN_CAPACITY = 4;
+/** An emptied buffer is given back when larger than this and 16× its initial size. */
+const SHRINK_ABOVE = 1024;
 
-/** A growable ring buffer used as the loop's ready queue. */
+/** A growable ring buffer used as a FIFO queue. */
 export class RingQueue<T> {
   #items: (T | undefined)[];
   #mask: number;
   #head = 0;
   #size = 0;
   #initial: number;
+  #shrinkAbove: number;
 
-  constructor(capacity = INITIAL_CAPACITY) {
-    let cap = 16;
+  constructor(capacity = MIN_CAPACITY) {
+    let cap = MIN_CAPACITY;
     while (cap < capacity) cap *= 2;
     this.#initial = cap;
+    this.#shrinkAbove = Math.max(SHRINK_ABOVE, cap * 16);
     this.#items = new Array(cap).fill(undefined);
     this.#mask = cap - 1;
   }
 
+  /** The number of items. */
   get length(): number {
     return this.#size;
+  }
+
+  /** The item at position `i` from the head (0 is the oldest); `i` < length. */
+  at(i: number): T {
+    return this.#items[(this.#head + i) & this.#mask] as T;
   }
 
   push(item: T): void {
@@ -36,12 +49,40 @@ export class RingQueue<T> {
     const item = this.#items[i] as T;
     this.#items[i] = undefined;
     this.#head = (i + 1) & this.#mask;
-    this.#size--;
+    if (--this.#size === 0 && this.#items.length > this.#shrinkAbove) this.clear();
     return item;
   }
 
+  /** Removes the first occurrence of `item`; returns whether it was there. */
+  remove(item: T): boolean {
+    const size = this.#size;
+    if (size === 0) return false;
+    if (this.at(0) === item) {
+      this.shift();
+      return true;
+    }
+    const items = this.#items;
+    const mask = this.#mask;
+    const head = this.#head;
+    for (let k = 1; k < size; k++) {
+      if (items[(head + k) & mask] !== item) continue;
+      for (; k < size - 1; k++) items[(head + k) & mask] = items[(head + k + 1) & mask];
+      items[(head + size - 1) & mask] = undefined;
+      this.#size--;
+      return true;
+    }
+    return false;
+  }
+
+  /** The items, oldest first, as a new array. */
+  toArray(): T[] {
+    const out = new Array<T>(this.#size);
+    for (let k = 0; k < this.#size; k++) out[k] = this.at(k);
+    return out;
+  }
+
+  /** Empties the queue; a buffer that grew is dropped rather than emptied slot by slot. */
   clear(): void {
-    // A buffer that grew is dropped rather than emptied slot by slot.
     if (this.#items.length > this.#initial) this.#items = new Array(this.#initial).fill(undefined);
     else this.#items.fill(undefined);
     this.#mask = this.#items.length - 1;

@@ -18,7 +18,7 @@ import { CancelledError, RuntimeError } from "../core/exceptions.ts";
 import type { Future } from "../core/futures.ts";
 import { type AwaitableCoroutine, awaitableCoroutines } from "../core/tasks.ts";
 import { checkCallback, describe, isInstance } from "../core/checks.ts";
-import { Deque } from "./deque.ts";
+import { RingQueue } from "../core/ring_queue.ts";
 
 // asyncio's _LoopBoundMixin: a primitive binds to the running loop the first
 // time it needs one (to create a waiter future) and refuses any other loop.
@@ -37,7 +37,7 @@ export function _boundLoop(owner: _LoopBound): AbstractEventLoop {
   return loop;
 }
 
-function withWaiters(extra: string, waiters: Deque<unknown> | null): string {
+function withWaiters(extra: string, waiters: RingQueue<unknown> | null): string {
   return waiters !== null && waiters.length > 0 ? `${extra}, waiters:${waiters.length}` : extra;
 }
 
@@ -87,7 +87,7 @@ class Held implements Disposable {
  * ```
  */
 export class Lock {
-  /** @ignore */ _waiters: Deque<Future<true>> | null = null;
+  /** @ignore */ _waiters: RingQueue<Future<true>> | null = null;
   /** @ignore */ _locked = false;
   /** @ignore the loop this lock is bound to */ _loop: AbstractEventLoop | null = null;
 
@@ -121,7 +121,7 @@ export class Lock {
       return true;
     }
     const fut = _boundLoop(this).createFuture<true>();
-    const waiters = this._waiters ??= new Deque();
+    const waiters = this._waiters ??= new RingQueue();
     waiters.push(fut);
     try {
       try {
@@ -182,7 +182,7 @@ export class Lock {
   }
 }
 
-function allCancelled(waiters: Deque<Future<unknown>>): boolean {
+function allCancelled(waiters: RingQueue<Future<unknown>>): boolean {
   for (let i = 0; i < waiters.length; i++) if (!waiters.at(i).cancelled()) return false;
   return true;
 }
@@ -216,7 +216,7 @@ function extraArgument(cls: string, takes: string, arg: unknown): never {
  * ```
  */
 export class Event {
-  /** @ignore */ _waiters: Deque<Future<true>> = new Deque();
+  /** @ignore */ _waiters: RingQueue<Future<true>> = new RingQueue();
   /** @ignore */ _value = false;
   /** @ignore the loop this event is bound to */ _loop: AbstractEventLoop | null = null;
 
@@ -315,7 +315,7 @@ export class Event {
  */
 export class Condition {
   /** @ignore */ _lock: Lock;
-  /** @ignore */ _waiters: Deque<Future<boolean>> = new Deque();
+  /** @ignore */ _waiters: RingQueue<Future<boolean>> = new RingQueue();
   /** @ignore the loop this condition is bound to */ _loop: AbstractEventLoop | null = null;
 
   /**
@@ -525,7 +525,7 @@ export class Condition {
  * ```
  */
 export class Semaphore {
-  /** @ignore */ _waiters: Deque<Future<true>> | null = null;
+  /** @ignore */ _waiters: RingQueue<Future<true>> | null = null;
   /** @ignore */ _value: number;
   /** @ignore the loop this semaphore is bound to */ _loop: AbstractEventLoop | null = null;
 
@@ -574,7 +574,7 @@ export class Semaphore {
       return true;
     }
     const fut = _boundLoop(this).createFuture<true>();
-    const waiters = this._waiters ??= new Deque();
+    const waiters = this._waiters ??= new RingQueue();
     waiters.push(fut);
     try {
       try {

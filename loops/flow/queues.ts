@@ -9,7 +9,7 @@
 import type { AbstractEventLoop, Coroutine } from "../core/events.ts";
 import type { Future } from "../core/futures.ts";
 import { _boundLoop, Event } from "./locks.ts";
-import { Deque } from "./deque.ts";
+import { RingQueue } from "../core/ring_queue.ts";
 import { type AwaitableCoroutine, awaitableCoroutines } from "../core/tasks.ts";
 import { checkCallback, describe } from "../core/checks.ts";
 
@@ -246,7 +246,7 @@ function formatItem(v: unknown): string {
   return String(v);
 }
 
-function wakeUpNext(waiters: Deque<Future<void>>): void {
+function wakeUpNext(waiters: RingQueue<Future<void>>): void {
   while (waiters.length > 0) {
     const waiter = waiters.shift();
     if (!waiter.done()) {
@@ -296,8 +296,8 @@ function wakeUpNext(waiters: Deque<Future<void>>): void {
 export class Queue<T> {
   /** @ignore */ _maxsize: number;
   /** @ignore */ _queue: ItemStore<T>;
-  /** @ignore */ _getters: Deque<Future<void>> = new Deque();
-  /** @ignore */ _putters: Deque<Future<void>> = new Deque();
+  /** @ignore */ _getters: RingQueue<Future<void>> = new RingQueue();
+  /** @ignore */ _putters: RingQueue<Future<void>> = new RingQueue();
   /** @ignore */ _unfinishedTasks = 0;
   /** @ignore */ _isShutdown = false;
   /** @ignore the loop this queue is bound to */ _loop: AbstractEventLoop | null = null;
@@ -314,7 +314,7 @@ export class Queue<T> {
    */
   constructor(options?: QueueOptions | number) {
     this._maxsize = checkMaxsize(options);
-    this._queue = new Deque<T>();
+    this._queue = new RingQueue<T>();
   }
 
   /** How many items fit (0 or less: no limit). */

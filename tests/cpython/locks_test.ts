@@ -60,7 +60,7 @@ import {
   waitFor,
 } from "../../mod.ts";
 import { TestLoop } from "../../loops/testing/mod.ts";
-import { Deque } from "../../loops/flow/deque.ts";
+import { RingQueue } from "../../loops/core/ring_queue.ts";
 import { bad, withLoop } from "../_helpers.ts";
 
 const RGX_REPR = new RegExp(
@@ -115,7 +115,7 @@ function awaitNonAwaitable(x: unknown): Iterable<unknown, unknown> {
 }
 
 // `len(deque)`, where asyncio may hold None instead of an empty deque.
-function len(d: Deque<unknown> | null): number {
+function len(d: RingQueue<unknown> | null): number {
   return d === null ? 0 : d.length;
 }
 
@@ -1184,7 +1184,7 @@ Deno.test("SemaphoreTests.test_repr", async () => {
     assert.ok(!String(sem).includes("waiters"));
     assert.match(String(sem), RGX_REPR);
 
-    if (sem._waiters === null) sem._waiters = new Deque();
+    if (sem._waiters === null) sem._waiters = new RingQueue();
 
     sem._waiters.push(bad<Future<true>>({}));
     assert.ok(String(sem).includes("waiters:1"));

@@ -1,5 +1,5 @@
-// Unit tests of the synchronization primitives (loops/locks.ts) and their
-// waiter deque (loops/_deque.ts): what the CPython port does not cover —
+// Unit tests of the synchronization primitives (loops/flow/locks.ts): what
+// the CPython port does not cover —
 // the JavaScript surface (awaiting from async functions, laziness, hold() and
 // `using`), argument checks, loop binding, fairness at scale.
 
@@ -23,7 +23,6 @@ import {
   TimeoutError,
 } from "../../../mod.ts";
 import { TestLoop } from "../../../loops/testing/mod.ts";
-import { Deque } from "../../../loops/flow/deque.ts";
 import { bad, thrownBy, withLoop } from "../../_helpers.ts";
 
 const newLoop = () => new TestLoop();
@@ -430,34 +429,6 @@ Deno.test("Barrier: parties must be an integer above 0", () => {
     assert.ok(e instanceof cls);
     assert.equal((e as Error).message, message);
   }
-});
-
-Deno.test("Deque: FIFO, growth, removal from the middle, shrinking when emptied", () => {
-  const d = new Deque<number>();
-  for (let i = 0; i < 10; i++) d.push(i);
-  assert.equal(d.shift(), 0);
-  assert.equal(d.shift(), 1);
-  for (let i = 10; i < 14; i++) d.push(i); // wraps around the ring
-  assert.deepEqual(d.toArray(), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-  assert.ok(d.remove(7));
-  assert.ok(d.remove(2)); // the head
-  assert.ok(d.remove(13)); // the tail
-  assert.equal(d.remove(99), false);
-  assert.deepEqual(d.toArray(), [3, 4, 5, 6, 8, 9, 10, 11, 12]);
-  assert.equal(d.at(0), 3);
-  assert.equal(d.at(d.length - 1), 12);
-  while (d.length > 0) d.shift();
-  assert.equal(d.remove(3), false);
-
-  for (let i = 0; i < 5000; i++) d.push(i);
-  for (let i = 0; i < 4999; i++) assert.equal(d.shift(), i);
-  d.push(5000);
-  assert.deepEqual(d.toArray(), [4999, 5000]);
-  d.shift();
-  d.shift();
-  assert.equal(d.length, 0);
-  d.push(1);
-  assert.deepEqual(d.toArray(), [1]);
 });
 
 Deno.test("toString(): asyncio's descriptions without the address", async () => {
