@@ -26,11 +26,7 @@
 
 // node:url: Deno has no built-in to turn a file URL into a path (Windows-safe).
 import { fileURLToPath } from "node:url";
-
-function option(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
+import { option } from "./_args.ts";
 
 const CONNECTIONS = option("connections", 10_000);
 const ROUNDS = option("rounds", 1);

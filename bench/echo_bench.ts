@@ -29,6 +29,7 @@
 
 // node:url: Deno has no built-in to turn a file URL into a path (Windows-safe).
 import { fileURLToPath } from "node:url";
+import { option } from "./_args.ts";
 
 const SERVERS = ["raw", "raw-owned", "raw-readable", "protocol", "buffered", "streams"] as const;
 type ServerKind = typeof SERVERS[number];
@@ -48,11 +49,6 @@ const TARGETS: Record<ServerKind, Target | null> = {
   "buffered": { ratio: 0.95, of: "raw" },
   "streams": { ratio: 0.85, of: "raw-owned" },
 };
-
-function option(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
 
 const ROUNDS = option("rounds", 3);
 const SECONDS = option("seconds", 3);

@@ -18,11 +18,7 @@
 import { type Coroutine, createSubprocessExec, openConnection, run, sleep } from "../mod.ts";
 import { Protocol, type Transport } from "../loops/protocols_mod.ts";
 import { getRunningLoop } from "../mod.ts";
-
-function option(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
+import { option } from "./_args.ts";
 
 const ROUND_TRIPS = option("round-trips", 2000);
 const SPAWNS = option("spawns", 100);

@@ -31,11 +31,7 @@
 // project's VM: such rounds are not a fair comparison).
 
 import { fileURLToPath } from "node:url";
-
-function option(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
+import { option } from "./_args.ts";
 
 const ROUNDS = option("rounds", 5);
 const SECONDS = option("seconds", 3);

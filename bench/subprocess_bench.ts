@@ -11,11 +11,7 @@
 // Target: ours >= 90% of raw. The exit code is 1 if it is missed.
 
 import { createSubprocessExec, type Process, run } from "../mod.ts";
-
-function option(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
+import { option } from "./_args.ts";
 
 const ROUNDS = option("rounds", 7);
 const SPAWNS = option("spawns", 300);
