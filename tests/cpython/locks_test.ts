@@ -35,7 +35,7 @@
 //   `.at(0)`, an empty or absent deque is what `assertFalse` accepts.
 //   `mock.Mock()` appended to a waiter deque → a placeholder object.
 
-import assert, { AssertionError } from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   Barrier,
   BoundedSemaphore,
@@ -61,7 +61,8 @@ import {
 } from "../../mod.ts";
 import { TestLoop } from "../../loops/testing/mod.ts";
 import { RingQueue } from "../../loops/core/ring_queue.ts";
-import { bad, withLoop } from "../_helpers.ts";
+import { bad } from "../_helpers.ts";
+import { assertRaises, asyncTest } from "./_unittest.ts";
 
 const RGX_REPR = new RegExp(
   String.raw`^<(?<class>.*?) \[(?<extras>` +
@@ -74,29 +75,6 @@ const RGX_REPR = new RegExp(
 
 // What `await x` of a non-awaitable raises here: V8's TypeError.
 const NOT_AWAITABLE = /is not iterable/;
-
-// IsolatedAsyncioTestCase: the test coroutine runs as a task on a fresh loop
-// in debug mode.
-async function asyncTest(body: (loop: TestLoop) => Coroutine<void>): Promise<void> {
-  await withLoop(() => new TestLoop({ debug: true }), async (loop) => {
-    await loop.runUntilComplete(body(loop));
-  });
-}
-
-// `with self.assertRaises(cls): <body that awaits>`; returns the exception.
-function* assertRaises<E>(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => E,
-  body: Iterable<unknown, unknown>,
-): Coroutine<E> {
-  try {
-    yield* body;
-  } catch (e) {
-    if (!(e instanceof cls)) throw e;
-    return e;
-  }
-  throw new AssertionError({ message: `${cls.name} not raised` });
-}
 
 // `with self.assertRaisesRegex(cls, regex): <body that awaits>`.
 function* assertRaisesRegex(

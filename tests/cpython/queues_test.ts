@@ -25,7 +25,7 @@
 //   names (`_getters`, `_putters`, `_unfinishedTasks`, `_format()`); a
 //   deque's `append` → `push`, `len()` → `.length`.
 
-import assert, { AssertionError } from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   CancelledError,
   type Coroutine,
@@ -43,31 +43,7 @@ import {
   TimeoutError,
   waitFor,
 } from "../../mod.ts";
-import { TestLoop } from "../../loops/testing/mod.ts";
-import { withLoop } from "../_helpers.ts";
-
-// IsolatedAsyncioTestCase: the test coroutine runs as a task on a fresh loop
-// in debug mode.
-async function asyncTest(body: (loop: TestLoop) => Coroutine<void>): Promise<void> {
-  await withLoop(() => new TestLoop({ debug: true }), async (loop) => {
-    await loop.runUntilComplete(body(loop));
-  });
-}
-
-// `with self.assertRaises(cls): <body that awaits>`; returns the exception.
-function* assertRaises<E>(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => E,
-  body: Iterable<unknown, unknown>,
-): Coroutine<E> {
-  try {
-    yield* body;
-  } catch (e) {
-    if (!(e instanceof cls)) throw e;
-    return e;
-  }
-  throw new AssertionError({ message: `${cls.name} not raised` });
-}
+import { assertRaises, asyncTest } from "./_unittest.ts";
 
 type QueueClass = new <T>(options?: { maxsize?: number } | number) => Queue<T>;
 

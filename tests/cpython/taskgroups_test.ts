@@ -36,7 +36,7 @@
 // - Not ported: `_test_taskgroup_21`, disabled in CPython itself (its name
 //   does not start with test_).
 
-import assert, { AssertionError } from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   CancelledError,
   type Coroutine,
@@ -53,6 +53,7 @@ import {
 } from "../../mod.ts";
 import { TestLoop } from "../../loops/testing/mod.ts";
 import { withLoop } from "../_helpers.ts";
+import { assertRaises, assertRaisesRegex, asyncTest } from "./_unittest.ts";
 
 class MyExc extends Error {
   override name = "MyExc";
@@ -78,43 +79,6 @@ class TypeError_ extends Error {
 function errorTypes(eg: unknown): Set<unknown> {
   assert.ok(eg instanceof ExceptionGroup, `not an ExceptionGroup: ${eg}`);
   return new Set(eg.exceptions.map((e) => (e as object).constructor));
-}
-
-// IsolatedAsyncioTestCase: the test coroutine runs as a task on a fresh loop
-// in debug mode.
-async function asyncTest(body: (loop: TestLoop) => Coroutine<void>): Promise<void> {
-  await withLoop(() => new TestLoop({ debug: true }), async (loop) => {
-    await loop.runUntilComplete(body(loop));
-  });
-}
-
-// `with self.assertRaises(cls) as cm: <body>` for a body that awaits.
-function* assertRaises<E>(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => E,
-  body: Iterable<unknown, unknown>,
-): Coroutine<E> {
-  try {
-    yield* body;
-  } catch (e) {
-    if (!(e instanceof cls)) throw e;
-    return e;
-  }
-  throw new AssertionError({ message: `${cls.name} not raised` });
-}
-
-// `with self.assertRaisesRegex(cls, regex): <plain call>`.
-function assertRaisesRegex(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => Error,
-  regex: RegExp,
-  fn: () => unknown,
-): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `${cls.name} not raised: ${e}`);
-    assert.match(e.message, regex);
-    return true;
-  });
 }
 
 // `except* cls as eg: handler(eg)`: a naked exception is matched as a group

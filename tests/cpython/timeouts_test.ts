@@ -32,7 +32,7 @@
 //   replaces test_timeout_exception_cause by them; those additions are not
 //   ported (JavaScript has no implicit exception context).
 
-import assert, { AssertionError } from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   CancelledError,
   type Coroutine,
@@ -46,8 +46,7 @@ import {
   timeoutAt,
   TimeoutError,
 } from "../../mod.ts";
-import { TestLoop } from "../../loops/testing/mod.ts";
-import { withLoop } from "../_helpers.ts";
+import { assertRaises, assertRaisesRegex, asyncTest } from "./_unittest.ts";
 
 class KeyError extends Error {
   override name = "KeyError";
@@ -55,43 +54,6 @@ class KeyError extends Error {
 
 class ZeroDivisionError extends Error {
   override name = "ZeroDivisionError";
-}
-
-// IsolatedAsyncioTestCase: the test coroutine runs as a task on a fresh loop
-// in debug mode.
-async function asyncTest(body: (loop: TestLoop) => Coroutine<void>): Promise<void> {
-  await withLoop(() => new TestLoop({ debug: true }), async (loop) => {
-    await loop.runUntilComplete(body(loop));
-  });
-}
-
-// `with self.assertRaises(cls) as cm: <body>` for a body that awaits.
-function* assertRaises<E>(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => E,
-  body: Iterable<unknown, unknown>,
-): Coroutine<E> {
-  try {
-    yield* body;
-  } catch (e) {
-    if (!(e instanceof cls)) throw e;
-    return e;
-  }
-  throw new AssertionError({ message: `${cls.name} not raised` });
-}
-
-// `with self.assertRaisesRegex(cls, regex): <plain call>`.
-function assertRaisesRegex(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => Error,
-  regex: RegExp,
-  fn: () => unknown,
-): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof cls, `${cls.name} not raised: ${e}`);
-    assert.match(e.message, regex);
-    return true;
-  });
 }
 
 // ---------------------------------------------------------------------------

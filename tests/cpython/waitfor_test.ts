@@ -18,7 +18,7 @@
 // - Where 3.12 and 3.13 differ (only comment wording in this file), 3.12 is
 //   followed.
 
-import assert, { AssertionError } from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   CancelledError,
   type Coroutine,
@@ -31,8 +31,7 @@ import {
   wait,
   waitFor,
 } from "../../mod.ts";
-import { TestLoop } from "../../loops/testing/mod.ts";
-import { withLoop } from "../_helpers.ts";
+import { assertRaises, asyncTest } from "./_unittest.ts";
 
 // The following value can be used as a very small timeout:
 // it passes check "timeout > 0", but has almost
@@ -41,28 +40,6 @@ const _EPSILON = 0.0001;
 
 // support.LONG_TIMEOUT
 const LONG_TIMEOUT = 5 * 60;
-
-// IsolatedAsyncioTestCase: the test coroutine runs as a task on a fresh loop.
-async function asyncTest(body: (loop: TestLoop) => Coroutine<void>): Promise<void> {
-  await withLoop(() => new TestLoop(), async (loop) => {
-    await loop.runUntilComplete(body(loop));
-  });
-}
-
-// `with self.assertRaises(cls) as cm: <body>` for a body that awaits.
-function* assertRaises<E>(
-  // deno-lint-ignore no-explicit-any
-  cls: abstract new (...args: any[]) => E,
-  body: Iterable<unknown, unknown>,
-): Coroutine<E> {
-  try {
-    yield* body;
-  } catch (e) {
-    if (!(e instanceof cls)) throw e;
-    return e;
-  }
-  throw new AssertionError({ message: `${cls.name} not raised` });
-}
 
 /** Task will run for this defined time, ignoring cancel requests */
 class SlowTask {
