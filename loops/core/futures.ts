@@ -74,27 +74,45 @@ const NO_OPTIONS: FutureOptions = Object.freeze({});
  * `call_soon` of the callback would, but with itself as the runnable: no
  * handle and no argument array per future.
  *
+ * `handledNow(fut)`, when given, runs as each future completes and returns
+ * true when it has done all that `onDone(fut)` would do and nothing in it
+ * could be observed later than now (a gather child that is neither failed,
+ * cancelled nor the last only counts itself). Such a future is not queued:
+ * of 100,000 gathered tasks, 99,999 need no second trip through the ready
+ * queue.
+ *
  * @ignore
  */
 export class SharedDoneCallback implements Waker {
   #loop: AbstractEventLoop & { _callSoonRunnable?(r: { _run(): void }): void };
   #onDone: (fut: Future<unknown>) => void;
+  #handledNow: ((fut: Future<unknown>) => boolean) | null;
   #queue: (Future<unknown> | undefined)[] = [];
   #head = 0;
 
-  constructor(loop: AbstractEventLoop, onDone: (fut: Future<unknown>) => void) {
+  constructor(
+    loop: AbstractEventLoop,
+    onDone: (fut: Future<unknown>) => void,
+    handledNow: ((fut: Future<unknown>) => boolean) | null = null,
+  ) {
     this.#loop = loop;
     this.#onDone = onDone;
+    this.#handledNow = handledNow;
   }
 
   /** Registers on `fut` (through addDoneCallback when a future class overrides it). */
   watch(fut: Future<unknown>): void {
     if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(this);
-    else fut.addDoneCallback((f) => this.#onDone(f));
+    else {
+      fut.addDoneCallback((f) => {
+        if (this.#handledNow === null || !this.#handledNow(f)) this.#onDone(f);
+      });
+    }
   }
 
   /** @ignore */
   _wakeFrom(fut: Future<unknown>): void {
+    if (this.#handledNow !== null && this.#handledNow(fut)) return;
     this.#queue.push(fut);
     const loop = this.#loop;
     if (loop._callSoonRunnable !== undefined) loop._callSoonRunnable(this);

@@ -48,12 +48,27 @@ export class GatheringFuture<T extends unknown[]> extends Future<T> {
   /** @ignore */ _cancelRequested = false;
   #returnExceptions: boolean;
   #finished = 0;
+  #completed = 0;
 
   /** Created by `gather`. */
   constructor(children: Future<unknown>[], loop: AbstractEventLoop, returnExceptions = false) {
     super({ loop });
     this._children = children;
     this.#returnExceptions = returnExceptions;
+  }
+
+  /**
+   * @ignore A child is done: a child with a result that is not the last to
+   * finish is only counted, here and now, since `_childDone` would do nothing
+   * else with it; the others are queued for `_childDone`, as asyncio queues
+   * its done callback. The last is always queued, so the gather completes
+   * where asyncio's would, after the callbacks queued before it.
+   */
+  _childDoneNow(fut: Future<unknown>): boolean {
+    if (++this.#completed === this._children.length) return false;
+    if (fut._state !== 2 || fut._exception !== undefined) return false;
+    this.#finished++;
+    return true;
   }
 
   /** @ignore asyncio's gather `_done_callback`, once per child occurrence. */
@@ -190,7 +205,11 @@ export function gather<A extends readonly Awaitable<unknown>[]>(
     return outer;
   }
   // One done callback per child occurrence (a future given twice counts twice).
-  const callback = new SharedDoneCallback(loop, (f) => outer._childDone(f));
+  const callback = new SharedDoneCallback(
+    loop,
+    (f) => outer._childDone(f),
+    (f) => outer._childDoneNow(f),
+  );
   for (let i = 0; i < children.length; i++) callback.watch(children[i]);
   return outer;
 }

@@ -77,10 +77,13 @@ export class TaskGroup {
   #onCompletedFut: Future<boolean> | null = null;
   /** The done callback of every task (one object, not a handle per task). */
   #taskDone: SharedDoneCallback | null = null;
+  /** Tasks done whose #onTaskDone is queued. */
+  #queued = 0;
 
   /**
    * A description such as `<TaskGroup tasks=2 errors=1 cancelling>`: the
-   * tasks not done, the failures so far, and `entered` or `cancelling`.
+   * tasks not done (a failed task, and the last one, until the group has
+   * handled them), the failures so far, and `entered` or `cancelling`.
    */
   toString(): string {
     let info = "";
@@ -130,9 +133,13 @@ export class TaskGroup {
     const task = this.#loop!.createTask(coro, options);
     // An eager task may be done already: no callback to wait for then.
     this._tasks.add(task);
-    if (task.done()) this.#onTaskDone(task);
+    if (task.done()) this.#taskFinished(task);
     else {
-      this.#taskDone ??= new SharedDoneCallback(this.#loop!, this.#onTaskDone as never);
+      this.#taskDone ??= new SharedDoneCallback(
+        this.#loop!,
+        this.#onTaskDone as never,
+        this.#onTaskDoneNow as never,
+      );
       this.#taskDone.watch(task);
     }
     return task;
@@ -218,7 +225,29 @@ export class TaskGroup {
     for (const t of this._tasks) if (!t.done()) t.cancel();
   }
 
+  // A task that finished with a result or was cancelled only leaves the set
+  // (asyncio's `_on_task_done` does nothing else with it), unless it is the
+  // last to finish: so that is done now rather than through the ready
+  // queue. Failures and the last task to finish are queued for #onTaskDone,
+  // as asyncio queues it, so the set empties where asyncio's does.
+  #onTaskDoneNow = (task: Task<unknown>): boolean => {
+    if (
+      this._tasks.size - this.#queued <= 1 ||
+      (task._state === 2 && task._exception !== undefined)
+    ) {
+      this.#queued++;
+      return false;
+    }
+    this._tasks.delete(task);
+    return true;
+  };
+
   #onTaskDone = (task: Task<unknown>): void => {
+    this.#queued--;
+    this.#taskFinished(task);
+  };
+
+  #taskFinished(task: Task<unknown>): void {
     this._tasks.delete(task);
     const waiter = this.#onCompletedFut;
     if (waiter !== null && this._tasks.size === 0 && !waiter.done()) waiter.setResult(true);
@@ -243,7 +272,7 @@ export class TaskGroup {
       this.#parentCancelRequested = true;
       parent.cancel();
     }
-  };
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   CancelledError,
   type Coroutine,
   createTask,
+  Future,
   gather,
   GatheringFuture,
   setEventLoop,
@@ -197,5 +198,81 @@ Deno.test("gather() children keep running after the first failure", async () => 
       return log;
     }());
     assert.deepEqual(result, ["fast failure", "slow finished"]);
+  });
+});
+
+Deno.test("gather() completes where asyncio's done callback of its last child runs", async (t) => {
+  // asyncio queues gather's done callback when each child completes; the
+  // gather completes in that callback for the last child. A callback queued
+  // just before the last child completes runs before it, one queued just
+  // after runs after it.
+  for (const returnExceptions of [false, true]) {
+    await t.step(`returnExceptions: ${returnExceptions}`, async () => {
+      await withLoop(newLoop, async (loop) => {
+        const seen = await loop.runUntilComplete(function* () {
+          const [a, b, c] = [loop.createFuture(), loop.createFuture(), loop.createFuture()];
+          const g = gather(a, b, c, b, { returnExceptions });
+          const seen: string[] = [];
+          const probe = (name: string) => () => seen.push(`${name}:${g.done()}`);
+          loop.callSoon(() => {
+            a.setResult(1);
+            loop.callSoon(probe("after a"));
+            b.setResult(2); // given twice: two callbacks, as asyncio
+            loop.callSoon(probe("before c"));
+            c.setResult(3); // the last to complete
+            loop.callSoon(probe("after c"));
+          });
+          const r = yield* g;
+          seen.push(`result:${r.join()}`);
+          return seen;
+        }());
+        assert.deepEqual(seen, [
+          "after a:false",
+          "before c:false",
+          "after c:true",
+          "result:1,2,3,2",
+        ]);
+      });
+    });
+  }
+  await t.step("a failure first, then the rest", async () => {
+    await withLoop(newLoop, async (loop) => {
+      const seen = await loop.runUntilComplete(function* () {
+        const [a, b] = [loop.createFuture(), loop.createFuture()];
+        const g = gather(a, b, { returnExceptions: true });
+        const seen: string[] = [];
+        const probe = (name: string) => () => seen.push(`${name}:${g.done()}`);
+        loop.callSoon(() => {
+          loop.callSoon(probe("first"));
+          a.setException(new RangeError("x"));
+          loop.callSoon(probe("between"));
+          b.setResult(2);
+          loop.callSoon(probe("after"));
+        });
+        const r = yield* g;
+        seen.push(`result:${r.map((v) => v instanceof RangeError ? "RangeError" : v).join()}`);
+        return seen;
+      }());
+      assert.deepEqual(seen, ["first:false", "between:false", "after:true", "result:RangeError,2"]);
+    });
+  });
+});
+
+Deno.test("gather() with a future class that overrides addDoneCallback", async () => {
+  const added: string[] = [];
+  class Watched<T> extends Future<T> {
+    override addDoneCallback(fn: (fut: Future<T>) => unknown): void {
+      added.push("cb");
+      super.addDoneCallback(fn);
+    }
+  }
+  await withLoop(newLoop, async (loop) => {
+    const results = await loop.runUntilComplete(function* () {
+      const futs = [new Watched<number>({ loop }), new Watched<number>({ loop })];
+      loop.callSoon(() => futs.forEach((f, i) => f.setResult(i)));
+      return yield* gather(futs[0], sleep(1, "s"), futs[1], futs[0]);
+    }());
+    assert.deepEqual(results, [0, "s", 1, 0]);
+    assert.equal(added.length, 3);
   });
 });

@@ -73,3 +73,22 @@ Deno.test("isCoroutineFunction() is true for generator functions only", async ()
   }());
   assert.equal(v, 5);
 });
+
+Deno.test("isCoroutine() sees generators of many functions, through a Proxy too", () => {
+  // Generators of different functions have different shapes; the check is
+  // by prototype (%GeneratorPrototype%), so each kind counts.
+  const makers = Array.from(
+    { length: 20 },
+    (_, i) => new Function(`return function* g${i}() {}`)(),
+  );
+  for (const make of makers) assert.equal(isCoroutine(make()), true);
+  assert.equal(isCoroutine(new Proxy(makers[0](), {})), true);
+  // An object that merely inherits from a generator is shaped like one, as before.
+  assert.equal(isCoroutine(Object.create(makers[1]())), true);
+  const throwing = new Proxy({}, {
+    getPrototypeOf() {
+      throw new Error("no");
+    },
+  });
+  assert.equal(isCoroutine(throwing), false);
+});

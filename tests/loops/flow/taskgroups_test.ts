@@ -486,3 +486,52 @@ Deno.test("taskGroup() inside a task created by createTask()", async () => {
   }());
   assert.equal(n, 6);
 });
+
+Deno.test("a failure and a result in the same iteration: the group ends as asyncio's", async () => {
+  // The tasks that finish with a result leave the group when they finish;
+  // a failure, and the last task to finish, go through the ready queue as
+  // asyncio's done callback does. The outcome is asyncio 3.13's.
+  await withLoop(newLoop, async (loop) => {
+    const seen = await loop.runUntilComplete(function* () {
+      const aGo = loop.createFuture();
+      const bGo = loop.createFuture();
+      const seen: string[] = [];
+      let tb: Task<number> | undefined;
+      let tc: Task<void> | undefined;
+      try {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(function* () {
+            yield* aGo;
+            throw new RangeError("a");
+          }());
+          tb = tg.createTask(function* () {
+            yield* bGo;
+            return 2;
+          }());
+          tc = tg.createTask(sleep(10));
+          loop.callSoon(() => {
+            aGo.setResult(null);
+            bGo.setResult(null);
+          });
+          yield* sleep(0);
+          yield* sleep(0);
+          seen.push(`body: ${tg}`);
+        });
+      } catch (e) {
+        assert.ok(e instanceof ExceptionGroup);
+        seen.push(`group: ${e.exceptions.map((x) => (x as Error).message)}`);
+      }
+      seen.push(`b=${tb!.result()} c cancelled=${tc!.cancelled()}`);
+      seen.push(`cancelling=${currentTask()!.cancelling()}`);
+      return seen;
+    }());
+    assert.deepEqual(seen, [
+      // asyncio shows tasks=3: its count drops when the done callback runs,
+      // ours when a task with a result finishes (docs/differences.md).
+      "body: <TaskGroup tasks=2 entered>",
+      "group: a",
+      "b=2 c cancelled=true",
+      "cancelling=0",
+    ]);
+  });
+});
