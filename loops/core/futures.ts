@@ -354,7 +354,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   result(): T {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state === PENDING) throw new InvalidStateError("Result is not ready.");
-    if ((this._flags & LOG_TRACEBACK) !== 0) this.#retrieved();
+    if ((this._flags & LOG_TRACEBACK) !== 0) retrieved(this);
     if (this._exception !== undefined) throw this._exception;
     return this._result as T;
   }
@@ -369,7 +369,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   exception(): unknown {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state === PENDING) throw new InvalidStateError("Exception is not set.");
-    if ((this._flags & LOG_TRACEBACK) !== 0) this.#retrieved();
+    if ((this._flags & LOG_TRACEBACK) !== 0) retrieved(this);
     return this._exception === undefined ? null : this._exception;
   }
 
@@ -383,14 +383,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
   addDoneCallback(fn: (fut: Future<T>) => unknown): void {
     checkCallback(fn, "fn");
     if (this._state !== PENDING) this._loop.callSoon(fn, this);
-    else this.#pushCallback(fn);
-  }
-
-  #pushCallback(cb: DoneCallback): void {
-    const cbs = this._callbacks;
-    if (cbs === null) this._callbacks = cb;
-    else if (Array.isArray(cbs)) cbs.push(cb);
-    else this._callbacks = [cbs, cb];
+    else pushCallback(this, fn);
   }
 
   /**
@@ -430,7 +423,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
    */
   cancel(msg?: string): boolean {
     // As asyncio: a cancel request counts as looking at the outcome.
-    if ((this._flags & LOG_TRACEBACK) !== 0) this.#retrieved();
+    if ((this._flags & LOG_TRACEBACK) !== 0) retrieved(this);
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
     this._cancelMessage = msg;
@@ -439,7 +432,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
       this._onCancel = null;
       onCancel();
     }
-    this.#scheduleCallbacks();
+    scheduleCallbacks(this as Future<unknown>);
     return true;
   }
 
@@ -455,7 +448,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     }
     this._result = result;
     this._state = FINISHED;
-    this.#scheduleCallbacks();
+    scheduleCallbacks(this as Future<unknown>);
   }
 
   /**
@@ -481,35 +474,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<unknown, T>
     this._state = FINISHED;
     this._flags |= LOG_TRACEBACK;
     unretrieved.register(this, report, this);
-    this.#scheduleCallbacks();
-  }
-
-  #retrieved(): void {
-    this._flags &= ~LOG_TRACEBACK;
-    unretrieved.unregister(this);
-  }
-
-  #scheduleCallbacks(): void {
-    const cbs = this._callbacks;
-    if (cbs === null) return;
-    this._callbacks = null;
-    if (!Array.isArray(cbs)) {
-      if (typeof cbs === "function") this._loop.callSoon(cbs, this);
-      else cbs._wakeFrom(this as Future<unknown>);
-      return;
-    }
-    const loop = this._loop;
-    for (let i = 0; i < cbs.length; i++) {
-      const cb = cbs[i];
-      if (typeof cb === "function") loop.callSoon(cb, this);
-      else cb._wakeFrom(this as Future<unknown>);
-    }
+    scheduleCallbacks(this as Future<unknown>);
   }
 
   /** @ignore Registers a waker (a task awaiting this future). */
   _addWaker(waker: Waker): void {
     if (this._state !== PENDING) waker._wakeFrom(this as Future<unknown>);
-    else this.#pushCallback(waker);
+    else pushCallback(this, waker);
   }
 
   /** @ignore The CancelledError to raise for a cancelled future. */
@@ -649,4 +620,39 @@ export function wrapFuture<T>(
   };
   promise.then((v) => settle(true, v), (e) => settle(false, e));
   return fut;
+}
+
+// The future's helpers are functions, not private methods: a class with a
+// private method gives each instance a brand, one more word per future and
+// per task (a task per coroutine adds up).
+
+function pushCallback(fut: Future<unknown>, cb: DoneCallback): void {
+  const cbs = fut._callbacks;
+  if (cbs === null) fut._callbacks = cb;
+  else if (Array.isArray(cbs)) cbs.push(cb);
+  else fut._callbacks = [cbs, cb];
+}
+
+// The exception was looked at: no report when the future is collected.
+function retrieved(fut: Future<unknown>): void {
+  fut._flags &= ~LOG_TRACEBACK;
+  unretrieved.unregister(fut);
+}
+
+// Schedules the done callbacks (wakes the wakers) of a future just done.
+function scheduleCallbacks(fut: Future<unknown>): void {
+  const cbs = fut._callbacks;
+  if (cbs === null) return;
+  fut._callbacks = null;
+  if (!Array.isArray(cbs)) {
+    if (typeof cbs === "function") fut._loop.callSoon(cbs, fut);
+    else cbs._wakeFrom(fut);
+    return;
+  }
+  const loop = fut._loop;
+  for (let i = 0; i < cbs.length; i++) {
+    const cb = cbs[i];
+    if (typeof cb === "function") loop.callSoon(cb, fut);
+    else cb._wakeFrom(fut);
+  }
 }

@@ -271,11 +271,14 @@ export class Task<T = unknown> extends Future<T> {
         }; call the generator function to get a coroutine`,
       );
     } else throw new TypeError(`a coroutine or a promise was expected: got ${describe(coro)}`);
-    this._origin = coro;
+    // `_origin` is `_coro` unless set otherwise (a promise, above).
+    if (this._coro !== coro) this._origin = coro;
     // The default name is made when asked for: most tasks are never named.
-    this._name = options.name === undefined ? ++taskCounter : String(options.name);
+    const name = options.name;
+    this._name = name === undefined ? ++taskCounter : String(name);
     const loop = this._loop as TaskLoop;
-    checkAbortSignal(options.signal);
+    const signal = options.signal;
+    if (signal !== undefined) checkAbortSignal(signal);
     if (options.eagerStart && loop.isRunning()) {
       // Registered during the first step, as asyncio's eager tasks are.
       loop._tasks.add(this as Task<unknown>);
@@ -286,7 +289,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     loop._callSoonRunnable(this);
     loop._tasks.add(this as Task<unknown>);
-    if (options.signal !== undefined) this._linkSignal(options.signal);
+    if (signal !== undefined) this._linkSignal(signal);
   }
 
   /** @ignore Cancels the task when `signal` aborts, until the task is done. */
@@ -400,34 +403,19 @@ export class Task<T = unknown> extends Future<T> {
    * @ignore
    */
   _wakeFrom(fut: Future<unknown>): void {
-    this.#takeOutcome(fut);
+    takeOutcome(this as Task<unknown>, fut);
     (this._loop as TaskLoop)._callSoonRunnable(this);
   }
 
   /** @ignore The same, stepping at once (inside the current callback). */
   _wakeNow(fut: Future<unknown>): void {
-    this.#takeOutcome(fut);
+    takeOutcome(this as Task<unknown>, fut);
     this._run();
-  }
-
-  #takeOutcome(fut: Future<unknown>): void {
-    if (this._state !== 0) return; // done: `_result` is the task's own
-    if (fut._state === 2 && fut._exception === undefined) {
-      this._result = fut._result as T; // _sendValue
-      this._flags &= ~SEND_THROW;
-      return;
-    }
-    try {
-      fut.result();
-    } catch (e) {
-      this._result = e as T; // _sendValue
-      this._flags |= SEND_THROW;
-    }
   }
 
   /** @ignore Resumes the coroutine with a value or an exception. */
   _step(value: unknown, isThrow: boolean): void {
-    if (this.done()) throw new InvalidStateError(`_step(): already done: ${this}`);
+    if (this._state !== 0) throw new InvalidStateError(`_step(): already done: ${this}`);
     if ((this._flags & MUST_CANCEL) !== 0) {
       // A CancelledError already on its way in (the awaited future was
       // cancelled) is delivered as it is, with its own message.
@@ -446,7 +434,7 @@ export class Task<T = unknown> extends Future<T> {
       r = isThrow ? this._coro.throw(value) : this._coro.next(value);
     } catch (e) {
       loop._currentTask = previous;
-      this.#finish();
+      finishTask(this as Task<unknown>);
       if (isInstance(e, CancelledError)) {
         this._cancelledExc = e;
         super.cancel(e.message);
@@ -455,70 +443,14 @@ export class Task<T = unknown> extends Future<T> {
     }
     loop._currentTask = previous;
     if (r.done) {
-      this.#finish();
+      finishTask(this as Task<unknown>);
       if ((this._flags & MUST_CANCEL) !== 0) {
         this._flags &= ~MUST_CANCEL;
         super.cancel(this._cancelMessage);
       } else super.setResult(r.value);
       return;
     }
-    this.#await(r.value, loop);
-  }
-
-  // What the coroutine yielded: nothing (give way for one iteration), a
-  // future of this loop, or a promise-like. Anything else is an error thrown
-  // back into the coroutine.
-  #await(yielded: unknown, loop: TaskLoop): void {
-    if (yielded === undefined) {
-      loop._callSoonRunnable(this);
-      return;
-    }
-    let fut: Future<unknown>;
-    if (isInstance(yielded, Future)) fut = yielded;
-    else if (isThenable(yielded) && !isCoroutine(yielded)) fut = wrapFuture(yielded, loop);
-    else {
-      const hint = isCoroutine(yielded) ? "; use yield* to await a coroutine" : "";
-      this.#throwIn(
-        new RuntimeError(
-          `Task got bad yield: ${
-            describe(yielded)
-          }; yield* a Future, a Promise or a coroutine${hint}`,
-        ),
-        loop,
-      );
-      return;
-    }
-    if (fut._loop !== loop) {
-      this.#throwIn(
-        new RuntimeError(`Task ${this} got Future ${fut} attached to a different loop`),
-        loop,
-      );
-    } else if (fut === (this as unknown)) {
-      this.#throwIn(new RuntimeError(`Task cannot await on itself: ${this}`), loop);
-    } else {
-      // A future class of the user's that overrides addDoneCallback is
-      // called as asyncio calls it; the others take the task itself.
-      if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(this);
-      else fut.addDoneCallback((f) => this._wakeNow(f));
-      this._futWaiter = fut;
-      if ((this._flags & MUST_CANCEL) !== 0 && fut.cancel(this._cancelMessage)) {
-        this._flags &= ~MUST_CANCEL;
-      }
-    }
-  }
-
-  #throwIn(exc: Error, loop: TaskLoop): void {
-    this._result = exc as T; // _sendValue
-    this._flags |= SEND_THROW;
-    loop._callSoonRunnable(this);
-  }
-
-  #finish(): void {
-    (this._loop as TaskLoop)._tasks.delete(this as Task<unknown>);
-    if (this._unlinkSignal !== null) {
-      this._unlinkSignal();
-      this._unlinkSignal = null;
-    }
+    awaitYielded(this as Task<unknown>, r.value, loop);
   }
 
   /** @ignore a task asked to cancel that has not acted on it yet is `cancelling` */
@@ -529,6 +461,85 @@ export class Task<T = unknown> extends Future<T> {
   /** A description such as `<Task pending name='Task-1'>` (`cancelling` once asked to). */
   override toString(): string {
     return super.toString().replace(/^<Task (\w+)/, `<Task $1 name='${this.getName()}'`);
+  }
+}
+
+// A task's helpers are functions, not private methods: a class with a
+// private method gives each instance a brand, one more word per task.
+
+// The future a task awaited is done: its outcome becomes the next step's
+// value (or the exception thrown in).
+function takeOutcome(task: Task<unknown>, fut: Future<unknown>): void {
+  if (task._state !== 0) return; // done: `_result` is the task's own
+  if (fut._state === 2 && fut._exception === undefined) {
+    task._result = fut._result; // _sendValue
+    task._flags &= ~SEND_THROW;
+    return;
+  }
+  try {
+    fut.result();
+  } catch (e) {
+    task._result = e; // _sendValue
+    task._flags |= SEND_THROW;
+  }
+}
+
+// What the coroutine yielded: nothing (give way for one iteration), a
+// future of this loop, or a promise-like. Anything else is an error thrown
+// back into the coroutine.
+function awaitYielded(task: Task<unknown>, yielded: unknown, loop: TaskLoop): void {
+  if (yielded === undefined) {
+    loop._callSoonRunnable(task);
+    return;
+  }
+  let fut: Future<unknown>;
+  if (isInstance(yielded, Future)) fut = yielded;
+  else if (isThenable(yielded) && !isCoroutine(yielded)) fut = wrapFuture(yielded, loop);
+  else {
+    const hint = isCoroutine(yielded) ? "; use yield* to await a coroutine" : "";
+    throwIn(
+      task,
+      new RuntimeError(
+        `Task got bad yield: ${
+          describe(yielded)
+        }; yield* a Future, a Promise or a coroutine${hint}`,
+      ),
+      loop,
+    );
+    return;
+  }
+  if (fut._loop !== loop) {
+    throwIn(
+      task,
+      new RuntimeError(`Task ${task} got Future ${fut} attached to a different loop`),
+      loop,
+    );
+  } else if (fut === (task as unknown)) {
+    throwIn(task, new RuntimeError(`Task cannot await on itself: ${task}`), loop);
+  } else {
+    // A future class of the user's that overrides addDoneCallback is
+    // called as asyncio calls it; the others take the task itself.
+    if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(task);
+    else fut.addDoneCallback((f) => task._wakeNow(f));
+    task._futWaiter = fut;
+    if ((task._flags & MUST_CANCEL) !== 0 && fut.cancel(task._cancelMessage)) {
+      task._flags &= ~MUST_CANCEL;
+    }
+  }
+}
+
+function throwIn(task: Task<unknown>, exc: Error, loop: TaskLoop): void {
+  task._result = exc; // _sendValue
+  task._flags |= SEND_THROW;
+  loop._callSoonRunnable(task);
+}
+
+// The task is finishing: it leaves the loop's list and its signal.
+function finishTask(task: Task<unknown>): void {
+  (task._loop as TaskLoop)._tasks.delete(task);
+  if (task._rare !== null && task._unlinkSignal !== null) {
+    task._unlinkSignal();
+    task._unlinkSignal = null;
   }
 }
 

@@ -374,12 +374,19 @@ export class PendingTasks implements Iterable<Task<unknown>> {
 
   /** Forgets a task that just finished. */
   delete(_task: Task<unknown>): void {
-    this.#pending--;
+    const pending = --this.#pending;
     const items = this.#items;
-    // Drop the finished ones once they are the majority: amortized O(1).
-    if (this.#pending === 0) items.length = 0;
-    else if (items.length > 64 && this.#pending * 2 < items.length) {
-      this.#items = items.filter((t) => !t.done());
+    // Drop the finished ones, in place, once they are three in four:
+    // amortized O(1), and no work at all for a group whose tasks all finish
+    // together (the length is reset when none is left).
+    if (pending === 0) items.length = 0;
+    else if (items.length > 64 && pending * 4 < items.length) {
+      let kept = 0;
+      for (let i = 0; i < items.length; i++) {
+        const t = items[i];
+        if (t._state === 0) items[kept++] = t;
+      }
+      items.length = kept;
     }
   }
 
