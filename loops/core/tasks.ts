@@ -58,16 +58,21 @@ interface TaskLoop extends AbstractEventLoop {
   _callSoonRunnable(r: { _run(): void }): void;
   /** The task taking a step right now. */
   _currentTask: Task<unknown> | null;
-  /** The tasks not yet done. */
+  /** The tasks not done that have waited for a future (see `allTasks`). */
   _tasks: TaskList;
+  /** The ready queue (scanned by `allTasks` for the tasks not listed). */
+  _ready?: { readonly length: number; at(i: number): unknown };
 }
 
 /**
- * The tasks of a loop that are not done yet (asyncio's `_all_tasks`): an
- * array, each task holding its index, so that starting and finishing a task
- * allocates nothing (a Set entry per task was most of the cost of finishing
- * one) and costs a task one field. Removing moves the last task into the
- * hole: the order is not kept (asyncio's is a set).
+ * The tasks of a loop that are not done and have waited for a future at
+ * least once (with the ready queue and the current task, what `allTasks`
+ * reports): an array, each task holding its index, so that listing and
+ * finishing a task allocates nothing and costs a task one field. Removing
+ * moves the last task into the hole: the order is not kept (asyncio's is a
+ * set). A task is listed when it first waits, not when it is made: a task
+ * that finishes in its first step (100,000 gathered ones) never touches the
+ * list, and until it waits it is always on the ready queue or taking a step.
  *
  * @ignore
  */
@@ -287,8 +292,7 @@ export class Task<T = unknown> extends Future<T> {
       else if (options.signal !== undefined) this._linkSignal(options.signal);
       return;
     }
-    loop._callSoonRunnable(this);
-    loop._tasks.add(this as Task<unknown>);
+    loop._callSoonRunnable(this); // listed when it first waits (TaskList)
     if (signal !== undefined) this._linkSignal(signal);
   }
 
@@ -428,6 +432,10 @@ export class Task<T = unknown> extends Future<T> {
     this._futWaiter = null;
     const loop = this._loop as TaskLoop;
     const previous = loop._currentTask;
+    // A step inside another task's step (a reader waking its task at once):
+    // the outer task, maybe in its first step, is on neither the ready
+    // queue nor the list, so it is listed now.
+    if (previous !== null && previous._taskIndex === -1) loop._tasks.add(previous);
     loop._currentTask = this as Task<unknown>;
     let r: IteratorResult<unknown, T>;
     try {
@@ -517,6 +525,7 @@ function awaitYielded(task: Task<unknown>, yielded: unknown, loop: TaskLoop): vo
   } else if (fut === (task as unknown)) {
     throwIn(task, new RuntimeError(`Task cannot await on itself: ${task}`), loop);
   } else {
+    if (task._taskIndex === -1) loop._tasks.add(task); // its first wait
     // A future class of the user's that overrides addDoneCallback is
     // called as asyncio calls it; the others take the task itself.
     if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(task);
@@ -689,7 +698,20 @@ export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
   if (loop !== undefined) checkLoop(loop, "loop");
   const l = loop ?? _getRunningLoop();
   if (l === null) throw new RuntimeError("no running event loop");
-  return new Set((l as TaskLoop)._tasks ?? []);
+  const loopTasks = l as TaskLoop;
+  const tasks = new Set<Task<unknown>>(loopTasks._tasks ?? []);
+  // The tasks that have not waited yet are not listed: they are on the
+  // ready queue, or the current task (see TaskList).
+  const ready = loopTasks._ready;
+  if (ready !== undefined) {
+    for (let i = 0; i < ready.length; i++) {
+      const r = ready.at(i);
+      if (r instanceof Task && !r.done()) tasks.add(r);
+    }
+  }
+  const current = loopTasks._currentTask;
+  if (current != null && !current.done()) tasks.add(current);
+  return tasks;
 }
 
 /**

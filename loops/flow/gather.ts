@@ -91,11 +91,22 @@ export class GatheringFuture<T extends unknown[]> extends Future<T> {
     }
     const children = this._children;
     if (this.#finished < children.length) return;
-    const results = children.map((f) => {
-      if (f.cancelled()) return f._makeCancelledError();
-      const exc = f.exception();
-      return exc !== null ? exc : f.result();
-    });
+    const results = new Array(children.length);
+    for (let i = 0; i < children.length; i++) {
+      const f = children[i];
+      // A result read as result() would read it, when the class keeps
+      // Future's exception() and result().
+      if (
+        f._state === 2 && f._exception === undefined && f.result === futureResult &&
+        f.exception === futureException
+      ) {
+        results[i] = f._result;
+      } else if (f.cancelled()) results[i] = f._makeCancelledError();
+      else {
+        const exc = f.exception();
+        results[i] = exc !== null ? exc : f.result();
+      }
+    }
     // A cancelled gather raises CancelledError whatever returnExceptions says,
     // as an exception (asyncio 3.12): the children may have refused.
     if (this._cancelRequested) {
@@ -117,6 +128,9 @@ export class GatheringFuture<T extends unknown[]> extends Future<T> {
     return any;
   }
 }
+
+const futureResult = Future.prototype.result;
+const futureException = Future.prototype.exception;
 
 function isOptions(x: unknown): x is GatherOptions {
   return x !== null && typeof x === "object" && !(x instanceof Future) && !isCoroutine(x) &&

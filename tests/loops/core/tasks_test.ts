@@ -8,7 +8,9 @@ import {
   type Coroutine,
   createTask,
   currentTask,
+  eagerTaskFactory,
   ensureFuture,
+  gather,
   RuntimeError,
   sleep,
   Task,
@@ -501,6 +503,62 @@ Deno.test("A task refuses an async generator instead of spinning on it", async (
     assert.throws(() => loop.createTask(bad<Coroutine<number>>(agen())), {
       name: "TypeError",
       message: /^a coroutine or a promise was expected: got (AsyncGenerator|object)/,
+    });
+  });
+});
+
+Deno.test("allTasks() sees the tasks that have not waited for a future yet", async (t) => {
+  // Such tasks are not in the loop's list (it is for tasks that waited):
+  // allTasks() finds them on the ready queue and as the current task.
+  await t.step("made, not started; only giving way; the current task", async () => {
+    await withLoop(newLoop, async (loop) => {
+      const seen = await loop.runUntilComplete(function* () {
+        const idle = loop.createTask(function* () {
+          for (let i = 0; i < 3; i++) yield* sleep(0); // on the ready queue each time
+        }());
+        const fresh = loop.createTask(sleep(0));
+        const here = currentTask()!;
+        const first = allTasks();
+        yield* sleep(0);
+        const second = allTasks();
+        yield* idle;
+        yield* fresh;
+        return [first, second, here, idle, fresh] as const;
+      }());
+      const [first, second, here, idle, fresh] = seen;
+      assert.deepEqual(first, new Set([here, idle, fresh]));
+      assert.deepEqual(second, new Set([here, idle, fresh]));
+      assert.equal(allTasks(loop).size, 0);
+    });
+  });
+  await t.step("an eager task started inside another task's first step", async () => {
+    await withLoop(newLoop, async (loop) => {
+      loop.setTaskFactory(eagerTaskFactory);
+      // deno-lint-ignore require-yield
+      const outer = loop.createTask(function* () {
+        // deno-lint-ignore require-yield
+        const inner = loop.createTask(function* () {
+          return allTasks(); // taken inside the outer task's first step
+        }());
+        return inner.result();
+      }());
+      const seen = await loop.runUntilComplete(outer);
+      loop.setTaskFactory(null);
+      assert.ok(seen.has(outer), "the outer task is taking its first step");
+      assert.equal(seen.size, 2);
+    });
+  });
+  await t.step("a task that finished in its first step is listed nowhere", async () => {
+    await withLoop(newLoop, async (loop) => {
+      // deno-lint-ignore require-yield
+      function* value(i: number): Coroutine<number> {
+        return i;
+      }
+      const tasks = Array.from({ length: 5 }, (_, i) => loop.createTask(value(i)));
+      assert.equal(allTasks(loop).size, 5);
+      const results = await loop.runUntilComplete(gather(...tasks));
+      assert.deepEqual(results, [0, 1, 2, 3, 4]);
+      assert.equal(allTasks(loop).size, 0);
     });
   });
 });
