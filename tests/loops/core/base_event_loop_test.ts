@@ -397,3 +397,20 @@ Deno.test("A broken custom exception handler goes to the default handler, then t
     loop.close();
   }
 });
+
+Deno.test("callSoon() and callSoonThreadsafe() pass exactly the arguments given", async () => {
+  await withLoop(() => new BaseEventLoop(), async (loop) => {
+    const calls: unknown[][] = [];
+    const record = (...a: unknown[]) => calls.push(a);
+    const list = [1, 2];
+    loop.callSoon(record);
+    loop.callSoon(record, undefined);
+    loop.callSoon(record, list);
+    loop.callSoon(record, "a", null, 3);
+    loop.callSoonThreadsafe(record, "t", 1);
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    assert.deepEqual(calls, [[], [undefined], [[1, 2]], ["a", null, 3], ["t", 1]]);
+    assert.equal(calls[2][0], list, "an array argument is passed as it is");
+  });
+});
