@@ -4,6 +4,8 @@
 // createTask + gather and taskGroup, measured in the same run (best of 15).
 //
 //   deno task bench:gather-floor
+//   deno task bench:gather-floor --processes 8 (Promise.all, gather and
+//     taskGroup alone in each of 8 fresh processes, best of 15 each: medians)
 //
 // The floors are not asyncio: no cancellation, no names, no loop, no
 // all-tasks registry, no exception handling. They show how much of the
@@ -13,6 +15,7 @@
 
 import { BaseEventLoop, type Coroutine, gather, taskGroup } from "../mod.ts";
 import { GATHERED as N } from "./_workloads.ts";
+import { option } from "./_args.ts";
 
 // deno-lint-ignore require-yield
 function* co(i: number): Coroutine<number> {
@@ -131,7 +134,67 @@ async function oursTaskGroup(): Promise<void> {
   loop.close();
 }
 
-if (import.meta.main) {
+const ROUNDS = 15;
+
+// Best of ROUNDS for each, the runs interleaved round by round.
+async function bestOf(runs: [string, () => unknown][]): Promise<Map<string, number>> {
+  const best = new Map<string, number>();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, fn] of runs) {
+      const t0 = performance.now();
+      await fn();
+      const dt = performance.now() - t0;
+      best.set(name, Math.min(best.get(name) ?? Infinity, dt));
+    }
+  }
+  return best;
+}
+
+const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// `--processes N`: Promise.all, gather and taskGroup alone, each process
+// running each one ROUNDS times in turn (the child mode is `--alone`).
+async function inProcesses(n: number): Promise<void> {
+  const samples: Record<string, number>[] = [];
+  for (let p = 0; p < n; p++) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", import.meta.filename!, "--alone"],
+      stderr: "inherit",
+    }).output();
+    if (!out.success) throw new Error("a measuring process failed");
+    samples.push(JSON.parse(new TextDecoder().decode(out.stdout)));
+  }
+  console.log(
+    `| ${N.toLocaleString("en")} coroutines | median of ${n} processes | of Promise.all |`,
+  );
+  console.log("|---|---|---|");
+  for (
+    const [key, name] of [["base", "Promise.all"], ["gather", "ours: gather"], [
+      "group",
+      "ours: taskGroup",
+    ]]
+  ) {
+    const ms = median(samples.map((s) => s[key]));
+    const ratio = median(samples.map((s) => s.base / s[key]));
+    console.log(`| ${name} | ${ms.toFixed(1)} ms | ${(ratio * 100).toFixed(0)}% |`);
+  }
+}
+
+if (import.meta.main && Deno.args.includes("--alone")) {
+  // One process of `--processes`: each workload ROUNDS times in a row.
+  const result: Record<string, number> = {};
+  for (
+    const [key, fn] of [["base", promiseAll], ["gather", oursGather], [
+      "group",
+      oursTaskGroup,
+    ]] as const
+  ) {
+    result[key] = (await bestOf([[key, fn]])).get(key)!;
+  }
+  console.log(JSON.stringify(result));
+} else if (import.meta.main && option("processes", 0) > 0) {
+  await inProcesses(option("processes", 0));
+} else if (import.meta.main) {
   const runs: [string, () => unknown][] = [
     ["Promise.all of async functions (baseline)", promiseAll],
     ["floor: generators + a small object, no scheduler", generatorsOnly],
@@ -140,17 +203,9 @@ if (import.meta.main) {
     ["ours: createTask + gather", oursGather],
     ["ours: taskGroup", oursTaskGroup],
   ];
-  const best = new Map<string, number>();
-  for (let r = 0; r < 15; r++) {
-    for (const [name, fn] of runs) {
-      const t0 = performance.now();
-      await fn();
-      const dt = performance.now() - t0;
-      best.set(name, Math.min(best.get(name) ?? Infinity, dt));
-    }
-  }
+  const best = await bestOf(runs);
   const base = best.get(runs[0][0])!;
-  console.log(`| ${N.toLocaleString("en")} coroutines | best of 15 | of Promise.all |`);
+  console.log(`| ${N.toLocaleString("en")} coroutines | best of ${ROUNDS} | of Promise.all |`);
   console.log("|---|---|---|");
   for (const [name] of runs) {
     const ms = best.get(name)!;

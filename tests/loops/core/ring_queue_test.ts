@@ -31,3 +31,26 @@ Deno.test("RingQueue: FIFO, growth, removal from the middle, shrinking when empt
   d.push(1);
   assert.deepEqual(d.toArray(), [1]);
 });
+
+Deno.test("RingQueue: growing with the items wrapped around keeps their order", () => {
+  // Push and shift in bursts so the buffer grows with the head at many
+  // different places, against a plain array.
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (const capacity of [4, 16, 1024]) {
+    const q = new RingQueue<number>(capacity);
+    const model: number[] = [];
+    let next = 0;
+    for (let round = 0; round < 400; round++) {
+      const pushes = Math.floor(random() * 40);
+      for (let i = 0; i < pushes; i++) {
+        q.push(next);
+        model.push(next++);
+      }
+      const shifts = Math.floor(random() * 30);
+      for (let i = 0; i < shifts && model.length > 0; i++) assert.equal(q.shift(), model.shift());
+      assert.equal(q.length, model.length);
+    }
+    assert.deepEqual(q.toArray(), model);
+  }
+});
