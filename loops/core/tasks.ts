@@ -181,11 +181,14 @@ function isIterableAwaitable(value: unknown): value is Iterable<unknown, unknown
  * ```
  */
 export class Task<T = unknown> extends Future<T> {
-  /** @ignore */ _coro: Coroutine<T>;
-  /** @ignore the name, or the number of the default name `Task-N` */ _name: string | number;
-  /** @ignore */ _futWaiter: Future<unknown> | null = null;
+  // Declared and set in the constructor (see Future).
+  /** @ignore */ declare _coro: Coroutine<T>;
+  /** @ignore the name, or the number of the default name `Task-N` */ declare _name:
+    | string
+    | number;
+  /** @ignore */ declare _futWaiter: Future<unknown> | null;
   /** @ignore where the task is in its loop's TaskList (-1: not listed) */
-  _taskIndex = -1;
+  declare _taskIndex: number;
 
   /**
    * @ignore The value (or exception) for the next step. A pending task has
@@ -267,6 +270,8 @@ export class Task<T = unknown> extends Future<T> {
    */
   constructor(coro: Coroutine<T> | PromiseLike<T>, options: TaskConstructorOptions = {}) {
     super(options);
+    this._futWaiter = null;
+    this._taskIndex = -1;
     if (isCoroutine(coro)) this._coro = coro;
     else if (isThenable(coro)) this._coro = awaitPromise(coro) as Coroutine<T>;
     else if (typeof coro === "function") {
