@@ -32,15 +32,19 @@ type DoneCallback = NonNullable<ReturnType<Future<unknown>["_takeCallbacks"]>>[n
 
 /** @ignore A read's future; see the module comment. */
 export class ReadFuture extends Future<Uint8Array> {
+  // Declared and set in the constructor, not class fields (see Future).
   /** The reader, while the bytes may still go back to it. */
-  _source: ReadSource | null;
+  declare _source: ReadSource | null;
   /** The bytes this read took from the buffer (null: cannot give them back). */
-  _consumed: Uint8Array | null = null;
-  #pendingCallbacks: DoneCallback[] | null = null;
+  declare _consumed: Uint8Array | null;
+  /** The done callbacks taken at completion, until `_run` runs them. */
+  declare _pendingCallbacks: DoneCallback[] | null;
 
   constructor(loop: AbstractEventLoop, source: ReadSource) {
     super({ loop });
     this._source = source;
+    this._consumed = null;
+    this._pendingCallbacks = null;
   }
 
   /**
@@ -55,15 +59,15 @@ export class ReadFuture extends Future<Uint8Array> {
     if (callbacks === null) return;
     const loop = this._loop as Partial<BaseEventLoop> & AbstractEventLoop;
     if (loop.isClosed()) return;
-    this.#pendingCallbacks = callbacks;
+    this._pendingCallbacks = callbacks;
     if (loop._callSoonRunnable !== undefined) loop._callSoonRunnable(this);
     else loop.callSoon(() => this._run());
   }
 
   /** @ignore Runs the done callbacks; the loop calls it. */
   _run(): void {
-    const callbacks = this.#pendingCallbacks;
-    this.#pendingCallbacks = null;
+    const callbacks = this._pendingCallbacks;
+    this._pendingCallbacks = null;
     this._source = null;
     this._consumed = null;
     if (callbacks === null) return;
