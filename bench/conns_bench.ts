@@ -26,7 +26,7 @@
 
 // node:url: Deno has no built-in to turn a file URL into a path (Windows-safe).
 import { fileURLToPath } from "node:url";
-import { option } from "./_args.ts";
+import { median, option, pad } from "./_script.ts";
 
 const CONNECTIONS = option("connections", 10_000);
 const ROUNDS = option("rounds", 1);
@@ -198,14 +198,6 @@ async function measure(spec: ServerSpec): Promise<Measured> {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const pad = (text: string, width: number, right = false) =>
-  right ? text.padStart(width) : text.padEnd(width);
 const bytes = (n: number) => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {

@@ -29,7 +29,7 @@
 
 // node:url: Deno has no built-in to turn a file URL into a path (Windows-safe).
 import { fileURLToPath } from "node:url";
-import { option } from "./_args.ts";
+import { firstLine, median, option, pad } from "./_script.ts";
 
 const SERVERS = ["raw", "raw-owned", "raw-readable", "protocol", "buffered", "streams"] as const;
 type ServerKind = typeof SERVERS[number];
@@ -64,15 +64,7 @@ async function startServer(kind: ServerKind): Promise<[Deno.ChildProcess, number
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the ${kind} server exited before printing its port`);
-    text += value;
-  }
-  reader.releaseLock();
-  return [child, Number(text.split("\n")[0])];
+  return [child, Number(await firstLine(child, `the ${kind} server`))];
 }
 
 async function stopServer(child: Deno.ChildProcess): Promise<void> {
@@ -137,16 +129,6 @@ async function measureRound(size: number): Promise<Measured[]> {
   } finally {
     for (const server of servers) await stopServer(server);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
 }
 
 function sizeName(size: number): string {

@@ -15,7 +15,7 @@
 
 import { BaseEventLoop, type Coroutine, gather, taskGroup } from "../mod.ts";
 import { GATHERED as N } from "./_workloads.ts";
-import { option } from "./_args.ts";
+import { median, option } from "./_script.ts";
 
 // deno-lint-ignore require-yield
 function* co(i: number): Coroutine<number> {
@@ -149,8 +149,6 @@ async function bestOf(runs: [string, () => unknown][]): Promise<Map<string, numb
   }
   return best;
 }
-
-const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // `--processes N`: Promise.all, gather and taskGroup alone, each process
 // running each one ROUNDS times in turn (the child mode is `--alone`).

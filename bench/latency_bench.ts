@@ -18,7 +18,7 @@
 import { type Coroutine, createSubprocessExec, openConnection, run, sleep } from "../mod.ts";
 import { Protocol, type Transport } from "../loops/protocols_mod.ts";
 import { getRunningLoop } from "../mod.ts";
-import { option } from "./_args.ts";
+import { option } from "./_script.ts";
 
 const ROUND_TRIPS = option("round-trips", 2000);
 const SPAWNS = option("spawns", 100);

@@ -31,7 +31,7 @@
 // project's VM: such rounds are not a fair comparison).
 
 import { fileURLToPath } from "node:url";
-import { option } from "./_args.ts";
+import { firstLine, median, option, pad } from "./_script.ts";
 
 const ROUNDS = option("rounds", 5);
 const SECONDS = option("seconds", 3);
@@ -106,14 +106,7 @@ async function startServer(workers: number): Promise<[Deno.ChildProcess, number]
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the server exited before it served");
-    text += value;
-  }
-  reader.releaseLock();
+  const text = await firstLine(child, "the server");
   const port = /serving on [\d.]+:(\d+) with/.exec(text)?.[1];
   if (port === undefined) throw new Error(`unexpected first line: ${text}`);
   return [child, Number(port)];
@@ -181,15 +174,6 @@ async function stopServer(child: Deno.ChildProcess): Promise<void> {
   await child.stdout.cancel().catch(() => {});
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const pad = (text: string, width: number, right = true) =>
-  right ? text.padStart(width) : text.padEnd(width);
-
 async function main(): Promise<void> {
   const client = await compileLoadClient();
   console.log(
@@ -250,11 +234,11 @@ async function main(): Promise<void> {
   const targetOf = (workers: number) =>
     workers === 2 && Number.isFinite(bound(2)) ? Math.min(TARGET, 0.9 * bound(2)) : null;
   console.log(
-    `\n${pad("workers", 8, false)}${pad("msg/s (median)", 16)}${pad(`vs ${WORKERS[0]}`, 8)}` +
-      `${pad("bound", 7)}${pad("server cores", 14)}${pad("client cores", 14)}${pad("others", 8)}${
-        pad("steal", 7)
-      }` +
-      `${pad("CPU/msg", 10)}${pad("target", 9)}  per round: msg/s (ratio)`,
+    `\n${pad("workers", 8)}${pad("msg/s (median)", 16, true)}${pad(`vs ${WORKERS[0]}`, 8, true)}` +
+      `${pad("bound", 7, true)}${pad("server cores", 14, true)}${pad("client cores", 14, true)}${
+        pad("others", 8, true)
+      }${pad("steal", 7, true)}` +
+      `${pad("CPU/msg", 10, true)}${pad("target", 9, true)}  per round: msg/s (ratio)`,
   );
   let ok = true;
   for (const workers of WORKERS) {
@@ -271,15 +255,15 @@ async function main(): Promise<void> {
     const met = target === null || ratio >= target;
     ok &&= met;
     console.log(
-      pad(String(workers), 8, false) + pad(Math.round(median(rates)).toLocaleString("en-US"), 16) +
-        pad(`${ratio.toFixed(2)}×`, 8) +
-        pad(Number.isFinite(bound(workers)) ? `${bound(workers).toFixed(2)}×` : "–", 7) +
-        pad(server.length ? median(server).toFixed(2) : "–", 14) +
-        pad(clientCores.length ? median(clientCores).toFixed(2) : "–", 14) +
-        pad(others.length ? median(others).toFixed(2) : "–", 8) +
-        pad(steal.length ? median(steal).toFixed(2) : "–", 7) +
-        pad(cpu.length ? `${(median(cpu) * 1e6).toFixed(1)} µs` : "–", 10) +
-        pad(target === null ? "–" : `≥ ${target.toFixed(2)}×`, 9) + (met ? "  " : " !") +
+      pad(String(workers), 8) + pad(Math.round(median(rates)).toLocaleString("en-US"), 16, true) +
+        pad(`${ratio.toFixed(2)}×`, 8, true) +
+        pad(Number.isFinite(bound(workers)) ? `${bound(workers).toFixed(2)}×` : "–", 7, true) +
+        pad(server.length ? median(server).toFixed(2) : "–", 14, true) +
+        pad(clientCores.length ? median(clientCores).toFixed(2) : "–", 14, true) +
+        pad(others.length ? median(others).toFixed(2) : "–", 8, true) +
+        pad(steal.length ? median(steal).toFixed(2) : "–", 7, true) +
+        pad(cpu.length ? `${(median(cpu) * 1e6).toFixed(1)} µs` : "–", 10, true) +
+        pad(target === null ? "–" : `≥ ${target.toFixed(2)}×`, 9, true) + (met ? "  " : " !") +
         rates.map((r, i) => `${Math.round(r)} (${ratios[i].toFixed(2)})`).join(" "),
     );
   }

@@ -11,7 +11,7 @@
 // Target: ours >= 90% of raw. The exit code is 1 if it is missed.
 
 import { createSubprocessExec, type Process, run } from "../mod.ts";
-import { option } from "./_args.ts";
+import { median, option } from "./_script.ts";
 
 const ROUNDS = option("rounds", 7);
 const SPAWNS = option("spawns", 300);
@@ -44,11 +44,6 @@ function rawSpawn(): Promise<number> {
 async function oursSpawn(): Promise<number> {
   const proc: Process = await createSubprocessExec(PROGRAM);
   return await proc.wait();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 const raw: number[] = [];
