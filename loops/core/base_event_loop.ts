@@ -133,7 +133,8 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** @ignore */ _taskFactory: TaskFactory | null = null;
   #taskOptions: { loop: BaseEventLoop } | null = null;
   /** @ignore the task taking a step right now */ _currentTask: Task<unknown> | null = null;
-  /** @ignore tasks not yet done */ _tasks: TaskList = new TaskList();
+  /** @ignore the tasks not done that have waited (allTasks adds the others) */
+  _tasks: TaskList = new TaskList();
   /** @ignore operations the host will complete (promises, I/O) */ _pendingIo = 0;
   /** @ignore host I/O to start before the loop next waits or yields */ _ioStarts: IoStarter[] = [];
   #ioStartsSpare: IoStarter[] = [];

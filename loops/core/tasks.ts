@@ -79,11 +79,6 @@ interface TaskLoop extends AbstractEventLoop {
 export class TaskList implements Iterable<Task<unknown>> {
   #items: Task<unknown>[] = [];
 
-  /** How many tasks are in the list. */
-  get size(): number {
-    return this.#items.length;
-  }
-
   /** Adds a task (once). */
   add(task: Task<unknown>): void {
     if (task._taskIndex !== -1) return;
@@ -103,17 +98,6 @@ export class TaskList implements Iterable<Task<unknown>> {
     }
     task._taskIndex = -1;
     return true;
-  }
-
-  /** Whether the task is in the list. */
-  has(task: Task<unknown>): boolean {
-    return task._taskIndex !== -1;
-  }
-
-  /** Empties the list. */
-  clear(): void {
-    for (const t of this.#items) t._taskIndex = -1;
-    this.#items = [];
   }
 
   *[Symbol.iterator](): Generator<Task<unknown>> {
@@ -281,14 +265,13 @@ export class Task<T = unknown> extends Future<T> {
         }; call the generator function to get a coroutine`,
       );
     } else throw new TypeError(`a coroutine or a promise was expected: got ${describe(coro)}`);
-    // `_origin` is `_coro` unless set otherwise (a promise, above).
-    if (this._coro !== coro) this._origin = coro;
+    this._origin = coro;
     // The default name is made when asked for: most tasks are never named.
     const name = options.name;
     this._name = name === undefined ? ++taskCounter : String(name);
     const loop = this._loop as TaskLoop;
     const signal = options.signal;
-    if (signal !== undefined) checkAbortSignal(signal);
+    checkAbortSignal(signal);
     if (options.eagerStart && loop.isRunning()) {
       // Registered during the first step, as asyncio's eager tasks are.
       loop._tasks.add(this as Task<unknown>);
@@ -440,7 +423,7 @@ export class Task<T = unknown> extends Future<T> {
     // A step inside another task's step (a reader waking its task at once):
     // the outer task, maybe in its first step, is on neither the ready
     // queue nor the list, so it is listed now.
-    if (previous !== null && previous._taskIndex === -1) loop._tasks.add(previous);
+    if (previous !== null) loop._tasks.add(previous);
     loop._currentTask = this as Task<unknown>;
     let r: IteratorResult<unknown, T>;
     try {
@@ -530,7 +513,7 @@ function awaitYielded(task: Task<unknown>, yielded: unknown, loop: TaskLoop): vo
   } else if (fut === (task as unknown)) {
     throwIn(task, new RuntimeError(`Task cannot await on itself: ${task}`), loop);
   } else {
-    if (task._taskIndex === -1) loop._tasks.add(task); // its first wait
+    loop._tasks.add(task); // listed at its first wait
     // A future class of the user's that overrides addDoneCallback is
     // called as asyncio calls it; the others take the task itself.
     if (fut.addDoneCallback === futureAddDoneCallback) fut._addWaker(task);

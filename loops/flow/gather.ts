@@ -94,14 +94,7 @@ export class GatheringFuture<T extends unknown[]> extends Future<T> {
     const results = new Array(children.length);
     for (let i = 0; i < children.length; i++) {
       const f = children[i];
-      // A result read as result() would read it, when the class keeps
-      // Future's exception() and result().
-      if (
-        f._state === 2 && f._exception === undefined && f.result === futureResult &&
-        f.exception === futureException
-      ) {
-        results[i] = f._result;
-      } else if (f.cancelled()) results[i] = f._makeCancelledError();
+      if (f.cancelled()) results[i] = f._makeCancelledError();
       else {
         const exc = f.exception();
         results[i] = exc !== null ? exc : f.result();
@@ -128,9 +121,6 @@ export class GatheringFuture<T extends unknown[]> extends Future<T> {
     return any;
   }
 }
-
-const futureResult = Future.prototype.result;
-const futureException = Future.prototype.exception;
 
 function isOptions(x: unknown): x is GatherOptions {
   return x !== null && typeof x === "object" && !(x instanceof Future) && !isCoroutine(x) &&
